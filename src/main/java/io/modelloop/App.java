@@ -1,0 +1,14 @@
+package io.modelloop;
+
+import io.modelloop.cli.ModelLoopCommand;
+
+/** Entry point of java -jar modelloop.jar. */
+public final class App {
+
+    private App() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(ModelLoopCommand.commandLine().execute(args));
+    }
+}

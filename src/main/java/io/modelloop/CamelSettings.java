@@ -1,0 +1,67 @@
+package io.modelloop;
+
+import io.modelloop.config.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/** Maps ModelLoop's settings onto Camel Main's own configuration keys. */
+final class CamelSettings {
+
+    private CamelSettings() {
+    }
+
+    static Path routesDir(Settings s) {
+        return Path.of(s.get("modelloop.routes.dir", "routes")).toAbsolutePath().normalize();
+    }
+
+    static Properties toCamelProperties(Settings s) {
+        Properties p = new Properties();
+        // every modelloop.* key is also a Camel property placeholder for the YAML routes
+        for (Map.Entry<String, String> e : s.asMap().entrySet()) {
+            p.setProperty(e.getKey(), e.getValue());
+        }
+        p.setProperty("modelloop.data", s.dataDir().toString());
+        p.setProperty("camel.main.name", "modelloop");
+        p.setProperty("camel.main.shutdownTimeout", s.get("modelloop.shutdown.timeout-seconds", "30"));
+        p.setProperty("camel.main.jmxEnabled", "true");
+
+        Path routes = routesDir(s);
+        boolean onDisk = Files.isDirectory(routes);
+        p.setProperty("camel.main.routesIncludePattern",
+                onDisk ? "file:" + routes + "/*.yaml" : "classpath:routes/*.yaml");
+        if (s.getBoolean("modelloop.dev") && onDisk) {
+            p.setProperty("camel.main.routesReloadEnabled", "true");
+            p.setProperty("camel.main.routesReloadDirectory", routes.toString());
+            p.setProperty("camel.main.routesReloadPattern", "*.yaml");
+            // with the default (true) a YAML reload also removes the Java DSL routes
+            p.setProperty("camel.main.routesReloadRemoveAllRoutes", "false");
+        }
+
+        p.setProperty("camel.server.enabled", "true");
+        p.setProperty("camel.server.host", s.get("modelloop.http.host", "0.0.0.0"));
+        p.setProperty("camel.server.port", s.get("modelloop.http.port", "8080"));
+
+        p.setProperty("camel.management.enabled", "true");
+        p.setProperty("camel.management.host", s.get("modelloop.management.host", "0.0.0.0"));
+        p.setProperty("camel.management.port", s.get("modelloop.management.port", "8081"));
+        p.setProperty("camel.management.healthCheckEnabled", "true");
+        p.setProperty("camel.management.metricsEnabled", "true");
+        p.setProperty("camel.management.jolokiaEnabled", "true");
+        p.setProperty("camel.management.infoEnabled", "true");
+        String authFile = s.get("modelloop.management.auth-file");
+        if (!authFile.isBlank()) {
+            p.setProperty("camel.management.authenticationEnabled", "true");
+            p.setProperty("camel.management.basicPropertiesFile", authFile);
+            p.setProperty("camel.management.authenticationPath", "/*");
+        }
+        p.setProperty("camel.metrics.enabled", "true");
+        // exchange-event meters clash in Prometheus (same name, different tag keys); route policy metrics cover routes
+        p.setProperty("camel.metrics.enableExchangeEventNotifier", "false");
+        p.setProperty("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,processor,uptime");
+        p.setProperty("camel.health.routesEnabled", "true");
+        p.setProperty("camel.health.consumersEnabled", "true");
+        return p;
+    }
+}

@@ -1,0 +1,270 @@
+package io.modelloop;
+
+import io.modelloop.config.Settings;
+import io.modelloop.notify.CamelNotifier;
+import io.modelloop.notify.NotificationFormatter;
+import io.modelloop.notify.NotificationSinkFactory;
+import io.modelloop.notify.NotificationSinkHealth;
+import io.modelloop.notify.NotificationSinkRoutes;
+import io.modelloop.notify.NotificationSinks;
+import io.modelloop.ops.NotificationSinksHealthCheck;
+import io.modelloop.ops.ObjectStoreHealthCheck;
+import io.modelloop.ops.ParametersHealthCheck;
+import io.modelloop.parameters.ParameterService;
+import io.modelloop.parameters.ParameterStore;
+import io.modelloop.parameters.ParameterStores;
+import io.modelloop.parameters.SystemStateRepository;
+import io.modelloop.schedule.TimerPlacement;
+import io.modelloop.schedule.WorkflowTimer;
+import io.modelloop.storage.AwsClients;
+import io.modelloop.storage.BucketLayout;
+import io.modelloop.storage.LocalObjectRepair;
+import io.modelloop.storage.LocalS3Server;
+import io.modelloop.web.ApiRoutes;
+import io.modelloop.web.ParameterApi;
+import io.modelloop.web.StatusApi;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * One running ModelLoop: the local S3 store when the profile wants it, then Camel Main with the
+ * YAML workflow routes, the Java routes, the HTTP servers and the parameter-driven timers.
+ */
+public final class ModelLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelLoop.class);
+
+    private final Settings settings;
+    private final Main main = new Main();
+    private final CountDownLatch started = new CountDownLatch(1);
+    private LocalS3Server localS3;
+    private S3Client s3;
+    private String s3Endpoint;
+    private ParameterService parameters;
+    private SystemStateRepository systemState;
+    private final NotificationSinkHealth sinkHealth = new NotificationSinkHealth();
+    private final CamelNotifier notifier = new CamelNotifier(Clock.systemUTC());
+    private List<WorkflowTimer> timers = List.of();
+    private volatile Throwable startFailure;
+    private Thread runner;
+
+    public ModelLoop(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts everything and returns once Camel runs; throws when start-up fails. */
+    public ModelLoop start() throws Exception {
+        long t0 = System.nanoTime();
+        Files.createDirectories(settings.dataDir());
+        String bucket = settings.bucket();
+        AwsClients clients = new AwsClients(settings);
+        if (settings.isLocal()) {
+            localS3 = new LocalS3Server(settings.dataDir(), settings.getInt("modelloop.s3.port", 9000)).start(bucket);
+            s3Endpoint = localS3.endpoint();
+            new LocalObjectRepair(settings.dataDir().resolve(bucket), 0).repair();
+        } else {
+            s3Endpoint = settings.get("modelloop.s3.endpoint");
+        }
+        s3 = clients.s3(s3Endpoint);
+        List<String> created = BucketLayout.ensurePrefixes(s3, bucket);
+        if (!created.isEmpty()) {
+            LOG.info("Created bucket prefixes {} in {}", created, bucket);
+        }
+
+        main.setOverrideProperties(CamelSettings.toCamelProperties(settings));
+        main.bind("amazonS3Client", s3);
+        main.bind("s3Client", s3);
+        if (!settings.isLocal()) {
+            main.bind("ssmClient", clients.ssm());
+            main.bind("snsClient", clients.sns());
+        }
+        main.bind("notifier", notifier);
+        main.bind("notificationFormatter", new NotificationFormatter("ModelLoop " + settings.profile()));
+        main.addMainListener(new Wiring(bucket));
+        runner = new Thread(() -> {
+            try {
+                main.run();
+            } catch (Exception e) {
+                startFailure = e;
+            } finally {
+                started.countDown();
+            }
+        }, "modelloop-main");
+        runner.start();
+        started.await();
+        if (startFailure != null) {
+            close();
+            throw new IllegalStateException("ModelLoop did not start: " + startFailure.getMessage(), startFailure);
+        }
+        LOG.info("ModelLoop ({} profile) started in {} ms", settings.profile(), (System.nanoTime() - t0) / 1_000_000);
+        return this;
+    }
+
+    /** Blocks until Camel Main stops (SIGTERM or Ctrl-C end it gracefully). */
+    public void awaitShutdown() throws InterruptedException {
+        runner.join();
+    }
+
+    @Override
+    public void close() {
+        main.completed();
+        if (runner != null) {
+            try {
+                runner.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (localS3 != null) {
+            localS3.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    public CamelContext camel() {
+        return main.getCamelContext();
+    }
+
+    public ParameterService parameters() {
+        return parameters;
+    }
+
+    public SystemStateRepository systemState() {
+        return systemState;
+    }
+
+    public S3Client s3() {
+        return s3;
+    }
+
+    public String s3Endpoint() {
+        return s3Endpoint;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public List<WorkflowTimer> timers() {
+        return timers;
+    }
+
+    /** Builds what needs the CamelContext, and starts the parameters once routes run. */
+    private final class Wiring extends MainListenerSupport {
+        private final String bucket;
+
+        Wiring(String bucket) {
+            this.bucket = bucket;
+        }
+
+        @Override
+        public void beforeConfigure(BaseMainSupport support) {
+            CamelContext camel = support.getCamelContext();
+            try {
+                ParameterStore store = ParameterStores.create(settings, camel);
+                parameters = new ParameterService(store, notifier);
+                systemState = new SystemStateRepository(store, Clock.systemUTC());
+                camel.getRegistry().bind("parameterService", parameters);
+                camel.getRegistry().bind("systemState", systemState);
+
+                NotificationSinks sinks = NotificationSinkFactory.create(settings, camel);
+                camel.getRegistry().bind("notificationSinks", sinks);
+                camel.addRoutes(new NotificationSinkRoutes(sinks, sinkHealth,
+                        settings.getInt("modelloop.notify.retry.attempts", 3),
+                        settings.getLong("modelloop.notify.retry.delay-ms", 1000)));
+
+                timers = List.of(new WorkflowTimer(camel, WorkflowTimer.TRAINING, TimerPlacement.LOCAL),
+                        new WorkflowTimer(camel, WorkflowTimer.SAMPLING, TimerPlacement.LOCAL));
+                timers.forEach(parameters::addListener);
+
+                camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
+                        new StatusApi(about(), parameters, systemState, timers, sinkHealth)));
+                if (localS3 != null) {
+                    camel.addRoutes(localRepairRoute());
+                }
+
+                HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+                health.register(new ObjectStoreHealthCheck(s3, bucket));
+                health.register(new ParametersHealthCheck(parameters));
+                health.register(new NotificationSinksHealthCheck(sinkHealth));
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void afterStart(BaseMainSupport main) {
+            try {
+                CamelContext camel = main.getCamelContext();
+                notifier.attach(camel.createProducerTemplate());
+                parameters.start();
+                for (WorkflowTimer t : timers) {
+                    t.install(parameters.values());
+                }
+                printBanner();
+            } catch (Exception e) {
+                startFailure = e;
+                ModelLoop.this.main.completed();
+            } finally {
+                started.countDown();
+            }
+        }
+    }
+
+    private RouteBuilder localRepairRoute() {
+        LocalObjectRepair repair = new LocalObjectRepair(settings.dataDir().resolve(settings.bucket()), 1000);
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:local-object-repair?period=2000&delay=2000").routeId("local-object-repair")
+                        .routeDescription("Registers files copied straight into data/bucket as S3 objects")
+                        .process(e -> repair.repair());
+            }
+        };
+    }
+
+    private Map<String, Object> about() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("profile", settings.profile());
+        m.put("bucket", settings.bucket());
+        m.put("s3Endpoint", s3Endpoint == null || s3Endpoint.isBlank() ? "aws" : s3Endpoint);
+        m.put("dataDir", settings.dataDir().toString());
+        m.put("httpPort", settings.getInt("modelloop.http.port", 8080));
+        m.put("managementPort", settings.getInt("modelloop.management.port", 8081));
+        return m;
+    }
+
+    private void printBanner() {
+        int http = settings.getInt("modelloop.http.port", 8080);
+        int mgmt = settings.getInt("modelloop.management.port", 8081);
+        StringBuilder b = new StringBuilder("\n  ModelLoop is running (profile ").append(settings.profile()).append(")\n");
+        b.append("  Console and API : http://localhost:").append(http).append("/api/status\n");
+        b.append("  Health          : http://localhost:").append(mgmt).append("/observe/health\n");
+        b.append("  Jolokia (Hawtio): http://localhost:").append(mgmt).append("/observe/jolokia\n");
+        if (localS3 != null) {
+            b.append("  Local S3 store  : ").append(s3Endpoint).append("  bucket '").append(settings.bucket())
+             .append("' (path-style; any access key), files in ").append(settings.dataDir().resolve(settings.bucket())).append('\n');
+            b.append("    e.g. aws --endpoint-url ").append(s3Endpoint).append(" s3 ls s3://").append(settings.bucket()).append("/\n");
+        }
+        b.append("  Parameters      : ").append(parameters.location()).append('\n');
+        if (settings.getBoolean("modelloop.dev")) {
+            b.append("  Dev mode        : routes in ").append(CamelSettings.routesDir(settings)).append(" reload on save\n");
+        }
+        System.out.println(b);
+    }
+}

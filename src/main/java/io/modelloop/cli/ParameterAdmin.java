@@ -1,0 +1,32 @@
+package io.modelloop.cli;
+
+import io.modelloop.config.Settings;
+import io.modelloop.parameters.ParameterStore;
+import io.modelloop.parameters.ParameterStores;
+import io.modelloop.storage.AwsClients;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/** Opens the configured parameter store for a CLI command, without starting the service. */
+final class ParameterAdmin implements AutoCloseable {
+
+    private final CamelContext camel = new DefaultCamelContext();
+    private final ParameterStore store;
+
+    ParameterAdmin(Settings settings) {
+        if ("ssm".equals(settings.get("modelloop.parameters.store"))) {
+            camel.getRegistry().bind("ssmClient", new AwsClients(settings).ssm());
+        }
+        camel.start();
+        store = ParameterStores.create(settings, camel);
+    }
+
+    ParameterStore store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        camel.stop();
+    }
+}

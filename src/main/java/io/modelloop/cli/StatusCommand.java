@@ -1,0 +1,63 @@
+package io.modelloop.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelloop.config.Settings;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Asks a ModelLoop running on this machine for its health and status.")
+final class StatusCommand implements Callable<Integer> {
+
+    @ParentCommand
+    ModelLoopCommand parent;
+    @Mixin
+    GlobalOptions options = new GlobalOptions();
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings s = options.over(parent.options).settings();
+        PrintWriter out = spec.commandLine().getOut();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        String health = "http://127.0.0.1:" + s.get("modelloop.management.port") + "/observe/health";
+        String status = "http://127.0.0.1:" + s.get("modelloop.http.port") + "/api/status";
+        HttpResponse<String> h;
+        try {
+            h = http.send(HttpRequest.newBuilder(URI.create(health)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("modelloop: no ModelLoop answers at " + health + " (" + e.getClass().getSimpleName() + ")");
+            return 1;
+        }
+        ObjectMapper json = new ObjectMapper();
+        out.println("Health: " + json.readTree(h.body()).path("status").asText("unknown") + " (" + health + ")");
+        HttpResponse<String> st = http.send(HttpRequest.newBuilder(URI.create(status)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (st.statusCode() == 200) {
+            JsonNode n = json.readTree(st.body());
+            out.println("Profile: " + n.path("profile").asText() + ", bucket " + n.path("bucket").asText()
+                    + " at " + n.path("s3Endpoint").asText());
+            out.println("Parameters: " + n.path("parametersLocation").asText());
+            n.path("timers").fields().forEachRemaining(t -> out.println("Timer " + t.getKey() + ": "
+                    + (t.getValue().path("running").asBoolean() ? "every " + t.getValue().path("everyMinutes").asInt()
+                    + " min, next " + t.getValue().path("nextFire").asText() : "paused")));
+            out.println("Model serving: " + n.path("systemState").path("runningModelVersion").asText("none"));
+        } else {
+            out.println("Status API answered " + st.statusCode());
+        }
+        return "UP".equals(json.readTree(h.body()).path("status").asText()) ? 0 : 1;
+    }
+}

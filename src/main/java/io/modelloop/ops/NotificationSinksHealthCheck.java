@@ -1,0 +1,48 @@
+package io.modelloop.ops;
+
+import io.modelloop.notify.NotificationSinkHealth;
+import java.util.Map;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Reports a sink whose last delivery failed after its retries. Listed in /observe/health but
+ * neither a readiness nor a liveness check: a broken e-mail relay must not take pods out of
+ * service or restart them.
+ */
+public final class NotificationSinksHealthCheck extends AbstractHealthCheck {
+
+    private final NotificationSinkHealth health;
+
+    public NotificationSinksHealthCheck(NotificationSinkHealth health) {
+        super("modelloop", "notification-sinks");
+        this.health = health;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    public boolean isReadiness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        health.snapshot().forEach((name, s) -> {
+            builder.detail(name + ".up", s.up());
+            builder.detail(name + ".delivered", s.delivered());
+            builder.detail(name + ".failed", s.failed());
+            if (s.lastError() != null) {
+                builder.detail(name + ".lastError", s.lastError());
+            }
+        });
+        if (health.allUp()) {
+            builder.up();
+        } else {
+            builder.message("a notification sink is failing").down();
+        }
+    }
+}

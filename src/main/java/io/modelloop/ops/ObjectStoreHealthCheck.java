@@ -1,0 +1,35 @@
+package io.modelloop.ops;
+
+import java.util.Map;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Ready only when the bucket answers. */
+public final class ObjectStoreHealthCheck extends AbstractHealthCheck {
+
+    private final S3Client s3;
+    private final String bucket;
+
+    public ObjectStoreHealthCheck(S3Client s3, String bucket) {
+        super("modelloop", "object-store");
+        this.s3 = s3;
+        this.bucket = bucket;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        builder.detail("bucket", bucket);
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+            builder.up();
+        } catch (RuntimeException e) {
+            builder.message("bucket " + bucket + " not reachable: " + e.getMessage()).error(e).down();
+        }
+    }
+}

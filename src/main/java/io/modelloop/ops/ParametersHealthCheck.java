@@ -1,0 +1,37 @@
+package io.modelloop.ops;
+
+import io.modelloop.parameters.ParameterService;
+import java.util.Map;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/** Ready only when the parameters were loaded and the last look at the store succeeded. */
+public final class ParametersHealthCheck extends AbstractHealthCheck {
+
+    private final ParameterService parameters;
+
+    public ParametersHealthCheck(ParameterService parameters) {
+        super("modelloop", "parameters");
+        this.parameters = parameters;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        builder.detail("location", parameters.location());
+        if (parameters.lastRefresh() != null) {
+            builder.detail("lastRefresh", parameters.lastRefresh().toString());
+        }
+        if (!parameters.isStarted()) {
+            builder.message("parameters not loaded yet").down();
+        } else if (parameters.lastError() != null) {
+            builder.message("parameter store not readable: " + parameters.lastError()).down();
+        } else {
+            builder.up();
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package io.modelloop.parameters;
+
+import io.modelloop.notify.Notifier;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the parameter values in force. A stored value that breaks its rule is never applied:
+ * the last valid value stays and an error notification names parameter, value and rule.
+ * Valid changes are applied, told to listeners (the timers) and notified.
+ */
+public final class ParameterService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ParameterService.class);
+
+    private final ParameterStore store;
+    private final Notifier notifier;
+    private final List<ParameterListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, String> lastSeenRaw = new HashMap<>();
+    private volatile ParameterValues current = ParameterValues.defaults();
+    private volatile boolean started;
+    private volatile Instant lastRefresh;
+    private volatile String lastError;
+
+    public ParameterService(ParameterStore store, Notifier notifier) {
+        this.store = store;
+        this.notifier = notifier;
+    }
+
+    public void addListener(ParameterListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Creates missing parameters with their defaults and loads the values in force. */
+    public synchronized void start() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        ParameterDefinition.ALL.forEach(d -> defaults.put(d.name(), d.defaultValue()));
+        List<String> created = store.createMissing(defaults);
+        if (!created.isEmpty()) {
+            notifier.notify("ParametersCreated", created.size() + " parameter(s) created with defaults in "
+                    + store.location(), Map.of("parameters", created, "location", store.location()));
+        }
+        Map<String, StoredParameter> stored = store.readAll();
+        ParameterValues values = ParameterValues.defaults();
+        for (ParameterDefinition d : ParameterDefinition.ALL) {
+            String raw = rawValue(stored, d.name());
+            lastSeenRaw.put(d.name(), raw);
+            if (d.rule().accepts(raw)) {
+                values = values.with(d.name(), d.rule().canonical(raw));
+            } else {
+                reject(d, raw, d.defaultValue());
+            }
+        }
+        current = values;
+        started = true;
+        lastRefresh = Instant.now();
+        lastError = null;
+        LOG.info("Parameters loaded from {}: {}", store.location(), current.raw());
+    }
+
+    /** Reads the store and applies what changed; returns the applied changes. */
+    public synchronized List<ParameterChange> refresh() {
+        List<ParameterChange> applied = new ArrayList<>();
+        if (!started) {
+            return applied; // start() loads them; the poll may tick before that
+        }
+        Map<String, StoredParameter> stored;
+        try {
+            stored = store.readAll();
+        } catch (RuntimeException e) {
+            lastError = e.getMessage();
+            throw e;
+        }
+        for (ParameterDefinition d : ParameterDefinition.ALL) {
+            String raw = rawValue(stored, d.name());
+            if (raw == null) {
+                // Deleted by hand: put back the value in force so the store shows what runs.
+                store.write(d.name(), current.get(d.name()));
+                notifier.notify("ParameterRestored", d.name() + " was missing and was written back as "
+                        + current.get(d.name()), Map.of("parameter", d.name(), "value", current.get(d.name())));
+                lastSeenRaw.put(d.name(), current.get(d.name()));
+                continue;
+            }
+            if (raw.equals(lastSeenRaw.get(d.name()))) {
+                continue;
+            }
+            lastSeenRaw.put(d.name(), raw);
+            if (!d.rule().accepts(raw)) {
+                reject(d, raw, current.get(d.name()));
+                continue;
+            }
+            String value = d.rule().canonical(raw);
+            String old = current.get(d.name());
+            if (value.equals(old)) {
+                continue;
+            }
+            current = current.with(d.name(), value);
+            ParameterChange change = new ParameterChange(d.name(), old, value);
+            applied.add(change);
+            LOG.info("Parameter {} changed from {} to {}", d.name(), old, value);
+            notifier.notify("ParameterChanged", d.name() + " changed from " + old + " to " + value,
+                    Map.of("parameter", d.name(), "oldValue", old, "newValue", value));
+            for (ParameterListener l : listeners) {
+                try {
+                    l.onChange(change, current);
+                } catch (RuntimeException e) {
+                    LOG.error("Applying {} failed", change, e);
+                    notifier.notify("ParameterApplyFailed", "Applying " + d.name() + " failed: " + e.getMessage(),
+                            Map.of("parameter", d.name(), "value", value, "error", String.valueOf(e.getMessage())));
+                }
+            }
+        }
+        lastRefresh = Instant.now();
+        lastError = null;
+        return applied;
+    }
+
+    /**
+     * Checks and stores a value set by an operator (API, console, CLI), then applies it.
+     *
+     * @throws InvalidParameterException for an unknown or machine-owned name, or a value
+     *                                   that breaks its rule; nothing is stored then
+     */
+    public List<ParameterChange> set(String name, String value) {
+        ParameterDefinition d = definition(name);
+        validate(d, value);
+        store.write(d.name(), d.rule().canonical(value));
+        return refresh();
+    }
+
+    public static ParameterDefinition definition(String name) {
+        if (ParameterDefinition.SYSTEM_STATE.equals(name)) {
+            throw new InvalidParameterException(name, "", "the system state is written by ModelLoop only");
+        }
+        return ParameterDefinition.find(name).orElseThrow(() -> new InvalidParameterException(name, "",
+                "unknown parameter; known parameters: "
+                        + String.join(", ", ParameterDefinition.ALL.stream().map(ParameterDefinition::name).toList())));
+    }
+
+    public static void validate(ParameterDefinition d, String value) {
+        if (!d.rule().accepts(value)) {
+            throw new InvalidParameterException(d.name(), value, d.rule().description());
+        }
+    }
+
+    public ParameterValues values() {
+        return current;
+    }
+
+    /** The raw value stored for each parameter, which may differ from the value in force when invalid. */
+    public synchronized Map<String, String> storedValues() {
+        return Map.copyOf(lastSeenRaw);
+    }
+
+    public boolean isStarted() {
+        return started;
+    }
+
+    public Instant lastRefresh() {
+        return lastRefresh;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public String location() {
+        return store.location();
+    }
+
+    private static String rawValue(Map<String, StoredParameter> stored, String name) {
+        StoredParameter p = stored.get(name);
+        return p == null ? null : p.value();
+    }
+
+    private void reject(ParameterDefinition d, String raw, String inForce) {
+        LOG.warn("Parameter {} has invalid value '{}' ({}); {} stays in force", d.name(), raw,
+                d.rule().description(), inForce);
+        notifier.notify("ParameterRejected", d.name() + " = '" + raw + "' refused: " + d.rule().description()
+                        + "; " + inForce + " stays in force",
+                Map.of("parameter", d.name(), "value", String.valueOf(raw), "rule", d.rule().description(),
+                        "valueInForce", inForce));
+    }
+}

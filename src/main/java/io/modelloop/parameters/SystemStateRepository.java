@@ -1,0 +1,51 @@
+package io.modelloop.parameters;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Clock;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads and writes the system state as one JSON value in the parameter store, under
+ * {@link ParameterDefinition#SYSTEM_STATE}. Only ModelLoop's workflows call it; the parameter
+ * API and CLI refuse that name.
+ */
+public final class SystemStateRepository {
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final ParameterStore store;
+    private final Clock clock;
+
+    public SystemStateRepository(ParameterStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public SystemState load() {
+        StoredParameter p = store.readAll().get(ParameterDefinition.SYSTEM_STATE);
+        if (p == null || p.value().isBlank()) {
+            return SystemState.empty();
+        }
+        try {
+            return JSON.readValue(p.value(), SystemState.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("System state in " + store.location() + " is not valid JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Applies a change and stores the result; synchronized so one process never loses its own update. */
+    public synchronized SystemState update(UnaryOperator<SystemState> change) {
+        SystemState next = change.apply(load()).stamped(clock.instant());
+        try {
+            store.write(ParameterDefinition.SYSTEM_STATE, JSON.writeValueAsString(next));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialise system state", e);
+        }
+        return next;
+    }
+}

@@ -1,0 +1,129 @@
+package io.modelloop.schedule;
+
+import io.modelloop.parameters.ParameterChange;
+import io.modelloop.parameters.ParameterDefinition;
+import io.modelloop.parameters.ParameterListener;
+import io.modelloop.parameters.ParameterValues;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Quartz timer route that triggers one workflow check (training or sampling), steered by an
+ * enable parameter and a frequency parameter: a new frequency reschedules it, disabling pauses
+ * it, enabling resumes it and runs one check at once.
+ */
+public final class WorkflowTimer implements ParameterListener {
+
+    /** Header telling the check why it runs: schedule, enabled, or manual. */
+    public static final String TRIGGER_HEADER = "ModelLoopTrigger";
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkflowTimer.class);
+
+    public record Spec(String name, String enabledParameter, String frequencyParameter, String target) {
+        public String routeId() {
+            return name + "-timer";
+        }
+    }
+
+    public static final Spec TRAINING = new Spec("training-check", ParameterDefinition.ENABLE_AUTOMATIC_TRAINING,
+            ParameterDefinition.AUTOMATIC_TRAINING_POLL_FREQUENCY, "direct:training-check");
+    public static final Spec SAMPLING = new Spec("sampling-check", ParameterDefinition.ENABLE_AUTOMATIC_HUMAN_SAMPLING,
+            ParameterDefinition.AUTOMATIC_HUMAN_SAMPLING_FREQUENCY, "direct:sampling-check");
+
+    private final CamelContext camel;
+    private final Spec spec;
+    private final TimerPlacement placement;
+    private int minutes;
+
+    public WorkflowTimer(CamelContext camel, Spec spec, TimerPlacement placement) {
+        this.camel = camel;
+        this.spec = spec;
+        this.placement = placement;
+    }
+
+    /** Adds the timer route with the values in force; it starts only if enabled. */
+    public synchronized void install(ParameterValues values) throws Exception {
+        minutes = values.integer(spec.frequencyParameter());
+        boolean enabled = values.bool(spec.enabledParameter());
+        addRoute(enabled);
+        LOG.info("Timer {} every {} min, {}", spec.name(), minutes, enabled ? "enabled" : "paused");
+    }
+
+    @Override
+    public synchronized void onChange(ParameterChange change, ParameterValues now) {
+        try {
+            if (change.name().equals(spec.frequencyParameter())) {
+                minutes = now.integer(spec.frequencyParameter());
+                boolean running = isRunning();
+                camel.getRouteController().stopRoute(spec.routeId());
+                camel.removeRoute(spec.routeId());
+                addRoute(running);
+                LOG.info("Timer {} rescheduled to every {} min", spec.name(), minutes);
+            } else if (change.name().equals(spec.enabledParameter())) {
+                if (now.bool(spec.enabledParameter())) {
+                    camel.getRouteController().startRoute(spec.routeId());
+                    LOG.info("Timer {} resumed; running one check now", spec.name());
+                    camel.createProducerTemplate().asyncSend(spec.target(),
+                            e -> e.getMessage().setHeader(TRIGGER_HEADER, "enabled"));
+                } else {
+                    camel.getRouteController().stopRoute(spec.routeId());
+                    LOG.info("Timer {} paused", spec.name());
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Timer " + spec.name() + " could not apply " + change + ": " + e.getMessage(), e);
+        }
+    }
+
+    public boolean isRunning() {
+        return camel.getRouteController().getRouteStatus(spec.routeId()) == ServiceStatus.Started;
+    }
+
+    public int minutes() {
+        return minutes;
+    }
+
+    public Spec spec() {
+        return spec;
+    }
+
+    /** When the next scheduled check fires, if running (null when paused). */
+    public java.util.Date nextFireTime() {
+        Route route = camel.getRoute(spec.routeId());
+        if (route == null || !isRunning()) {
+            return null;
+        }
+        return route.getEndpoint() instanceof org.apache.camel.component.quartz.QuartzEndpoint q
+                ? nextFire(q) : null;
+    }
+
+    private static java.util.Date nextFire(org.apache.camel.component.quartz.QuartzEndpoint q) {
+        try {
+            var trigger = q.getComponent().getScheduler().getTrigger(q.getTriggerKey());
+            return trigger == null ? null : trigger.getNextFireTime();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private void addRoute(boolean start) throws Exception {
+        long ms = TimeUnit.MINUTES.toMillis(minutes);
+        String uri = placement.wrap(spec.name(), "quartz://modelloop/" + spec.name()
+                + "?trigger.repeatInterval=" + ms + "&trigger.repeatCount=-1&triggerStartDelay=" + ms);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId(spec.routeId())
+                        .routeDescription("Runs " + spec.name() + " every " + minutes + " min")
+                        .autoStartup(start)
+                        .setHeader(TRIGGER_HEADER, constant("schedule"))
+                        .to(spec.target());
+            }
+        });
+    }
+}

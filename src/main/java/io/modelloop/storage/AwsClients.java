@@ -1,0 +1,61 @@
+package io.modelloop.storage;
+
+import io.modelloop.config.Settings;
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * Builds the AWS SDK clients Camel's components use. Credentials always come from the
+ * default chain (environment, web identity on EKS, instance profile); only the local
+ * profile's in-process store is reached anonymously.
+ */
+public final class AwsClients {
+
+    private final Settings settings;
+
+    public AwsClients(Settings settings) {
+        this.settings = settings;
+    }
+
+    public S3Client s3(String endpoint) {
+        var builder = S3Client.builder()
+                .forcePathStyle(settings.isLocal() || settings.getBoolean("modelloop.s3.force-path-style"));
+        if (settings.isLocal()) {
+            builder.credentialsProvider(AnonymousCredentialsProvider.create()).region(Region.US_EAST_1);
+            builder.endpointOverride(URI.create(endpoint));
+            return builder.build();
+        }
+        return configure(builder, endpoint).build();
+    }
+
+    public SsmClient ssm() {
+        return configure(SsmClient.builder(), settings.get("modelloop.parameters.ssm-endpoint")).build();
+    }
+
+    public SnsClient sns() {
+        return configure(SnsClient.builder(), settings.get("modelloop.notify.sns.endpoint")).build();
+    }
+
+    private <B extends AwsClientBuilder<B, ?>> B configure(B builder, String endpoint) {
+        builder.credentialsProvider(credentials());
+        String region = settings.get("modelloop.aws.region");
+        if (!region.isBlank()) {
+            builder.region(Region.of(region));
+        }
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder;
+    }
+
+    private static AwsCredentialsProvider credentials() {
+        return DefaultCredentialsProvider.builder().build();
+    }
+}

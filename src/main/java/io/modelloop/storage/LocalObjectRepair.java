@@ -1,0 +1,115 @@
+package io.modelloop.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes files copied straight into the local bucket folder into normal objects. S3Proxy keeps
+ * an object's MD5 (its ETag) in the user.content-md5 extended attribute; a file copied by hand
+ * has none, so this writes it, and rewrites it when the file changes afterwards.
+ */
+public final class LocalObjectRepair {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalObjectRepair.class);
+    static final String MD5_ATTR = "content-md5";
+    // mtime the MD5 was computed for: a later edit of the file is noticed and re-hashed
+    static final String STAMP_ATTR = "modelloop-md5-mtime";
+
+    private final Path bucketDir;
+    private final long settleMillis;
+
+    /** @param settleMillis files modified more recently than this are left for the next pass (still being copied) */
+    public LocalObjectRepair(Path bucketDir, long settleMillis) {
+        this.bucketDir = bucketDir;
+        this.settleMillis = settleMillis;
+    }
+
+    /** One pass over the bucket folder; returns the keys it repaired. */
+    public List<String> repair() throws IOException {
+        List<String> repaired = new ArrayList<>();
+        if (!Files.isDirectory(bucketDir)) {
+            return repaired;
+        }
+        long now = System.currentTimeMillis();
+        Files.walkFileTree(bucketDir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                // S3Proxy's own bookkeeping (versions, multipart parts) is not user content
+                return dir.getFileName().toString().startsWith(".s3proxy") || dir.getFileName().toString().startsWith(".mpus-")
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                String name = file.getFileName().toString();
+                if (!attrs.isRegularFile() || name.startsWith(".s3proxy") || name.startsWith(".mpus-")) {
+                    return FileVisitResult.CONTINUE;
+                }
+                long mtime = attrs.lastModifiedTime().toMillis();
+                if (now - mtime < settleMillis) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (needsRepair(file, mtime)) {
+                    writeMd5(file, mtime);
+                    repaired.add(bucketDir.relativize(file).toString().replace('\\', '/'));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                LOG.warn("Cannot read {} in the local bucket: {}", file, exc.getMessage());
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        if (!repaired.isEmpty()) {
+            LOG.info("Registered {} file(s) copied into the local bucket: {}", repaired.size(), repaired);
+        }
+        return repaired;
+    }
+
+    private static boolean needsRepair(Path file, long mtime) throws IOException {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+        List<String> names = view.list();
+        if (!names.contains(MD5_ATTR)) {
+            return true;
+        }
+        if (!names.contains(STAMP_ATTR)) {
+            return false; // written by S3Proxy on PUT: it is right
+        }
+        ByteBuffer buf = ByteBuffer.allocate(view.size(STAMP_ATTR));
+        view.read(STAMP_ATTR, buf);
+        buf.flip();
+        return buf.remaining() != Long.BYTES || buf.getLong() != mtime;
+    }
+
+    private static void writeMd5(Path file, long mtime) throws IOException {
+        MessageDigest md5;
+        try {
+            md5 = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md5)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+        view.write(MD5_ATTR, ByteBuffer.wrap(md5.digest()));
+        view.write(STAMP_ATTR, ByteBuffer.allocate(Long.BYTES).putLong(0, mtime));
+        // writing xattrs does not touch mtime, so the stamp stays equal to it
+    }
+}

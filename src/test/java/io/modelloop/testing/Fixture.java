@@ -1,0 +1,75 @@
+package io.modelloop.testing;
+
+import io.modelloop.ModelLoop;
+import io.modelloop.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Starts real ModelLoop instances for tests: temporary data folder, free ports, the repo's config/. */
+public final class Fixture {
+
+    public static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Fixture() {
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Local-profile settings on a temporary data folder and free ports; extra keys override. */
+    public static Settings localSettings(Path dataDir, Map<String, String> extra) {
+        Map<String, String> o = new HashMap<>();
+        o.put("modelloop.profile", "local");
+        o.put("modelloop.data", dataDir.toString());
+        o.put("modelloop.http.port", Integer.toString(freePort()));
+        o.put("modelloop.management.port", Integer.toString(freePort()));
+        o.put("modelloop.http.host", "127.0.0.1");
+        o.put("modelloop.management.host", "127.0.0.1");
+        o.put("modelloop.s3.port", Integer.toString(freePort()));
+        o.put("modelloop.notify.retry.delay-ms", "50");
+        o.putAll(extra);
+        return Settings.load(Path.of("config"), Map.of(), o);
+    }
+
+    public static ModelLoop startLocal(Path dataDir, Map<String, String> extra) throws Exception {
+        return new ModelLoop(localSettings(dataDir, extra)).start();
+    }
+
+    public static String httpBase(ModelLoop loop) {
+        return "http://127.0.0.1:" + loop.settings().get("modelloop.http.port");
+    }
+
+    public static String managementBase(ModelLoop loop) {
+        return "http://127.0.0.1:" + loop.settings().get("modelloop.management.port");
+    }
+
+    public static HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+    }
+
+    public static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -59,14 +59,14 @@ public final class WorkflowTimer implements ParameterListener {
         try {
             if (change.name().equals(spec.frequencyParameter())) {
                 minutes = now.integer(spec.frequencyParameter());
-                boolean running = isRunning();
-                camel.getRouteController().stopRoute(spec.routeId());
-                camel.removeRoute(spec.routeId());
-                addRoute(running);
+                reinstall(isRunning());
                 LOG.info("Timer {} rescheduled to every {} min", spec.name(), minutes);
             } else if (change.name().equals(spec.enabledParameter())) {
                 if (now.bool(spec.enabledParameter())) {
-                    camel.getRouteController().startRoute(spec.routeId());
+                    // A new schedule, one period from now: starting the stopped route would resume
+                    // the paused Quartz trigger, which fires at once if a tick fell due while
+                    // paused, i.e. a second check on top of the one run below.
+                    reinstall(true);
                     LOG.info("Timer {} resumed; running one check now", spec.name());
                     camel.createProducerTemplate().asyncSend(spec.target(),
                             e -> e.getMessage().setHeader(TRIGGER_HEADER, "enabled"));
@@ -109,6 +109,12 @@ public final class WorkflowTimer implements ParameterListener {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    private void reinstall(boolean start) throws Exception {
+        camel.getRouteController().stopRoute(spec.routeId());
+        camel.removeRoute(spec.routeId());
+        addRoute(start);
     }
 
     private void addRoute(boolean start) throws Exception {

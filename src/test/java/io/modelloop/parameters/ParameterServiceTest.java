@@ -1,0 +1,282 @@
+package io.modelloop.parameters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modelloop.testing.RecordingNotifier;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ParameterService on a real parameters file, as the local profile runs it. */
+class ParameterServiceTest {
+
+    private static final String F1 = ParameterDefinition.MINIMUM_F1_SCORE;
+
+    @TempDir
+    Path dir;
+
+    Path file;
+    FileParameterStore store;
+    RecordingNotifier notifier;
+    ParameterService service;
+    List<ParameterChange> heard;
+
+    @BeforeEach
+    void setUp() {
+        file = dir.resolve("parameters.properties");
+        store = new FileParameterStore(file);
+        notifier = new RecordingNotifier();
+        service = new ParameterService(store, notifier);
+        heard = new ArrayList<>();
+        service.addListener((change, now) -> {
+            // the values handed to listeners already hold the change
+            assertThat(now.get(change.name())).isEqualTo(change.newValue());
+            heard.add(change);
+        });
+    }
+
+    @Test
+    void startCreatesEveryMissingDefaultAndNotifiesOnce() throws IOException {
+        service.start();
+
+        Properties onDisk = load();
+        for (ParameterDefinition d : ParameterDefinition.ALL) {
+            assertThat(onDisk.getProperty(d.name())).as(d.name()).isEqualTo(d.defaultValue());
+            assertThat(service.values().get(d.name())).isEqualTo(d.defaultValue());
+        }
+        assertThat(notifier.events("ParametersCreated")).singleElement().satisfies(n -> {
+            assertThat((List<?>) n.data().get("parameters")).hasSize(10);
+            assertThat(n.data().get("location")).isEqualTo(file.toAbsolutePath().toString());
+        });
+
+        // a second start on the same file creates nothing
+        RecordingNotifier second = new RecordingNotifier();
+        new ParameterService(new FileParameterStore(file), second).start();
+        assertThat(second.events("ParametersCreated")).isEmpty();
+    }
+
+    @Test
+    void startCreatesOnlyTheMissingOnesAndKeepsExistingValues() throws IOException {
+        Files.writeString(file, F1 + "=0.9\n");
+        service.start();
+
+        assertThat(service.values().minimumF1Score()).isEqualTo(0.9);
+        assertThat(load().getProperty(F1)).isEqualTo("0.9");
+        assertThat(notifier.events("ParametersCreated")).singleElement()
+                .satisfies(n -> assertThat((List<Object>) n.data().get("parameters")).hasSize(9).doesNotContain(F1));
+    }
+
+    @Test
+    void invalidValueAtStartIsRefusedAndTheDefaultStays() throws IOException {
+        Files.writeString(file, ParameterDefinition.AUTOMATIC_TRAINING_POLL_FREQUENCY + "=ten\n");
+        service.start();
+
+        assertThat(service.values().trainingPollMinutes()).isEqualTo(600);
+        assertRejected(ParameterDefinition.AUTOMATIC_TRAINING_POLL_FREQUENCY, "ten",
+                ParameterRule.WHOLE_NUMBER_AT_LEAST_1, "600");
+    }
+
+    @Test
+    void invalidHandEditIsNotAppliedAndTheLastValidValueStays() throws IOException {
+        service.start();
+        service.set(F1, "0.9");
+        notifier.clear();
+        heard.clear();
+
+        editByHand(F1, "1.5");
+        assertThat(service.refresh()).isEmpty();
+
+        assertThat(service.values().minimumF1Score()).isEqualTo(0.9);
+        assertThat(heard).isEmpty();
+        assertThat(notifier.events("ParameterChanged")).isEmpty();
+        assertRejected(F1, "1.5", ParameterRule.FRACTION_0_TO_1, "0.9");
+        // the stored (refused) value is reported as stored, not as in force
+        assertThat(service.storedValues()).containsEntry(F1, "1.5");
+
+        // polling again does not repeat the notification for the same bad value
+        service.refresh();
+        assertThat(notifier.events("ParameterRejected")).hasSize(1);
+    }
+
+    @Test
+    void invalidIntegersAreRefusedOneByOne() throws IOException {
+        service.start();
+        String p = ParameterDefinition.HUMAN_SAMPLING_INTERVAL;
+        for (String bad : List.of("ten", "1,000", "-3", "1.5", "0")) {
+            notifier.clear();
+            editByHand(p, bad);
+            service.refresh();
+            assertThat(service.values().humanSamplingInterval()).as(bad).isEqualTo(1000);
+            assertRejected(p, bad, ParameterRule.WHOLE_NUMBER_AT_LEAST_1, "1000");
+        }
+    }
+
+    @Test
+    void validHandEditIsAppliedToldToListenersAndNotifiedWithOldAndNewValue() throws IOException {
+        service.start();
+        notifier.clear();
+
+        editByHand(ParameterDefinition.MINIMUM_LABEL_DETECTION_CONFIDENCE, "85.5");
+        List<ParameterChange> applied = service.refresh();
+
+        ParameterChange expected = new ParameterChange(ParameterDefinition.MINIMUM_LABEL_DETECTION_CONFIDENCE, "70", "85.5");
+        assertThat(applied).containsExactly(expected);
+        assertThat(heard).containsExactly(expected);
+        assertThat(service.values().minimumLabelDetectionConfidence()).isEqualTo(85.5);
+        assertThat(notifier.events("ParameterChanged")).singleElement().satisfies(n -> assertThat(n.data())
+                .containsEntry("parameter", ParameterDefinition.MINIMUM_LABEL_DETECTION_CONFIDENCE)
+                .containsEntry("oldValue", "70")
+                .containsEntry("newValue", "85.5"));
+        assertThat(notifier.events("ParameterRejected")).isEmpty();
+
+        // nothing changed since: a refresh applies and notifies nothing
+        notifier.clear();
+        assertThat(service.refresh()).isEmpty();
+        assertThat(notifier.all()).isEmpty();
+    }
+
+    @Test
+    void booleanInAnyCaseIsAppliedInLowerCase() throws IOException {
+        service.start();
+        editByHand(ParameterDefinition.ENABLE_AUTOMATIC_TRAINING, "FALSE");
+        service.refresh();
+        assertThat(service.values().automaticTrainingEnabled()).isFalse();
+        assertThat(heard).containsExactly(new ParameterChange(ParameterDefinition.ENABLE_AUTOMATIC_TRAINING, "true", "false"));
+
+        // same value in another case: nothing to apply
+        heard.clear();
+        editByHand(ParameterDefinition.ENABLE_AUTOMATIC_TRAINING, "False");
+        assertThat(service.refresh()).isEmpty();
+        assertThat(heard).isEmpty();
+    }
+
+    @Test
+    void setStoresAppliesAndNotifies() throws IOException {
+        service.start();
+        notifier.clear();
+
+        List<ParameterChange> applied = service.set(F1, "0.9");
+
+        assertThat(applied).containsExactly(new ParameterChange(F1, "0.8", "0.9"));
+        assertThat(heard).containsExactly(new ParameterChange(F1, "0.8", "0.9"));
+        assertThat(load().getProperty(F1)).isEqualTo("0.9");
+        assertThat(service.values().minimumF1Score()).isEqualTo(0.9);
+        assertThat(notifier.events("ParameterChanged")).singleElement()
+                .satisfies(n -> assertThat(n.data()).containsEntry("oldValue", "0.8").containsEntry("newValue", "0.9"));
+    }
+
+    @Test
+    void setWithAnInvalidValueThrowsAndStoresNothing() throws IOException {
+        service.start();
+        String before = Files.readString(file);
+        notifier.clear();
+
+        assertThatThrownBy(() -> service.set(F1, "1.5"))
+                .isInstanceOfSatisfying(InvalidParameterException.class, e -> {
+                    assertThat(e.parameter()).isEqualTo(F1);
+                    assertThat(e.value()).isEqualTo("1.5");
+                    assertThat(e.rule()).isEqualTo(ParameterRule.FRACTION_0_TO_1.description());
+                });
+
+        assertThat(Files.readString(file)).isEqualTo(before);
+        assertThat(service.values().minimumF1Score()).isEqualTo(0.8);
+        assertThat(heard).isEmpty();
+        assertThat(notifier.events("ParameterChanged")).isEmpty();
+    }
+
+    @Test
+    void setRefusesTheSystemStateAndUnknownNames() throws IOException {
+        service.start();
+        String before = Files.readString(file);
+
+        assertThatThrownBy(() -> service.set(ParameterDefinition.SYSTEM_STATE, "{\"runningModelVersion\":\"evil\"}"))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining(ParameterDefinition.SYSTEM_STATE);
+        assertThatThrownBy(() -> service.set("Minimum-F2-Score", "0.5"))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("unknown parameter");
+        // names are exact
+        assertThatThrownBy(() -> service.set("minimum-f1-score", "0.5"))
+                .isInstanceOf(InvalidParameterException.class);
+
+        assertThat(Files.readString(file)).isEqualTo(before);
+        assertThat(load()).doesNotContainKeys(ParameterDefinition.SYSTEM_STATE, "Minimum-F2-Score", "minimum-f1-score");
+        assertThat(heard).isEmpty();
+    }
+
+    @Test
+    void parameterDeletedFromTheFileIsWrittenBackWithTheValueInForce() throws IOException {
+        service.start();
+        service.set(ParameterDefinition.MINIMUM_UNTRAINED_IMAGES, "25");
+        notifier.clear();
+        heard.clear();
+
+        Properties p = load();
+        p.remove(ParameterDefinition.MINIMUM_UNTRAINED_IMAGES);
+        store(p);
+        assertThat(load()).doesNotContainKey(ParameterDefinition.MINIMUM_UNTRAINED_IMAGES);
+
+        assertThat(service.refresh()).isEmpty();
+
+        assertThat(load().getProperty(ParameterDefinition.MINIMUM_UNTRAINED_IMAGES)).isEqualTo("25");
+        assertThat(service.values().minimumUntrainedImages()).isEqualTo(25);
+        assertThat(heard).isEmpty();
+        assertThat(notifier.events("ParameterRestored")).singleElement()
+                .satisfies(n -> assertThat(n.data())
+                        .containsEntry("parameter", ParameterDefinition.MINIMUM_UNTRAINED_IMAGES)
+                        .containsEntry("value", "25"));
+    }
+
+    @Test
+    void fixingAnInvalidEditAppliesTheNewValue() throws IOException {
+        service.start();
+        editByHand(F1, "abc");
+        service.refresh();
+        editByHand(F1, "0.7");
+        service.refresh();
+        assertThat(service.values().minimumF1Score()).isEqualTo(0.7);
+        assertThat(heard).containsExactly(new ParameterChange(F1, "0.8", "0.7"));
+    }
+
+    private void assertRejected(String parameter, String value, ParameterRule rule, String inForce) {
+        assertThat(notifier.events("ParameterRejected")).singleElement().satisfies(n -> {
+            assertThat(n.data())
+                    .containsEntry("parameter", parameter)
+                    .containsEntry("value", value)
+                    .containsEntry("rule", rule.description())
+                    .containsEntry("valueInForce", inForce);
+            assertThat(n.details()).contains(parameter, "'" + value + "'", rule.description());
+        });
+    }
+
+    /** Changes one line of the file the way an operator's editor would (no lock, no service). */
+    private void editByHand(String name, String value) throws IOException {
+        Properties p = load();
+        p.setProperty(name, value);
+        store(p);
+    }
+
+    private Properties load() throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    private void store(Properties p) throws IOException {
+        try (var w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            p.store(w, "edited by hand");
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.modelloop.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelloop.ModelLoop;
+import io.modelloop.parameters.ParameterDefinition;
+import io.modelloop.parameters.ParameterRule;
+import io.modelloop.parameters.SystemState;
+import io.modelloop.testing.Fixture;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GET /api/parameters and PUT /api/parameters/{name} on a running local ModelLoop. */
+class ParameterApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String F1 = ParameterDefinition.MINIMUM_F1_SCORE;
+
+    @TempDir
+    static Path data;
+
+    static ModelLoop loop;
+    static String api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        loop = Fixture.startLocal(data, Map.of());
+        api = Fixture.httpBase(loop) + "/api/parameters";
+    }
+
+    @AfterAll
+    static void stop() {
+        if (loop != null) {
+            loop.close();
+        }
+    }
+
+    @Test
+    void listsTheTenParametersWithValueDefaultAndRule() throws Exception {
+        loop.parameters().set(ParameterDefinition.HUMAN_SAMPLING_INTERVAL, "250");
+
+        HttpResponse<String> r = Fixture.get(api);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.path("location").asText()).isEqualTo(data.resolve("parameters.properties").toString());
+        List<JsonNode> params = new ArrayList<>();
+        body.path("parameters").forEach(params::add);
+        assertThat(params).extracting(p -> p.path("name").asText())
+                .containsExactlyElementsOf(ParameterDefinition.ALL.stream().map(ParameterDefinition::name).toList());
+        for (ParameterDefinition d : ParameterDefinition.ALL) {
+            JsonNode p = params.stream().filter(n -> n.path("name").asText().equals(d.name())).findFirst().orElseThrow();
+            assertThat(p.path("default").asText()).as(d.name()).isEqualTo(d.defaultValue());
+            assertThat(p.path("rule").asText()).as(d.name()).isEqualTo(d.rule().description());
+            assertThat(p.path("value").asText()).as(d.name()).isEqualTo(loop.parameters().values().get(d.name()));
+        }
+        JsonNode interval = params.stream()
+                .filter(n -> n.path("name").asText().equals(ParameterDefinition.HUMAN_SAMPLING_INTERVAL)).findFirst().orElseThrow();
+        assertThat(interval.path("value").asText()).isEqualTo("250");
+        assertThat(interval.path("default").asText()).isEqualTo("1000");
+        assertThat(r.body()).doesNotContain(ParameterDefinition.SYSTEM_STATE);
+    }
+
+    @Test
+    void putAValidValueAppliesAndStoresIt() throws Exception {
+        HttpResponse<String> r = put(F1, "{\"value\":\"0.9\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.path("parameter").asText()).isEqualTo(F1);
+        assertThat(body.path("value").asText()).isEqualTo("0.9");
+        assertThat(loop.parameters().values().minimumF1Score()).isEqualTo(0.9);
+        assertThat(Files.readString(data.resolve("parameters.properties"))).contains(F1 + "=0.9");
+        // and the list shows it
+        assertThat(JSON.readTree(Fixture.get(api).body()).path("parameters").findParents("name").stream()
+                .filter(n -> n.path("name").asText().equals(F1)).findFirst().orElseThrow()
+                .path("value").asText()).isEqualTo("0.9");
+    }
+
+    @Test
+    void putAnInvalidValueIsRefusedWith400NamingTheRule() throws Exception {
+        String inForce = loop.parameters().values().get(F1);
+        String before = Files.readString(data.resolve("parameters.properties"));
+
+        HttpResponse<String> r = put(F1, "{\"value\":\"1.5\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.path("rule").asText()).isEqualTo(ParameterRule.FRACTION_0_TO_1.description());
+        assertThat(body.path("error").asText()).contains(F1, "1.5", ParameterRule.FRACTION_0_TO_1.description());
+        assertThat(body.path("parameter").asText()).isEqualTo(F1);
+        assertThat(body.path("value").asText()).isEqualTo("1.5");
+        assertThat(loop.parameters().values().get(F1)).isEqualTo(inForce);
+        assertThat(Files.readString(data.resolve("parameters.properties"))).isEqualTo(before);
+    }
+
+    @Test
+    void putAnIntegerWithSeparatorIsRefused() throws Exception {
+        HttpResponse<String> r = put(ParameterDefinition.MINIMUM_UNTRAINED_IMAGES, "{\"value\":\"1,000\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(r.body()).path("rule").asText())
+                .isEqualTo(ParameterRule.WHOLE_NUMBER_AT_LEAST_1.description());
+        assertThat(loop.parameters().values().minimumUntrainedImages()).isEqualTo(10);
+    }
+
+    @Test
+    void putAnUnknownNameIs404() throws Exception {
+        HttpResponse<String> r = put("Maximum-F1-Score", "{\"value\":\"0.5\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+        assertThat(JSON.readTree(r.body()).path("error").asText()).contains("unknown parameter", F1);
+        assertThat(Files.readString(data.resolve("parameters.properties"))).doesNotContain("Maximum-F1-Score");
+    }
+
+    @Test
+    void putTheSystemStateIsRefused() throws Exception {
+        loop.systemState().update(s -> s.withRunningModelVersion("v1"));
+        SystemState before = loop.systemState().load();
+
+        HttpResponse<String> r = put(ParameterDefinition.SYSTEM_STATE, "{\"value\":\"{}\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isBetween(400, 499);
+        assertThat(JSON.readTree(r.body()).path("error").asText()).contains(ParameterDefinition.SYSTEM_STATE);
+        assertThat(loop.systemState().load()).isEqualTo(before);
+        assertThat(loop.systemState().load().runningModelVersion()).isEqualTo("v1");
+    }
+
+    @Test
+    void putWithoutAValueIs400() throws Exception {
+        HttpResponse<String> r = put(F1, "{\"other\":\"0.5\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(r.body()).path("error").asText()).contains("value");
+    }
+
+    private static HttpResponse<String> put(String name, String json) {
+        return Fixture.send(HttpRequest.newBuilder(URI.create(api + "/" + name))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+}

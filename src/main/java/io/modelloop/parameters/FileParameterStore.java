@@ -108,11 +108,18 @@ public final class FileParameterStore implements ParameterStore {
                 text.append(line(d.name(), rest.remove(d.name()))).append("\n\n");
             }
         }
-        String state = rest.remove(ParameterDefinition.SYSTEM_STATE);
+        Map<String, String> machine = new TreeMap<>();
+        rest.keySet().removeIf(k -> {
+            if (k.startsWith(ParameterDefinition.SYSTEM_STATE)) {
+                machine.put(k, rest.get(k));
+                return true;
+            }
+            return false;
+        });
         rest.forEach((k, v) -> text.append(line(k, v)).append('\n'));
-        if (state != null) {
-            text.append("# System state: written by ModelLoop, do not edit.\n")
-                .append(line(ParameterDefinition.SYSTEM_STATE, state)).append('\n');
+        if (!machine.isEmpty()) {
+            text.append("# System state: written by ModelLoop, do not edit.\n");
+            machine.forEach((k, v) -> text.append(line(k, v)).append('\n'));
         }
         try {
             Files.createDirectories(file.getParent());

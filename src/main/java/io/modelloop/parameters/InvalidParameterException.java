@@ -7,7 +7,8 @@ public class InvalidParameterException extends RuntimeException {
     private final String rule;
 
     public InvalidParameterException(String parameter, String value, String rule) {
-        super(parameter + " = '" + value + "' refused: " + rule);
+        super(value == null || value.isEmpty() ? parameter + " refused: " + rule
+                : parameter + " = '" + value + "' refused: " + rule);
         this.parameter = parameter;
         this.value = value;
         this.rule = rule;

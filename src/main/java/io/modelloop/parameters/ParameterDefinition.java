@@ -20,6 +20,13 @@ public record ParameterDefinition(String name, ParameterRule rule, String defaul
     /** Machine-written system state, stored beside the parameters and never set by hand. */
     public static final String SYSTEM_STATE = "For-System-Use-Only";
 
+    /**
+     * The last valid value of each parameter, machine-written, so a restart with an invalid
+     * stored value keeps the value that was in force rather than falling back to the default.
+     * Separate from {@link #SYSTEM_STATE}: every instance writes it, only the leader writes that.
+     */
+    public static final String VALUES_IN_FORCE = "For-System-Use-Only-Values-In-Force";
+
     public static final List<ParameterDefinition> ALL = List.of(
             new ParameterDefinition(ENABLE_AUTOMATIC_TRAINING, ParameterRule.BOOLEAN, "true",
                     "schedule of training checks on/off"),

@@ -48,6 +48,7 @@ public final class ParameterService {
                     + store.location(), Map.of("parameters", created, "location", store.location()));
         }
         Map<String, StoredParameter> stored = store.readAll();
+        Map<String, String> lastInForce = ValuesInForce.decode(rawValue(stored, ParameterDefinition.VALUES_IN_FORCE));
         ParameterValues values = ParameterValues.defaults();
         for (ParameterDefinition d : ParameterDefinition.ALL) {
             String raw = rawValue(stored, d.name());
@@ -55,10 +56,14 @@ public final class ParameterService {
             if (d.rule().accepts(raw)) {
                 values = values.with(d.name(), d.rule().canonical(raw));
             } else {
-                reject(d, raw, d.defaultValue());
+                String previous = lastInForce.get(d.name());
+                String fallback = d.rule().accepts(previous) ? previous : d.defaultValue();
+                values = values.with(d.name(), fallback);
+                reject(d, raw, fallback);
             }
         }
         current = values;
+        recordValuesInForce(rawValue(stored, ParameterDefinition.VALUES_IN_FORCE));
         started = true;
         lastRefresh = Instant.now();
         lastError = null;
@@ -117,6 +122,9 @@ public final class ParameterService {
                 }
             }
         }
+        if (!applied.isEmpty()) {
+            recordValuesInForce(rawValue(stored, ParameterDefinition.VALUES_IN_FORCE));
+        }
         lastRefresh = Instant.now();
         lastError = null;
         return applied;
@@ -128,7 +136,7 @@ public final class ParameterService {
      * @throws InvalidParameterException for an unknown or machine-owned name, or a value
      *                                   that breaks its rule; nothing is stored then
      */
-    public List<ParameterChange> set(String name, String value) {
+    public synchronized List<ParameterChange> set(String name, String value) {
         ParameterDefinition d = definition(name);
         validate(d, value);
         store.write(d.name(), d.rule().canonical(value));
@@ -136,7 +144,7 @@ public final class ParameterService {
     }
 
     public static ParameterDefinition definition(String name) {
-        if (ParameterDefinition.SYSTEM_STATE.equals(name)) {
+        if (name != null && name.startsWith(ParameterDefinition.SYSTEM_STATE)) {
             throw new InvalidParameterException(name, "", "the system state is written by ModelLoop only");
         }
         return ParameterDefinition.find(name).orElseThrow(() -> new InvalidParameterException(name, "",
@@ -173,6 +181,13 @@ public final class ParameterService {
 
     public String location() {
         return store.location();
+    }
+
+    private void recordValuesInForce(String stored) {
+        String encoded = ValuesInForce.encode(current.raw());
+        if (!encoded.equals(stored)) {
+            store.write(ParameterDefinition.VALUES_IN_FORCE, encoded);
+        }
     }
 
     private static String rawValue(Map<String, StoredParameter> stored, String name) {

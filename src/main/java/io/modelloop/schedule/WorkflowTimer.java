@@ -6,6 +6,7 @@ import io.modelloop.parameters.ParameterListener;
 import io.modelloop.parameters.ParameterValues;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteBuilder;
@@ -39,6 +40,7 @@ public final class WorkflowTimer implements ParameterListener {
     private final Spec spec;
     private final TimerPlacement placement;
     private int minutes;
+    private ProducerTemplate producer;
 
     public WorkflowTimer(CamelContext camel, Spec spec, TimerPlacement placement) {
         this.camel = camel;
@@ -68,7 +70,7 @@ public final class WorkflowTimer implements ParameterListener {
                     // paused, i.e. a second check on top of the one run below.
                     reinstall(true);
                     LOG.info("Timer {} resumed; running one check now", spec.name());
-                    camel.createProducerTemplate().asyncSend(spec.target(),
+                    producer().asyncSend(spec.target(),
                             e -> e.getMessage().setHeader(TRIGGER_HEADER, "enabled"));
                 } else {
                     camel.getRouteController().stopRoute(spec.routeId());
@@ -78,6 +80,13 @@ public final class WorkflowTimer implements ParameterListener {
         } catch (Exception e) {
             throw new IllegalStateException("Timer " + spec.name() + " could not apply " + change + ": " + e.getMessage(), e);
         }
+    }
+
+    private ProducerTemplate producer() {
+        if (producer == null) {
+            producer = camel.createProducerTemplate();
+        }
+        return producer;
     }
 
     public boolean isRunning() {

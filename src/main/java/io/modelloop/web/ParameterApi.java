@@ -51,8 +51,9 @@ public final class ParameterApi {
             JsonResponses.reply(exchange, 200, Map.of("parameter", name, "value", parameters.values().get(name),
                     "changed", !applied.isEmpty()));
         } catch (InvalidParameterException e) {
-            boolean unknown = ParameterDefinition.find(name).isEmpty();
-            JsonResponses.reply(exchange, unknown ? 404 : 400, Map.of("error", e.getMessage(), "parameter", name,
+            int status = name.startsWith(ParameterDefinition.SYSTEM_STATE) ? 403
+                    : ParameterDefinition.find(name).isEmpty() ? 404 : 400;
+            JsonResponses.reply(exchange, status, Map.of("error", e.getMessage(), "parameter", name,
                     "value", e.value(), "rule", e.rule()));
         }
     }

@@ -87,6 +87,21 @@ class ParameterServiceTest {
     }
 
     @Test
+    void restartWithAnInvalidValueKeepsTheValueThatWasInForceNotTheDefault() throws IOException {
+        service.start();
+        service.set(ParameterDefinition.AUTOMATIC_TRAINING_POLL_FREQUENCY, "30");
+        editByHand(ParameterDefinition.AUTOMATIC_TRAINING_POLL_FREQUENCY, "thirty");
+
+        RecordingNotifier afterRestart = new RecordingNotifier();
+        ParameterService restarted = new ParameterService(new FileParameterStore(file), afterRestart);
+        restarted.start();
+
+        assertThat(restarted.values().trainingPollMinutes()).isEqualTo(30);
+        assertThat(afterRestart.events("ParameterRejected")).singleElement()
+                .satisfies(n -> assertThat(n.data()).containsEntry("valueInForce", "30"));
+    }
+
+    @Test
     void invalidHandEditIsNotAppliedAndTheLastValidValueStays() throws IOException {
         service.start();
         service.set(F1, "0.9");

@@ -19,13 +19,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes files copied straight into the local bucket folder into normal objects. S3Proxy keeps
- * an object's MD5 (its ETag) in the user.content-md5 extended attribute; a file copied by hand
- * has none, so this writes it, and rewrites it when the file changes afterwards.
+ * an object's MD5 (its ETag) in the extended attribute it names "user.content-md5" through
+ * Java's UserDefinedFileAttributeView (so on Linux the xattr is user.user.content-md5); a file
+ * copied by hand has none, so this writes it, and rewrites it when the file changes afterwards.
  */
 public final class LocalObjectRepair {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalObjectRepair.class);
-    static final String MD5_ATTR = "content-md5";
+    // the name S3Proxy's FilesystemNio2BlobStore passes to UserDefinedFileAttributeView
+    static final String MD5_ATTR = "user.content-md5";
     // mtime the MD5 was computed for: a later edit of the file is noticed and re-hashed
     static final String STAMP_ATTR = "modelloop-md5-mtime";
 

@@ -162,6 +162,22 @@ class LocalS3StoreTest {
     }
 
     @Test
+    void overwritingAnSdkPutObjectByCopyUpdatesItsEtag() throws Exception {
+        String key = "images_for_detection/put then copied.jpg";
+        Path put = jpeg("put-first.jpg", Color.CYAN);
+        s3.putObject(b -> b.bucket("bucket").key(key), RequestBody.fromFile(put));
+        assertThat(etag(key)).isEqualTo(md5(put));
+        // some time later (the repair timer has looked at the upload by then) the user overwrites it
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> md5(put).equals(etag(key)));
+        Path target = detectionDir.resolve("put then copied.jpg");
+
+        // GNU `cp` onto the existing file rewrites it in place: S3Proxy's MD5 attribute stays behind
+        Path copied = jpeg("put-then-copied.jpg", Color.PINK);
+        Files.write(target, Files.readAllBytes(copied), StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(etag(key)).isEqualTo(md5(copied)));
+    }
+
+    @Test
     void keysWithSpacesPlusAndUnicodeRoundTrip() throws Exception {
         List<String> keys = List.of("images_labeled_by_folder/red flower/a+b ü.jpg",
                 "images_labeled_by_folder/red flower/x%20y (1).png", "images_for_detection/日本 語+%2B.jpg");

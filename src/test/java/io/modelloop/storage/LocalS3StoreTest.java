@@ -162,6 +162,25 @@ class LocalS3StoreTest {
     }
 
     @Test
+    void aMultipartUploadKeepsItsEtag() throws Exception {
+        String key = "images_labeled_by_folder/big/multipart upload+1.bin";
+        byte[] part1 = new byte[5 * 1024 * 1024];
+        byte[] part2 = new byte[1024];
+        java.util.Arrays.fill(part1, (byte) 7);
+        java.util.Arrays.fill(part2, (byte) 9);
+        String uploadId = s3.createMultipartUpload(b -> b.bucket("bucket").key(key)).uploadId();
+        String e1 = s3.uploadPart(b -> b.bucket("bucket").key(key).uploadId(uploadId).partNumber(1), RequestBody.fromBytes(part1)).eTag();
+        String e2 = s3.uploadPart(b -> b.bucket("bucket").key(key).uploadId(uploadId).partNumber(2), RequestBody.fromBytes(part2)).eTag();
+        String etag = unquote(s3.completeMultipartUpload(b -> b.bucket("bucket").key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(e1), p -> p.partNumber(2).eTag(e2)))).eTag());
+        assertThat(etag).isNotBlank();
+
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
+                .until(() -> etag.equals(unquote(s3.headObject(b -> b.bucket("bucket").key(key)).eTag())));
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("bucket").key(key)).asByteArray()).hasSize(part1.length + part2.length);
+    }
+
+    @Test
     void overwritingAnSdkPutObjectByCopyUpdatesItsEtag() throws Exception {
         String key = "images_for_detection/put then copied.jpg";
         Path put = jpeg("put-first.jpg", Color.CYAN);

@@ -8,6 +8,7 @@ import io.modelloop.ModelLoop;
 import io.modelloop.testing.Fixture;
 import io.modelloop.testing.Jolokia;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +17,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The object store goes away under a running instance: not ready (no traffic), but alive (no restart). */
-class ReadinessWhenObjectStoreDownTest {
+/**
+ * A dependency of the readiness checks fails under a running instance: not ready (no traffic),
+ * but alive (no restart), and the health output names the failing check; it recovers by itself.
+ */
+class ReadinessWhenDependencyDownTest {
 
     @TempDir
     Path data;
@@ -51,6 +55,35 @@ class ReadinessWhenObjectStoreDownTest {
 
             loop.localS3().start(loop.settings().bucket());
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(Fixture.get(mgmt + "/observe/health/ready").statusCode()).isEqualTo(200));
+        }
+    }
+
+    @Test
+    void readyTurnsDownAndNamesTheParametersWhenTheParameterStoreCannotBeReadThenRecovers() throws Exception {
+        try (ModelLoop loop = Fixture.startLocal(data, Map.of())) {
+            String mgmt = Fixture.managementBase(loop);
+            assertThat(Fixture.get(mgmt + "/observe/health/ready").statusCode()).isEqualTo(200);
+
+            // the parameters file becomes unreadable (here: a folder where the file was)
+            Path file = data.resolve("parameters.properties");
+            Path aside = data.resolve("parameters.properties.aside");
+            Files.move(file, aside);
+            Files.createDirectory(file);
+
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(Fixture.get(mgmt + "/observe/health/ready").statusCode()).isEqualTo(503));
+            JsonNode body = Jolokia.parse(Fixture.get(mgmt + "/observe/health/ready").body());
+            JsonNode parameters = find(body, "parameters");
+            assertThat(parameters).as("parameters check in %s", body).isNotNull();
+            assertThat(parameters.path("status").asText()).isEqualTo("DOWN");
+            assertThat(parameters.path("message").asText()).contains("parameter store not readable");
+            assertThat(names(body)).doesNotContain("object-store");
+            assertThat(Fixture.get(mgmt + "/observe/health/live").statusCode()).isEqualTo(200);
+
+            Files.delete(file);
+            Files.move(aside, file);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                     assertThat(Fixture.get(mgmt + "/observe/health/ready").statusCode()).isEqualTo(200));
         }
     }

@@ -156,6 +156,11 @@ public final class ModelLoop implements AutoCloseable {
         return s3Endpoint;
     }
 
+    /** The local profile's in-process S3 store; null in the aws profile. */
+    public LocalS3Server localS3() {
+        return localS3;
+    }
+
     public Settings settings() {
         return settings;
     }

@@ -19,13 +19,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes files copied straight into the local bucket folder into normal objects. S3Proxy keeps
- * an object's MD5 (its ETag) in the user.content-md5 extended attribute; a file copied by hand
- * has none, so this writes it, and rewrites it when the file changes afterwards.
+ * an object's MD5 (its ETag) in the extended attribute it names "user.content-md5" through
+ * Java's UserDefinedFileAttributeView (so on Linux the xattr is user.user.content-md5); a file
+ * copied by hand has none, so this writes it, and rewrites it when the file changes afterwards.
  */
 public final class LocalObjectRepair {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalObjectRepair.class);
-    static final String MD5_ATTR = "content-md5";
+    // the name S3Proxy's FilesystemNio2BlobStore passes to UserDefinedFileAttributeView
+    static final String MD5_ATTR = "user.content-md5";
     // mtime the MD5 was computed for: a later edit of the file is noticed and re-hashed
     static final String STAMP_ATTR = "modelloop-md5-mtime";
 
@@ -63,9 +65,13 @@ public final class LocalObjectRepair {
                 if (now - mtime < settleMillis) {
                     return FileVisitResult.CONTINUE;
                 }
-                if (needsRepair(file, mtime)) {
-                    writeMd5(file, mtime);
-                    repaired.add(bucketDir.relativize(file).toString().replace('\\', '/'));
+                switch (check(file, mtime)) {
+                    case REHASH -> {
+                        writeMd5(file, mtime);
+                        repaired.add(bucketDir.relativize(file).toString().replace('\\', '/'));
+                    }
+                    case STAMP -> writeStamp(file, mtime);
+                    case OK -> { }
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -82,19 +88,28 @@ public final class LocalObjectRepair {
         return repaired;
     }
 
-    private static boolean needsRepair(Path file, long mtime) throws IOException {
+    private enum Action { OK, STAMP, REHASH }
+
+    private static Action check(Path file, long mtime) throws IOException {
         UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
         List<String> names = view.list();
         if (!names.contains(MD5_ATTR)) {
-            return true;
+            return Action.REHASH;
         }
         if (!names.contains(STAMP_ATTR)) {
-            return false; // written by S3Proxy on PUT: it is right
+            // written by S3Proxy on PUT (a multipart ETag is no plain MD5): keep it, but remember
+            // which version of the file it belongs to so that a later overwrite is noticed
+            return Action.STAMP;
         }
         ByteBuffer buf = ByteBuffer.allocate(view.size(STAMP_ATTR));
         view.read(STAMP_ATTR, buf);
         buf.flip();
-        return buf.remaining() != Long.BYTES || buf.getLong() != mtime;
+        return buf.remaining() != Long.BYTES || buf.getLong() != mtime ? Action.REHASH : Action.OK;
+    }
+
+    private static void writeStamp(Path file, long mtime) throws IOException {
+        Files.getFileAttributeView(file, UserDefinedFileAttributeView.class)
+                .write(STAMP_ATTR, ByteBuffer.allocate(Long.BYTES).putLong(0, mtime));
     }
 
     private static void writeMd5(Path file, long mtime) throws IOException {
@@ -109,7 +124,7 @@ public final class LocalObjectRepair {
         }
         UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
         view.write(MD5_ATTR, ByteBuffer.wrap(md5.digest()));
-        view.write(STAMP_ATTR, ByteBuffer.allocate(Long.BYTES).putLong(0, mtime));
+        writeStamp(file, mtime);
         // writing xattrs does not touch mtime, so the stamp stays equal to it
     }
 }

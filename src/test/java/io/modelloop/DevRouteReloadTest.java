@@ -1,0 +1,119 @@
+package io.modelloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.modelloop.testing.Fixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Development mode (SPEC 8): saving a YAML route under routes/ replaces that route in the
+ * running instance; the Java routes, the timers and the API are left alone.
+ */
+class DevRouteReloadTest {
+
+    static final List<String> JAVA_ROUTES = List.of("api-status-impl", "api-parameters-list-impl",
+            "notify-sink-jsonl", "local-object-repair", "training-check-timer", "sampling-check-timer");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void savingTrainingYamlChangesTheRouteWithinSecondsAndLeavesTheRestRunning() throws Exception {
+        Path routes = tmp.resolve("routes");
+        copyRoutes(Path.of("routes"), routes);
+        Map<String, String> extra = new HashMap<>();
+        extra.put("modelloop.dev", "true");
+        extra.put("modelloop.routes.dir", routes.toString());
+
+        try (ModelLoop loop = Fixture.startLocal(tmp.resolve("data"), extra)) {
+            ProducerTemplate template = loop.camel().createProducerTemplate();
+            assertThat(check(template)).isEqualTo("ping");
+
+            Map<String, Route> before = new HashMap<>();
+            for (String id : JAVA_ROUTES) {
+                before.put(id, loop.camel().getRoute(id));
+                assertThat(before.get(id)).as(id).isNotNull();
+            }
+            assertThat(loop.camel().getRoute("parameters-refresh")).isNotNull();
+            Route notifyBefore = loop.camel().getRoute("notify");
+
+            Path training = routes.resolve("training.yaml");
+            String original = Files.readString(training);
+            String anchor = "message: \"Training check requested (trigger: ${header.ModelLoopTrigger})\"\n";
+            assertThat(original).contains(anchor);
+            Files.writeString(training, original.replace(anchor, anchor
+                    + "        - setBody:\n"
+                    + "            simple: \"edited check (trigger: ${header.ModelLoopTrigger})\"\n"));
+
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(check(template)).isEqualTo("edited check (trigger: manual)"));
+
+            for (String id : JAVA_ROUTES) {
+                assertThat(loop.camel().getRoute(id)).as("%s survives the reload untouched", id).isSameAs(before.get(id));
+            }
+            // the paused quartz timers stay as the parameters left them; everything else runs
+            for (String id : List.of("api-status-impl", "api-parameters-list-impl", "notify-sink-jsonl",
+                    "local-object-repair", "parameters-refresh", "notify", "training-check", "sampling-check")) {
+                assertThat(loop.camel().getRouteController().getRouteStatus(id)).as(id).isEqualTo(ServiceStatus.Started);
+            }
+            assertThat(loop.camel().getRoute("notify")).as("other YAML files are not reloaded").isSameAs(notifyBefore);
+            for (var timer : loop.timers()) {
+                assertThat(loop.camel().getRoute(timer.spec().routeId())).isNotNull();
+            }
+            var status = Fixture.get(Fixture.httpBase(loop) + "/api/status");
+            assertThat(status.statusCode()).isEqualTo(200);
+            assertThat(status.body()).contains("\"profile\":\"local\"");
+
+            // the timer route still reaches the reloaded check
+            String viaTimerPath = template.requestBodyAndHeader("direct:training-check", "x", "ModelLoopTrigger", "schedule", String.class);
+            assertThat(viaTimerPath).isEqualTo("edited check (trigger: schedule)");
+
+            // parameters keep being polled after the reload
+            ManagedCamelContext managed = loop.camel().getCamelContextExtension().getContextPlugin(ManagedCamelContext.class);
+            long refreshes = managed.getManagedRoute("parameters-refresh").getExchangesTotal();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> managed.getManagedRoute("parameters-refresh").getExchangesTotal() > refreshes);
+
+            // Camel resets the Micrometer registry on a reload: the Java routes and the JVM must still be scraped
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    Fixture.get(Fixture.managementBase(loop) + "/observe/metrics").body())
+                    .contains("routeId=\"parameters-refresh\"", "routeId=\"api-status-impl\"", "routeId=\"training-check\"",
+                            "jvm_memory_used_bytes{", "jvm_threads_live_threads"));
+
+            // a second save takes effect again, also when the editor saves by writing a temporary file and renaming it
+            Path temp = routes.resolve("training.yaml.tmp");
+            Files.writeString(temp, original);
+            Files.move(temp, training, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(check(template)).isEqualTo("ping"));
+        }
+    }
+
+    private static String check(ProducerTemplate template) {
+        return template.requestBodyAndHeader("direct:training-check", "ping", "ModelLoopTrigger", "manual", String.class);
+    }
+
+    private static void copyRoutes(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, to.resolve(f.getFileName().toString()));
+            }
+        }
+    }
+}

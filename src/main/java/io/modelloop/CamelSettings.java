@@ -54,7 +54,7 @@ final class CamelSettings {
         if (!authFile.isBlank()) {
             p.setProperty("camel.management.authenticationEnabled", "true");
             p.setProperty("camel.management.basicPropertiesFile", authFile);
-            p.setProperty("camel.management.authenticationPath", "/*");
+            p.setProperty("camel.management.authenticationPath", s.get("modelloop.management.auth-path", "/*"));
         }
         p.setProperty("camel.metrics.enabled", "true");
         // exchange-event meters clash in Prometheus (same name, different tag keys); route policy metrics cover routes

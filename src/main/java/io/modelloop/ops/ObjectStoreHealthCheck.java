@@ -1,5 +1,6 @@
 package io.modelloop.ops;
 
+import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -26,7 +27,8 @@ public final class ObjectStoreHealthCheck extends AbstractHealthCheck {
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("bucket", bucket);
         try {
-            s3.headBucket(b -> b.bucket(bucket));
+            // a hanging endpoint must not hang the readiness probe past its own timeout
+            s3.headBucket(b -> b.bucket(bucket).overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(3))));
             builder.up();
         } catch (RuntimeException e) {
             builder.message("bucket " + bucket + " not reachable: " + e.getMessage()).error(e).down();

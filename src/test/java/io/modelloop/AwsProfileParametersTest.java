@@ -97,7 +97,8 @@ class AwsProfileParametersTest {
 
         assertThat(loop.parameters().values().raw()).containsAllEntriesOf(AwsStubs.defaults());
 
-        // the creation is announced on the topic
+        // the creation is announced on the topic (delivered asynchronously by the SNS sink)
+        await().atMost(Duration.ofSeconds(10)).until(() -> !aws.publishesOf("ParametersCreated").isEmpty());
         List<Map<String, String>> created = aws.publishesOf("ParametersCreated");
         assertThat(created).hasSize(1);
         assertThat(created.get(0).get("TopicArn")).isEqualTo(AwsStubs.TOPIC_ARN);

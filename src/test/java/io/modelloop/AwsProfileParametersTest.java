@@ -15,6 +15,8 @@ import io.modelloop.parameters.ParameterRule;
 import io.modelloop.storage.BucketLayout;
 import io.modelloop.testing.AwsStubs;
 import io.modelloop.testing.Fixture;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -179,6 +181,37 @@ class AwsProfileParametersTest {
         assertThat(aws.publishesOf("ParameterRejected")).hasSize(1);
         assertThat(aws.ssmBodies("PutParameter")).hasSize(10);
         assertThat(aws.publishesOf("ParameterChanged")).hasSize(1);
+    }
+
+    @Test
+    @Order(5)
+    void aValueSetThroughTheApiIsWrittenToSsmAndReportedAsChangedEvenIfAPollRunsMeanwhile() {
+        Map<String, String> values = new HashMap<>(AwsStubs.defaults());
+        values.put(ParameterDefinition.MINIMUM_F1_SCORE, "1.5");
+        values.put(ParameterDefinition.MINIMUM_INFERENCE_UNITS, "2");
+        aws.stubParametersByPath("units-2", ordered(values),
+                Map.of(ParameterDefinition.MINIMUM_F1_SCORE, 3L, ParameterDefinition.MINIMUM_INFERENCE_UNITS, 2L), PAGE_SIZE);
+        // SSM stores the value at once but answers slowly: several polls fall inside the call
+        aws.ssm.stubFor(AwsStubs.ssmCall("PutParameter").atPriority(1)
+                .withRequestBody(matchingJsonPath("$.Name", equalTo(PREFIX + ParameterDefinition.MINIMUM_INFERENCE_UNITS)))
+                .inScenario(SSM_SCENARIO).whenScenarioStateIs("f1-invalid").willSetStateTo("units-2")
+                .willReturn(AwsStubs.ssmJson(200, "{\"Version\":2,\"Tier\":\"Standard\"}").withFixedDelay((int) POLL_MS * 3)));
+
+        var reply = Fixture.send(HttpRequest.newBuilder(
+                        URI.create(Fixture.httpBase(loop) + "/api/parameters/" + ParameterDefinition.MINIMUM_INFERENCE_UNITS))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"value\": \"2\"}")).build());
+
+        assertThat(reply.statusCode()).isEqualTo(200);
+        assertThat(json(reply.body()).path("changed").asBoolean()).as(reply.body()).isTrue();
+        assertThat(json(reply.body()).path("value").asText()).isEqualTo("2");
+        JsonNode put = aws.ssmBodies("PutParameter").get(10);
+        assertThat(put.path("Name").asText()).isEqualTo(PREFIX + ParameterDefinition.MINIMUM_INFERENCE_UNITS);
+        assertThat(put.path("Value").asText()).isEqualTo("2");
+        assertThat(put.path("Overwrite").asBoolean()).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> aws.publishesOf("ParameterChanged").size() == 2);
+        assertThat(json(aws.publishesOf("ParameterChanged").get(1).get("Message")).path("data").path("parameter").asText())
+                .isEqualTo(ParameterDefinition.MINIMUM_INFERENCE_UNITS);
     }
 
     /** Values in definition order, so the pages hold the same names as before. */

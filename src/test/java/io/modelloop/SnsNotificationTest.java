@@ -1,9 +1,11 @@
 package io.modelloop;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.modelloop.testing.AwsStubs.PREFIX;
 import static io.modelloop.testing.AwsStubs.SSM_SCENARIO;
@@ -119,8 +121,8 @@ class SnsNotificationTest {
         assertThat(message.path("data").path("images").asInt()).isEqualTo(3);
 
         // signed with the default chain's credentials for the configured region and the sns service
-        LoggedRequest request = aws.sns.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/"))
-                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("LabelReviewed"))).get(0);
+        LoggedRequest request = aws.sns.findAll(postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(containing("LabelReviewed"))).get(0);
         assertThat(request.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
         assertThat(request.getHeader("Authorization"))
                 .startsWith("AWS4-HMAC-SHA256 Credential=" + AwsStubs.ACCESS_KEY + "/")

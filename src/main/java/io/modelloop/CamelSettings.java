@@ -56,6 +56,10 @@ final class CamelSettings {
             p.setProperty("camel.management.basicPropertiesFile", authFile);
             p.setProperty("camel.management.authenticationPath", s.get("modelloop.management.auth-path", "/*"));
         }
+        // camel-http (the webhook sink) would otherwise re-send on 503/429 and I/O errors inside
+        // each attempt of the sink route, which already retries with back-off
+        p.setProperty("camel.component.http.automaticRetriesDisabled", "true");
+        p.setProperty("camel.component.https.automaticRetriesDisabled", "true");
         p.setProperty("camel.metrics.enabled", "true");
         // exchange-event meters clash in Prometheus (same name, different tag keys); route policy metrics cover routes
         p.setProperty("camel.metrics.enableExchangeEventNotifier", "false");

@@ -1,5 +1,6 @@
 package io.modelloop.notify;
 
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -40,10 +41,29 @@ public final class NotificationSinkRoutes extends RouteBuilder {
                     .process(e -> health.failed(sink.name(), e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)))
                     .log(LoggingLevel.ERROR, "io.modelloop.notifications",
                             "Notification sink " + sink.name() + " gave up after " + attempts
-                                    + " retries: ${exception.message}")
+                                    + " retries: ${exception}")
                 .end()
-                .process(e -> sink.send(e.getMessage().getMandatoryBody(NotificationMessage.class)))
+                .process(e -> {
+                    try {
+                        sink.send(e.getMessage().getMandatoryBody(NotificationMessage.class));
+                    } catch (CamelExecutionException x) {
+                        throw unwrap(x);
+                    }
+                })
                 .process(e -> health.delivered(sink.name()));
         }
+    }
+
+    /**
+     * The sinks send through a ProducerTemplate, which wraps what failed in a
+     * CamelExecutionException whose own message says nothing ("Exception occurred during
+     * execution on the exchange"); retries, health and the log need the cause (e.g. SNS's status code).
+     */
+    static Exception unwrap(CamelExecutionException x) {
+        Throwable t = x;
+        while (t instanceof CamelExecutionException && t.getCause() instanceof Exception) {
+            t = t.getCause();
+        }
+        return (Exception) t;
     }
 }

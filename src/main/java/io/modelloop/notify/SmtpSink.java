@@ -28,7 +28,7 @@ public final class SmtpSink implements NotificationSink {
         this.producer = producer;
         this.config = config;
         StringBuilder u = new StringBuilder("smtp://").append(config.host()).append(':').append(config.port())
-                .append("?contentType=text/plain&connectionTimeout=10000");
+                .append("?contentType=RAW(text/plain; charset=UTF-8)&connectionTimeout=10000");
         if (!config.username().isBlank()) {
             u.append("&username=RAW(").append(config.username()).append(")&password=RAW(").append(password()).append(')');
         }

@@ -2,6 +2,7 @@ package io.modelloop.ops;
 
 import io.modelloop.notify.NotificationSinkHealth;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -42,7 +43,10 @@ public final class NotificationSinksHealthCheck extends AbstractHealthCheck {
         if (health.allUp()) {
             builder.up();
         } else {
-            builder.message("a notification sink is failing").down();
+            // the message is what /observe/health shows at its default exposure level (details are not)
+            String failing = health.snapshot().values().stream().filter(s -> !s.up())
+                    .map(s -> s.sink() + " (" + s.lastError() + ")").collect(Collectors.joining("; "));
+            builder.message("notification sink failing after retries: " + failing).down();
         }
     }
 }

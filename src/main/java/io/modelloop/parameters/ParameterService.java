@@ -137,6 +137,8 @@ public final class ParameterService {
      *                                   that breaks its rule; nothing is stored then
      */
     public synchronized List<ParameterChange> set(String name, String value) {
+        // synchronized with refresh(): else the poll could apply the stored value between the
+        // write and the read below, and the caller would be told nothing changed
         ParameterDefinition d = definition(name);
         validate(d, value);
         store.write(d.name(), d.rule().canonical(value));

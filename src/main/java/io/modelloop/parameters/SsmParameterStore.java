@@ -34,13 +34,18 @@ public final class SsmParameterStore implements ParameterStore {
         return p.endsWith("/") ? p : p + "/";
     }
 
+    /** The SSM path of a normalised prefix: no trailing slash, except the root "/" itself. */
+    static String path(String prefix) {
+        return prefix.length() > 1 ? prefix.substring(0, prefix.length() - 1) : prefix;
+    }
+
     @Override
     public Map<String, StoredParameter> readAll() {
         Map<String, StoredParameter> out = new TreeMap<>();
         String next = null;
         do {
             GetParametersByPathRequest req = GetParametersByPathRequest.builder()
-                    .path(prefix.substring(0, prefix.length() - 1)).recursive(false).maxResults(10)
+                    .path(path(prefix)).recursive(false).maxResults(10)
                     .nextToken(next).build();
             GetParametersByPathResponse resp = producer.requestBody(GET_BY_PATH, req, GetParametersByPathResponse.class);
             for (Parameter p : resp.parameters()) {

@@ -6,6 +6,7 @@ import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -39,8 +40,15 @@ public final class AwsClients {
         return configure(SsmClient.builder(), settings.get("modelloop.parameters.ssm-endpoint")).build();
     }
 
+    /**
+     * The SNS client makes one attempt per call: the notification sink route retries with its
+     * own back-off (modelloop.notify.retry.*), and SDK retries inside each of those attempts
+     * would multiply the Publish calls (4 x 4 with the SDK's default) and delay the report.
+     */
     public SnsClient sns() {
-        return configure(SnsClient.builder(), settings.get("modelloop.notify.sns.endpoint")).build();
+        return configure(SnsClient.builder(), settings.get("modelloop.notify.sns.endpoint"))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
     }
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, String endpoint) {

@@ -16,6 +16,8 @@ import java.util.Map;
 public final class NotificationFormatter {
 
     public static final int MAX_SUBJECT = 99;
+    /** SNS takes at most 256 KB; data beyond this is left out (the log still has the event). */
+    public static final int MAX_BODY_BYTES = 200_000;
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -35,8 +37,14 @@ public final class NotificationFormatter {
         body.put("source", source);
         body.put("data", n.data());
         try {
-            return new NotificationMessage(n.event(), subject(n.event() + ": " + n.details()),
-                    JSON.writeValueAsString(body));
+            String json = JSON.writeValueAsString(body);
+            if (json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+                body.put("data", Map.of("truncated", true, "originalBytes", json.length()));
+                String details = n.details();
+                body.put("details", details.length() > 10_000 ? details.substring(0, 10_000) + "..." : details);
+                json = JSON.writeValueAsString(body);
+            }
+            return new NotificationMessage(n.event(), subject(n.event() + ": " + n.details()), json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Notification " + n.event() + " cannot be serialised: "
                     + e.getOriginalMessage(), e);

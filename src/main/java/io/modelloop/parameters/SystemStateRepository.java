@@ -25,7 +25,30 @@ public final class SystemStateRepository {
         this.clock = clock;
     }
 
+    /**
+     * The state as last read or written by this instance if not older than maxAge, else read
+     * afresh: for status pages polled often, so they do not spend SSM's request quota.
+     */
+    public SystemState recent(java.time.Duration maxAge) {
+        Snapshot s = snapshot;
+        if (s != null && s.at().plus(maxAge).isAfter(clock.instant())) {
+            return s.state();
+        }
+        return load();
+    }
+
+    private record Snapshot(SystemState state, java.time.Instant at) {
+    }
+
+    private volatile Snapshot snapshot;
+
     public SystemState load() {
+        SystemState state = read();
+        snapshot = new Snapshot(state, clock.instant());
+        return state;
+    }
+
+    private SystemState read() {
         StoredParameter p = store.readAll().get(ParameterDefinition.SYSTEM_STATE);
         if (p == null || p.value().isBlank()) {
             return SystemState.empty();
@@ -40,12 +63,13 @@ public final class SystemStateRepository {
 
     /** Applies a change and stores the result; synchronized so one process never loses its own update. */
     public synchronized SystemState update(UnaryOperator<SystemState> change) {
-        SystemState next = change.apply(load()).stamped(clock.instant());
+        SystemState next = change.apply(read()).stamped(clock.instant());
         try {
             store.write(ParameterDefinition.SYSTEM_STATE, JSON.writeValueAsString(next));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot serialise system state", e);
         }
+        snapshot = new Snapshot(next, clock.instant());
         return next;
     }
 }

@@ -41,7 +41,7 @@ public final class StatusApi {
             t.put(timer.spec().name(), one);
         }
         out.put("timers", t);
-        out.put("systemState", systemState.load());
+        out.put("systemState", systemState.recent(java.time.Duration.ofSeconds(5)));
         out.put("notificationSinks", sinks.snapshot());
         JsonResponses.reply(exchange, 200, out);
     }

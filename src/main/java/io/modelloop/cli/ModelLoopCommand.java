@@ -8,9 +8,9 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "modelloop", mixinStandardHelpOptions = true, version = "ModelLoop 0.1.0",
         description = {
-            "Keeps a custom image model improving by itself: classifies images dropped into a bucket,",
-            "sends doubtful results to human reviewers, retrains when enough new labels exist and",
-            "deploys a new model only when its F1 is good enough.",
+            "Keeps a custom image model improving by itself: classifies images dropped into a bucket, "
+                    + "sends doubtful results to human reviewers, retrains when enough new labels exist and "
+                    + "deploys a new model only when its F1 is good enough.",
             "",
             "Without a sub-command it runs ModelLoop (same as 'run')."},
         subcommands = {RunCommand.class, ParamsCommand.class, StatusCommand.class, CommandLine.HelpCommand.class},

@@ -28,7 +28,9 @@ public final class ModelLoopCommand implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new ModelLoopCommand());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof ConfigurationException || ex instanceof IllegalStateException) {
+            // a refused value or name: the message names the rule; exit 1 as documented
+            if (ex instanceof ConfigurationException || ex instanceof IllegalStateException
+                    || ex instanceof io.modelloop.parameters.InvalidParameterException) {
                 cmd.getErr().println("modelloop: " + ex.getMessage());
                 return 1;
             }

@@ -1,6 +1,5 @@
 package io.modelloop.cli;
 
-import io.modelloop.parameters.InvalidParameterException;
 import io.modelloop.parameters.ParameterDefinition;
 import io.modelloop.parameters.ParameterService;
 import io.modelloop.parameters.StoredParameter;
@@ -79,13 +78,7 @@ final class ParamsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            ParameterDefinition d;
-            try {
-                d = ParameterService.definition(name);
-            } catch (InvalidParameterException e) {
-                spec.commandLine().getErr().println("modelloop: " + e.getMessage());
-                return 1;
-            }
+            ParameterDefinition d = ParameterService.definition(name);
             try (ParameterAdmin admin = new ParameterAdmin(params.effective(options).settings())) {
                 StoredParameter p = admin.store().readAll().get(d.name());
                 spec.commandLine().getOut().println(p == null ? d.defaultValue() : p.value());
@@ -110,14 +103,8 @@ final class ParamsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            ParameterDefinition d;
-            try {
-                d = ParameterService.definition(name);
-                ParameterService.validate(d, value);
-            } catch (InvalidParameterException e) {
-                spec.commandLine().getErr().println("modelloop: " + e.getMessage());
-                return 1;
-            }
+            ParameterDefinition d = ParameterService.definition(name);
+            ParameterService.validate(d, value);
             var settings = params.effective(options).settings();
             try (ParameterAdmin admin = new ParameterAdmin(settings)) {
                 admin.store().write(d.name(), d.rule().canonical(value));

@@ -1,0 +1,39 @@
+package io.modelloop.model;
+
+import java.util.List;
+
+/**
+ * The model port: one implementation per backend (Rekognition Custom Labels, the built-in DJL
+ * model). Training and starting are asynchronous, like Rekognition's: they return at once and
+ * {@link #describe} reports the lifecycle (SPEC section 6).
+ *
+ * <p>Errors: {@link NoRunningModelException} when the version cannot serve,
+ * {@link InvalidImageException} for a permanent problem with one image (never retried),
+ * {@link TransientModelException} for throttling and other faults worth retrying.
+ */
+public interface ModelBackend {
+
+    /** Short name used in configuration (modelloop.model.backend). */
+    String name();
+
+    /** Starts training a new version from a Ground Truth manifest; returns the version, TRAINING_IN_PROGRESS. */
+    ModelVersion createVersion(TrainingRequest request);
+
+    /** The version's current state; throws {@link ModelVersionNotFoundException} when unknown. */
+    ModelVersion describe(String versionId);
+
+    /** Every version of this backend's project, newest first. */
+    List<ModelVersion> listVersions();
+
+    /** Asks a trained version to serve with this many inference units (replicas hint for the built-in model). */
+    void start(String versionId, int inferenceUnits);
+
+    /** Asks a version to stop serving. */
+    void stop(String versionId);
+
+    /** Cancels a training in progress; false when the backend cannot (Rekognition cannot). */
+    boolean cancelTraining(String versionId);
+
+    /** Classifies one image in the bucket with a RUNNING version. */
+    Classification classify(String versionId, ImageRef image);
+}

@@ -1,0 +1,41 @@
+package io.modelloop.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One model version as the backend reports it.
+ *
+ * @param id              the backend's handle (Rekognition: the project version ARN; built-in: the name)
+ * @param name            the version name
+ * @param f1              overall F1 on the held-out test images, once trained
+ * @param perLabel        per-label precision, recall and F1, when the backend gives them
+ * @param confusion       confusion matrix rows (true label -> predicted label -> count), built-in only
+ * @param skippedImages   images the training could not read (key and reason), built-in only
+ * @param progress        training progress while TRAINING_IN_PROGRESS, when known
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelVersion(
+        String id,
+        String name,
+        ModelStatus status,
+        String statusMessage,
+        Double f1,
+        Map<String, LabelMetrics> perLabel,
+        Map<String, Map<String, Integer>> confusion,
+        Integer trainingImages,
+        Integer testImages,
+        List<String> skippedImages,
+        Instant createdAt,
+        TrainingProgress progress) {
+
+    /** Precision, recall and F1 of one label on the test images, and how many test images it had. */
+    public record LabelMetrics(double precision, double recall, double f1, int support) {
+    }
+
+    /** Where a training stands: epoch out of epochs and the last loss. */
+    public record TrainingProgress(int epoch, int epochs, double loss) {
+    }
+}

@@ -1,13 +1,17 @@
 package io.modelloop.storage;
 
+import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
+import io.modelloop.model.RekognitionClients;
 import java.net.URI;
+import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rekognition.RekognitionClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -49,6 +53,23 @@ public final class AwsClients {
         return configure(SnsClient.builder(), settings.get("modelloop.notify.sns.endpoint"))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
+    }
+
+    /**
+     * The Rekognition client of the Rekognition model backend: default credentials chain, the
+     * configured region, optional endpoint override, and bounded SDK retries with exponential
+     * back-off for throttling and 5xx (modelloop.rekognition.retry.*).
+     */
+    public RekognitionClient rekognition() {
+        int attempts = settings.getInt("modelloop.rekognition.retry.attempts", RekognitionClients.DEFAULT_MAX_ATTEMPTS);
+        long baseDelayMs = settings.getLong("modelloop.rekognition.retry.base-delay-ms",
+                RekognitionClients.DEFAULT_BASE_DELAY.toMillis());
+        if (attempts < 1 || baseDelayMs < 0) {
+            throw new ConfigurationException("modelloop.rekognition.retry.attempts must be at least 1 and"
+                    + " modelloop.rekognition.retry.base-delay-ms zero or more, got " + attempts + " and " + baseDelayMs);
+        }
+        return RekognitionClients.build(settings.get("modelloop.aws.region"), settings.get("modelloop.rekognition.endpoint"),
+                attempts, Duration.ofMillis(baseDelayMs));
     }
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, String endpoint) {

@@ -20,7 +20,16 @@ import io.modelloop.storage.AwsClients;
 import io.modelloop.storage.BucketLayout;
 import io.modelloop.storage.LocalObjectRepair;
 import io.modelloop.storage.LocalS3Server;
+import io.modelloop.model.ModelBackend;
+import io.modelloop.model.ModelBackends;
+import io.modelloop.runs.JdbcRunStore;
+import io.modelloop.runs.RunRecorder;
+import io.modelloop.runs.RunStore;
+import io.modelloop.training.TrainingPipeline;
+import io.modelloop.training.TrainingRoutes;
 import io.modelloop.web.ApiRoutes;
+import io.modelloop.web.ModelApi;
+import io.modelloop.web.RunApi;
 import io.modelloop.web.ParameterApi;
 import io.modelloop.web.StatusApi;
 import java.nio.file.Files;
@@ -60,6 +69,9 @@ public final class ModelLoop implements AutoCloseable {
     private List<WorkflowTimer> timers = List.of();
     private volatile Throwable startFailure;
     private Thread runner;
+    private JdbcRunStore runStore;
+    private ModelBackend modelBackend;
+    private TrainingPipeline trainingPipeline;
 
     public ModelLoop(Settings settings) {
         this.settings = settings;
@@ -128,6 +140,9 @@ public final class ModelLoop implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        if (runStore != null) {
+            runStore.close();
+        }
         if (localS3 != null) {
             localS3.close();
         }
@@ -165,6 +180,18 @@ public final class ModelLoop implements AutoCloseable {
         return settings;
     }
 
+    public ModelBackend modelBackend() {
+        return modelBackend;
+    }
+
+    public TrainingPipeline trainingPipeline() {
+        return trainingPipeline;
+    }
+
+    public RunStore runStore() {
+        return runStore;
+    }
+
     public List<WorkflowTimer> timers() {
         return timers;
     }
@@ -193,12 +220,25 @@ public final class ModelLoop implements AutoCloseable {
                         settings.getInt("modelloop.notify.retry.attempts", 3),
                         settings.getLong("modelloop.notify.retry.delay-ms", 1000)));
 
+                // TimerPlacement.leaderOnly() runs them on the cluster leader (master:) when several instances run
                 timers = List.of(new WorkflowTimer(camel, WorkflowTimer.TRAINING, TimerPlacement.LOCAL),
                         new WorkflowTimer(camel, WorkflowTimer.SAMPLING, TimerPlacement.LOCAL));
                 timers.forEach(parameters::addListener);
 
+                TimerPlacement placement = TimerPlacement.LOCAL;
+                runStore = new JdbcRunStore(settings.dataDir().resolve("modelloop"));
+                RunRecorder runs = new RunRecorder(runStore, Clock.systemUTC());
+                modelBackend = ModelBackends.create(settings, s3, bucket);
+                trainingPipeline = new TrainingPipeline(s3, bucket, modelBackend, parameters, systemState, runs,
+                        notifier, Clock.systemUTC());
+                camel.getRegistry().bind("trainingPipeline", trainingPipeline);
+                camel.addRoutes(new TrainingRoutes(trainingPipeline, placement,
+                        settings.getLong("modelloop.training.poll-interval-ms", 30000)));
+
                 camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
-                        new StatusApi(about(), parameters, systemState, timers, sinkHealth)));
+                        new StatusApi(about(), parameters, systemState, timers, sinkHealth),
+                        new ModelApi(modelBackend, systemState, camel.createProducerTemplate()),
+                        new RunApi(runStore)));
                 if (localS3 != null) {
                     camel.addRoutes(localRepairRoute());
                 }

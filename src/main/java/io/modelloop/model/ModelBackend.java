@@ -16,7 +16,11 @@ public interface ModelBackend {
     /** Short name used in configuration (modelloop.model.backend). */
     String name();
 
-    /** Starts training a new version from a Ground Truth manifest; returns the version, TRAINING_IN_PROGRESS. */
+    /**
+     * Starts training a new version from a Ground Truth manifest; returns the version,
+     * TRAINING_IN_PROGRESS. Asked again for a version name that exists (a retry after a crash),
+     * it returns that version and trains nothing new.
+     */
     ModelVersion createVersion(TrainingRequest request);
 
     /** The version's current state; throws {@link ModelVersionNotFoundException} when unknown. */

@@ -28,9 +28,25 @@ public record SystemState(
         return new SystemState(null, 0, null, null, null, null);
     }
 
-    /** A training run recorded the moment it starts, so a restart resumes it instead of starting another. */
+    /**
+     * A training run, recorded before the backend is asked to train, so a restart resumes it
+     * instead of starting another.
+     *
+     * @param runId        the run record
+     * @param versionName  the version name asked for (known before the backend answers)
+     * @param modelVersion the backend's version id, once created
+     * @param phase        CREATING, TRAINING or DEPLOYING
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record TrainingRun(String runId, String modelVersion, String manifestKey, int imageCount, Instant startedAt) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TrainingRun(String runId, String versionName, String modelVersion, String manifestKey,
+                              int imageCount, Instant startedAt, Phase phase, Instant phaseSince) {
+
+        public enum Phase { CREATING, TRAINING, DEPLOYING }
+
+        public TrainingRun in(Phase next, String versionId, Instant now) {
+            return new TrainingRun(runId, versionName, versionId, manifestKey, imageCount, startedAt, next, now);
+        }
     }
 
     public SystemState withRunningModelVersion(String v) {

@@ -8,10 +8,14 @@ public final class ApiRoutes extends RouteBuilder {
 
     private final ParameterApi parameterApi;
     private final StatusApi statusApi;
+    private final ModelApi modelApi;
+    private final RunApi runApi;
 
-    public ApiRoutes(ParameterApi parameterApi, StatusApi statusApi) {
+    public ApiRoutes(ParameterApi parameterApi, StatusApi statusApi, ModelApi modelApi, RunApi runApi) {
         this.parameterApi = parameterApi;
         this.statusApi = statusApi;
+        this.modelApi = modelApi;
+        this.runApi = runApi;
     }
 
     @Override
@@ -21,10 +25,18 @@ public final class ApiRoutes extends RouteBuilder {
         rest("/api")
             .get("/parameters").id("api-parameters-list").produces("application/json").to("direct:api-parameters-list")
             .put("/parameters/{name}").id("api-parameters-set").produces("application/json").to("direct:api-parameters-set")
-            .get("/status").id("api-status").produces("application/json").to("direct:api-status");
+            .get("/status").id("api-status").produces("application/json").to("direct:api-status")
+            .get("/models").id("api-models").produces("application/json").to("direct:api-models")
+            .post("/training/check").id("api-training-check").produces("application/json").to("direct:api-training-check")
+            .get("/runs").id("api-runs-list").produces("application/json").to("direct:api-runs-list")
+            .get("/runs/{id}").id("api-runs-get").produces("application/json").to("direct:api-runs-get");
 
         from("direct:api-parameters-list").routeId("api-parameters-list-impl").bean(parameterApi, "list");
         from("direct:api-parameters-set").routeId("api-parameters-set-impl").bean(parameterApi, "set");
         from("direct:api-status").routeId("api-status-impl").bean(statusApi, "status");
+        from("direct:api-models").routeId("api-models-impl").bean(modelApi, "models");
+        from("direct:api-training-check").routeId("api-training-check-impl").bean(modelApi, "check");
+        from("direct:api-runs-list").routeId("api-runs-list-impl").bean(runApi, "list");
+        from("direct:api-runs-get").routeId("api-runs-get-impl").bean(runApi, "get");
     }
 }

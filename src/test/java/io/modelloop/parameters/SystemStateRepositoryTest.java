@@ -28,7 +28,8 @@ class SystemStateRepositoryTest {
     @Test
     void stateWrittenSurvivesANewStoreAndRepositoryOnTheSameFile() {
         Path file = dir.resolve("parameters.properties");
-        var run = new SystemState.TrainingRun("run-7", "v7", "manifests/run-7.json", 120, NOW.minusSeconds(60));
+        var run = new SystemState.TrainingRun("run-7", "v7", "arn:v7", "manifests/run-7.json", 120,
+                NOW.minusSeconds(60), SystemState.TrainingRun.Phase.TRAINING, NOW.minusSeconds(60));
         var first = new SystemStateRepository(new FileParameterStore(file), Clock.fixed(NOW, ZoneOffset.UTC));
         SystemState written = first.update(s -> s.withRunningModelVersion("v6").withTrainedImageCount(100)
                 .withTrainingRunInProgress(run).withLastSampled("det-42", NOW.minusSeconds(5)));

@@ -1,0 +1,58 @@
+package io.modelloop.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelloop.config.Settings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Asks the ModelLoop running on this machine to run a training check now "
+                + "(it trains when enough new labeled images exist, like the timer would).")
+final class TrainCommand implements Callable<Integer> {
+
+    @ParentCommand
+    ModelLoopCommand parent;
+    @Mixin
+    GlobalOptions options = new GlobalOptions();
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--now", required = true, description = "Run the training check now.")
+    boolean now;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings s = options.over(parent.options).settings();
+        String url = "http://127.0.0.1:" + s.get("modelloop.http.port") + "/api/training/check";
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        HttpResponse<String> r;
+        try {
+            r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("modelloop: no ModelLoop answers at " + url
+                    + " (start it with `java -jar modelloop.jar`)");
+            return 1;
+        }
+        JsonNode run = new ObjectMapper().readTree(r.body());
+        if (r.statusCode() != 200) {
+            spec.commandLine().getErr().println("modelloop: training check answered " + r.statusCode() + ": " + r.body());
+            return 1;
+        }
+        String decision = run.path("output").path("decision").asText(run.path("error").asText("unknown"));
+        spec.commandLine().getOut().println("Training check " + run.path("id").asText() + ": " + decision);
+        spec.commandLine().getOut().println("Follow it with GET /api/runs and GET /api/models on port " + s.get("modelloop.http.port"));
+        return "SUCCEEDED".equals(run.path("status").asText()) ? 0 : 1;
+    }
+}

@@ -1,0 +1,114 @@
+package io.modelloop.runs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/** Run records in an embedded H2 database file (data/modelloop.mv.db); the record body is JSON. */
+public final class JdbcRunStore implements RunStore, AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final JdbcConnectionPool pool;
+
+    public JdbcRunStore(Path databaseFile) {
+        // file name without H2's .mv.db suffix
+        String url = "jdbc:h2:file:" + databaseFile.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+        this.pool = JdbcConnectionPool.create(url, "", "");
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS runs (id VARCHAR(100) PRIMARY KEY, type VARCHAR(50) NOT NULL, "
+                    + "status VARCHAR(20) NOT NULL, started_at TIMESTAMP WITH TIME ZONE NOT NULL, body CLOB NOT NULL)");
+            s.execute("CREATE INDEX IF NOT EXISTS runs_started ON runs(started_at)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot open run database " + databaseFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void save(RunRecord run) {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("MERGE INTO runs (id, type, status, started_at, body) KEY (id) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, run.id());
+            ps.setString(2, run.type());
+            ps.setString(3, run.status().name());
+            ps.setTimestamp(4, Timestamp.from(run.startedAt()));
+            ps.setString(5, JSON.writeValueAsString(run));
+            ps.executeUpdate();
+        } catch (SQLException | JsonProcessingException e) {
+            throw new IllegalStateException("Cannot save run " + run.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<RunRecord> get(String id) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT body FROM runs WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(parse(rs.getString(1))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read run " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<RunRecord> list(String type, RunRecord.RunStatus status, Instant before, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT body FROM runs WHERE 1=1");
+        List<Object> args = new ArrayList<>();
+        if (type != null) {
+            sql.append(" AND type = ?");
+            args.add(type);
+        }
+        if (status != null) {
+            sql.append(" AND status = ?");
+            args.add(status.name());
+        }
+        if (before != null) {
+            sql.append(" AND started_at < ?");
+            args.add(Timestamp.from(before));
+        }
+        sql.append(" ORDER BY started_at DESC, id DESC LIMIT ?");
+        args.add(Math.max(1, Math.min(limit, 1000)));
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            List<RunRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(parse(rs.getString(1)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot list runs: " + e.getMessage(), e);
+        }
+    }
+
+    private static RunRecord parse(String json) {
+        try {
+            return JSON.readValue(json, RunRecord.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored run is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+}

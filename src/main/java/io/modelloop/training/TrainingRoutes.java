@@ -1,0 +1,34 @@
+package io.modelloop.training;
+
+import io.modelloop.schedule.TimerPlacement;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Polls the training run in progress (training status, then deployment) every
+ * modelloop.training.poll-interval-ms, on the timer leader only. A failed poll (the backend
+ * unreachable, throttled) is logged and simply tried again at the next tick.
+ */
+public final class TrainingRoutes extends RouteBuilder {
+
+    private final TrainingPipeline pipeline;
+    private final TimerPlacement placement;
+    private final long intervalMs;
+
+    public TrainingRoutes(TrainingPipeline pipeline, TimerPlacement placement, long intervalMs) {
+        this.pipeline = pipeline;
+        this.placement = placement;
+        this.intervalMs = intervalMs;
+    }
+
+    @Override
+    public void configure() {
+        from(placement.wrap("training-progress", "timer:training-progress?period=" + intervalMs + "&delay=" + intervalMs))
+            .routeId("training-progress")
+            .routeDescription("Moves the training run in progress along: F1 gate, start, switch, stop the previous version")
+            .onException(Exception.class).handled(true)
+                .log(LoggingLevel.WARN, "io.modelloop.training", "Training progress poll failed, retried next tick: ${exception.message}")
+            .end()
+            .bean(pipeline, "advance");
+    }
+}

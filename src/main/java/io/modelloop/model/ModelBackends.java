@@ -2,6 +2,7 @@ package io.modelloop.model;
 
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
+import io.modelloop.model.builtin.BuiltinModelSettings;
 import io.modelloop.storage.AwsClients;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -11,9 +12,24 @@ public final class ModelBackends {
     private ModelBackends() {
     }
 
+    static BuiltinModelSettings builtinSettings(Settings s) {
+        BuiltinModelSettings b = BuiltinModelSettings.defaults(s.dataDir());
+        b = b.withImageSize(s.getInt("modelloop.builtin.image-size", b.imageSize()))
+                .withEpochs(s.getInt("modelloop.builtin.epochs", b.epochs()))
+                .withBatchSize(s.getInt("modelloop.builtin.batch-size", b.batchSize()))
+                .withBackbone(s.get("modelloop.builtin.backbone"));
+        String lr = s.get("modelloop.builtin.learning-rate");
+        try {
+            return lr.isBlank() ? b : b.withLearningRate(Double.parseDouble(lr));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("modelloop.builtin.learning-rate: " + e.getMessage());
+        }
+    }
+
     public static ModelBackend create(Settings settings, S3Client s3, String bucket) {
         String name = settings.get("modelloop.model.backend", "builtin");
         return switch (name) {
+            case "builtin" -> new BuiltinModelBackend(s3, bucket, builtinSettings(settings));
             case "rekognition" -> new RekognitionModelBackend(new AwsClients(settings).rekognition(),
                     settings.require("modelloop.rekognition.project"), bucket, s3);
             default -> throw new ConfigurationException("Unknown model backend '" + name

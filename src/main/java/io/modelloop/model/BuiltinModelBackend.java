@@ -1,0 +1,414 @@
+package io.modelloop.model;
+
+import io.modelloop.model.builtin.ArtifactStore;
+import io.modelloop.model.builtin.BuiltinModelSettings;
+import io.modelloop.model.builtin.DjlEnvironment;
+import io.modelloop.model.builtin.ImageDecoder;
+import io.modelloop.model.builtin.LoadedVersion;
+import io.modelloop.model.builtin.TemperatureScaling;
+import io.modelloop.model.builtin.TrainingJob;
+import io.modelloop.model.builtin.VersionRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The built-in model (SPEC section 6): a compact CNN trained from scratch in the pod with DJL and
+ * the PyTorch engine (or a linear head on a configured pretrained backbone), evaluated on a
+ * stratified held-out split (overall F1 = macro F1), calibrated by temperature scaling, stored in
+ * the bucket under models/&lt;version&gt;/ so that any pod can describe, load and serve it.
+ *
+ * <p>Lifecycle: createVersion returns TRAINING_IN_PROGRESS at once and trains on a background
+ * thread (TRAINING_COMPLETED or TRAINING_FAILED); start writes STARTING and loads the version
+ * in the background, then RUNNING; stop writes STOPPING, unloads, then STOPPED. The status lives
+ * in models/&lt;version&gt;/model.json; a pod that finds a version RUNNING there loads it on its
+ * first classification, and unloads it once it sees any other status.
+ */
+public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
+
+    public static final String NAME = "builtin";
+    private static final Logger LOG = LoggerFactory.getLogger(BuiltinModelBackend.class);
+    private static final Pattern VERSION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final ArtifactStore store;
+    private final BuiltinModelSettings settings;
+    private final ImageDecoder decoder;
+    private final String owner;
+    private final ExecutorService training;
+    private final boolean ownsTrainingExecutor;
+    private final ExecutorService lifecycle;
+    private final Semaphore slots;
+    private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
+    private final Map<String, LoadedVersion> loaded = new ConcurrentHashMap<>();
+    private final Map<String, Cached> statusCache = new ConcurrentHashMap<>();
+    private final Map<String, Object> loadLocks = new ConcurrentHashMap<>();
+
+    private record Cached(VersionRecord record, long readAt) {
+    }
+
+    /** Trains on a background thread of its own. */
+    public BuiltinModelBackend(S3Client s3, String bucket, BuiltinModelSettings settings) {
+        this(s3, bucket, settings, null);
+    }
+
+    /**
+     * @param trainingExecutor runs trainings (at most settings.maxConcurrentTrainings at once);
+     *                         null: a single daemon thread of the backend's own, shut down by close()
+     */
+    public BuiltinModelBackend(S3Client s3, String bucket, BuiltinModelSettings settings,
+                               ExecutorService trainingExecutor) {
+        DjlEnvironment.prepare(settings.dataDir());
+        this.store = new ArtifactStore(s3, bucket);
+        this.settings = settings;
+        this.decoder = new ImageDecoder(settings.maxImageBytes(), settings.maxImagePixels());
+        this.owner = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.ownsTrainingExecutor = trainingExecutor == null;
+        this.training = trainingExecutor != null ? trainingExecutor
+                : Executors.newSingleThreadExecutor(daemon("modelloop-training"));
+        this.lifecycle = Executors.newSingleThreadExecutor(daemon("modelloop-model-lifecycle"));
+        this.slots = new Semaphore(settings.maxConcurrentTrainings());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    public BuiltinModelSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public ModelVersion createVersion(TrainingRequest request) {
+        String name = request.versionName();
+        if (name == null || !VERSION_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("Version name must be 1-128 letters, digits, '.', '_' or '-' "
+                    + "starting with a letter or digit, not '" + name + "'");
+        }
+        if (request.bucket() == null || request.bucket().isBlank()
+                || request.manifestKey() == null || request.manifestKey().isBlank()) {
+            throw new IllegalArgumentException("A training needs the manifest's bucket and key");
+        }
+        if (jobs.containsKey(name) || store.exists(name)) {
+            // a retry after a crash between asking and recording: the version exists, train nothing new
+            return describe(name);
+        }
+        Instant now = Instant.now();
+        VersionRecord r = new VersionRecord();
+        r.name = name;
+        r.status = ModelStatus.TRAINING_IN_PROGRESS;
+        r.statusMessage = "Queued";
+        r.createdAt = now;
+        r.updatedAt = now;
+        r.heartbeatAt = now;
+        r.owner = owner;
+        r.manifest = "s3://" + request.bucket() + "/" + request.manifestKey();
+        r.requestedImageCount = request.imageCount();
+        r.trainer = new VersionRecord.TrainerRecord(settings.epochs(), settings.batchSize(), settings.learningRate(),
+                settings.seed(), settings.testFraction(), settings.augment());
+        store.write(r);
+        TrainingJob job = newJob(request, r);
+        jobs.put(name, job);
+        try {
+            training.execute(job);
+        } catch (RejectedExecutionException e) {
+            job.cancel();
+            throw new IllegalStateException("The built-in model backend is shut down", e);
+        }
+        LOG.info("Training of model version {} queued (manifest {})", name, r.manifest);
+        return job.snapshot();
+    }
+
+    private TrainingJob newJob(TrainingRequest request, VersionRecord r) {
+        return new TrainingJob(request, r, settings, store, decoder, slots, () -> jobs.remove(r.name));
+    }
+
+    @Override
+    public ModelVersion describe(String versionId) {
+        TrainingJob job = jobs.get(versionId);
+        if (job != null) {
+            return job.snapshot();
+        }
+        return view(read(versionId)).toModelVersion();
+    }
+
+    @Override
+    public List<ModelVersion> listVersions() {
+        List<ModelVersion> out = new ArrayList<>();
+        for (String name : store.versionNames()) {
+            TrainingJob job = jobs.get(name);
+            if (job != null) {
+                out.add(job.snapshot());
+            } else {
+                store.read(name).ifPresent(r -> out.add(view(r).toModelVersion()));
+            }
+        }
+        out.sort(Comparator.comparing(ModelVersion::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));
+        return out;
+    }
+
+    @Override
+    public void start(String versionId, int inferenceUnits) {
+        if (trainingHere(versionId)) {
+            throw new IllegalStateException("Model version " + versionId + " is still training");
+        }
+        VersionRecord r = view(read(versionId));
+        switch (r.status) {
+            case RUNNING, STARTING -> {
+                if (r.status == ModelStatus.RUNNING) {
+                    LOG.info("Model version {} is already RUNNING", versionId);
+                }
+                return;
+            }
+            case TRAINING_COMPLETED, STOPPED, STOPPING, FAILED -> {
+            }
+            default -> throw new IllegalStateException("Model version " + versionId + " cannot start: it is " + r.status
+                    + (r.statusMessage == null ? "" : " (" + r.statusMessage + ")"));
+        }
+        if (r.parametersKey == null) {
+            throw new IllegalStateException("Model version " + versionId + " has no trained parameters");
+        }
+        r.status = ModelStatus.STARTING;
+        r.statusMessage = "Loading the model";
+        r.inferenceUnits = inferenceUnits;
+        write(r);
+        LOG.info("Starting model version {}", versionId);
+        lifecycle.execute(() -> {
+            try {
+                LoadedVersion version = loadVersion(r);
+                LoadedVersion previous = loaded.put(versionId, version);
+                if (previous != null) {
+                    previous.close();
+                }
+                r.status = ModelStatus.RUNNING;
+                r.statusMessage = "Serving (inference units hint: " + inferenceUnits + ")";
+                write(r);
+                LOG.info("Model version {} is RUNNING", versionId);
+            } catch (RuntimeException e) {
+                LOG.error("Model version {} could not start", versionId, e);
+                r.status = ModelStatus.FAILED;
+                r.statusMessage = "Could not load the model: " + e.getMessage();
+                try {
+                    write(r);
+                } catch (RuntimeException w) {
+                    LOG.error("Model version {}: the start failure could not be recorded: {}", versionId, w.getMessage());
+                }
+            }
+        });
+    }
+
+    @Override
+    public void stop(String versionId) {
+        if (trainingHere(versionId)) {
+            throw new IllegalStateException("Model version " + versionId + " is training; use cancelTraining");
+        }
+        VersionRecord r = view(read(versionId));
+        switch (r.status) {
+            case STOPPED, STOPPING, TRAINING_COMPLETED, TRAINING_FAILED -> {
+                unloadLocal(versionId);
+                return;
+            }
+            case TRAINING_IN_PROGRESS -> throw new IllegalStateException(
+                    "Model version " + versionId + " is training; use cancelTraining");
+            default -> {
+            }
+        }
+        r.status = ModelStatus.STOPPING;
+        r.statusMessage = "Unloading the model";
+        write(r);
+        LOG.info("Stopping model version {}", versionId);
+        lifecycle.execute(() -> {
+            unloadLocal(versionId);
+            r.status = ModelStatus.STOPPED;
+            r.statusMessage = "Stopped";
+            try {
+                write(r);
+                LOG.info("Model version {} is STOPPED", versionId);
+            } catch (RuntimeException e) {
+                LOG.error("Model version {}: STOPPED could not be recorded: {}", versionId, e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public boolean cancelTraining(String versionId) {
+        TrainingJob job = jobs.get(versionId);
+        if (job != null) {
+            return job.cancel();
+        }
+        VersionRecord r = view(read(versionId));
+        if (r.status != ModelStatus.TRAINING_IN_PROGRESS) {
+            return false;
+        }
+        // trained by another pod: it looks for this marker while it trains
+        store.put(ArtifactStore.key(versionId, ArtifactStore.CANCEL), new byte[0], "text/plain");
+        return true;
+    }
+
+    @Override
+    public Classification classify(String versionId, ImageRef image) {
+        VersionRecord r = statusForClassification(versionId);
+        if (r.status != ModelStatus.RUNNING) {
+            unloadLocal(versionId);
+            throw new NoRunningModelException("Model version " + versionId + " is " + r.status + ", not RUNNING");
+        }
+        LoadedVersion model = loaded.get(versionId);
+        if (model == null) {
+            model = loadLazily(versionId, r);
+        }
+        byte[] bytes = store.getImage(image.bucket(), image.key(), decoder.maxBytes());
+        float[] pixels = decoder.decode(bytes, r.imageSize, r.normalisation);
+        float[] logits = model.logits(pixels);
+        double[] p = TemperatureScaling.softmax(logits, r.temperature == null ? 1.0 : r.temperature);
+        List<Classification.LabelScore> scores = new ArrayList<>(p.length);
+        for (int i = 0; i < p.length; i++) {
+            scores.add(new Classification.LabelScore(r.labels.get(i), p[i] * 100));
+        }
+        scores.sort(Comparator.comparingDouble(Classification.LabelScore::confidence).reversed());
+        return new Classification(scores.get(0).label(), scores.get(0).confidence(), List.copyOf(scores));
+    }
+
+    /** Stops trainings and background work, unloads every version. */
+    @Override
+    public void close() {
+        jobs.values().forEach(TrainingJob::cancel);
+        lifecycle.shutdown();
+        if (ownsTrainingExecutor) {
+            training.shutdown();
+        }
+        try {
+            lifecycle.awaitTermination(30, TimeUnit.SECONDS);
+            if (ownsTrainingExecutor && !training.awaitTermination(60, TimeUnit.SECONDS)) {
+                training.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (String id : List.copyOf(loaded.keySet())) {
+            unloadLocal(id);
+        }
+    }
+
+    /** Versions loaded in this pod (for health and tests). */
+    public List<String> loadedVersions() {
+        return List.copyOf(loaded.keySet());
+    }
+
+    private VersionRecord statusForClassification(String versionId) {
+        Cached c = statusCache.get(versionId);
+        long now = System.nanoTime();
+        if (c != null && now - c.readAt() < settings.statusCacheTtl().toNanos()) {
+            return c.record();
+        }
+        VersionRecord r;
+        try {
+            r = store.read(versionId).orElse(null);
+        } catch (RuntimeException e) {
+            if (c != null && loaded.containsKey(versionId)) {
+                LOG.warn("Status of model version {} not readable ({}); using the last one", versionId, e.getMessage());
+                return c.record();
+            }
+            throw e;
+        }
+        if (r == null) {
+            throw new NoRunningModelException("No model version " + versionId);
+        }
+        statusCache.put(versionId, new Cached(r, now));
+        return r;
+    }
+
+    private LoadedVersion loadLazily(String versionId, VersionRecord r) {
+        synchronized (loadLocks.computeIfAbsent(versionId, k -> new Object())) {
+            LoadedVersion model = loaded.get(versionId);
+            if (model != null) {
+                return model;
+            }
+            LOG.info("Model version {} is RUNNING; loading it in this pod", versionId);
+            try {
+                model = loadVersion(r);
+            } catch (RuntimeException e) {
+                throw new NoRunningModelException("Model version " + versionId + " could not be loaded: " + e.getMessage(), e);
+            }
+            loaded.put(versionId, model);
+            return model;
+        }
+    }
+
+    private LoadedVersion loadVersion(VersionRecord r) {
+        byte[] parameters = store.get(store.bucket(), r.parametersKey)
+                .orElseThrow(() -> new IllegalStateException("s3://" + store.bucket() + "/" + r.parametersKey + " is missing"));
+        return LoadedVersion.load(r, parameters, settings.predictorPoolSize());
+    }
+
+    private void unloadLocal(String versionId) {
+        LoadedVersion model = loaded.remove(versionId);
+        if (model != null) {
+            LOG.info("Unloading model version {} from this pod", versionId);
+            model.close();
+        }
+    }
+
+    private boolean trainingHere(String versionId) {
+        TrainingJob job = jobs.get(versionId);
+        return job != null && job.snapshot().status() == ModelStatus.TRAINING_IN_PROGRESS;
+    }
+
+    private VersionRecord read(String versionId) {
+        return store.read(versionId).orElseThrow(() -> new ModelVersionNotFoundException(versionId));
+    }
+
+    private void write(VersionRecord r) {
+        r.updatedAt = Instant.now();
+        store.write(r);
+        statusCache.put(r.name, new Cached(r, System.nanoTime()));
+    }
+
+    /** A training left TRAINING_IN_PROGRESS by a pod that stopped reporting is reported as failed. */
+    private VersionRecord view(VersionRecord r) {
+        if (r.status == ModelStatus.TRAINING_IN_PROGRESS && !jobs.containsKey(r.name)) {
+            Instant beat = r.heartbeatAt != null ? r.heartbeatAt : r.updatedAt;
+            if (beat != null && beat.plus(settings.staleTrainingAfter()).isBefore(Instant.now())) {
+                r.status = ModelStatus.TRAINING_FAILED;
+                r.statusMessage = "Training abandoned: " + r.owner + " stopped reporting at " + beat
+                        + " (the pod probably restarted)";
+            }
+        }
+        return r;
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return runnable -> {
+            Thread t = new Thread(runnable, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static String hostName() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "pod";
+            }
+        }
+        return host;
+    }
+}

@@ -1,0 +1,170 @@
+package io.modelloop.model.builtin;
+
+import io.modelloop.model.InvalidImageException;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Turns image bytes into the network's input: PNG or JPEG only (recognised by their magic
+ * bytes, never by the key's extension), within the byte and pixel limits, decoded with
+ * javax.imageio, flattened onto white, resized to a square and normalised channel-first.
+ * A decoder warning (e.g. a truncated JPEG) counts as corrupt.
+ */
+public final class ImageDecoder {
+
+    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+
+    private final long maxBytes;
+    private final long maxPixels;
+
+    public ImageDecoder(long maxBytes, long maxPixels) {
+        this.maxBytes = maxBytes;
+        this.maxPixels = maxPixels;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** "PNG", "JPEG", or null when the content is neither. */
+    public static String format(byte[] bytes) {
+        if (startsWith(bytes, PNG)) {
+            return "PNG";
+        }
+        return startsWith(bytes, JPEG) ? "JPEG" : null;
+    }
+
+    /** The image as floats, channel-first (3 x size x size), normalised per channel. */
+    public float[] decode(byte[] bytes, int size, Normalisation norm) {
+        return pixels(resize(read(bytes), size), norm);
+    }
+
+    /** Checks format and limits, then decodes; every problem is an {@link InvalidImageException}. */
+    public BufferedImage read(byte[] bytes) {
+        if (bytes.length > maxBytes) {
+            throw new InvalidImageException("image is " + bytes.length + " bytes, more than the limit of " + maxBytes);
+        }
+        String format = format(bytes);
+        if (format == null) {
+            throw new InvalidImageException("not a PNG or JPEG image (content starts with " + head(bytes) + ")");
+        }
+        List<String> warnings = new ArrayList<>();
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
+            if (!readers.hasNext()) {
+                throw new InvalidImageException("no " + format + " decoder available");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w < 1 || h < 1) {
+                    throw new InvalidImageException("corrupt " + format + ": empty image");
+                }
+                if (w * h > maxPixels) {
+                    throw new InvalidImageException("image is " + w + "x" + h + " pixels, more than the limit of "
+                            + maxPixels + " pixels");
+                }
+                reader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> warnings.add(warning));
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new InvalidImageException("corrupt " + format + ": " + warnings.get(0));
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (InvalidImageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidImageException("unreadable " + format + ": " + describe(e), e);
+        }
+    }
+
+    /** Resizes to size x size RGB (aspect ratio not kept), transparency over white, halving first for large images. */
+    public static BufferedImage resize(BufferedImage src, int size) {
+        BufferedImage current = src;
+        int w = src.getWidth();
+        int h = src.getHeight();
+        while (w / 2 >= size * 2 && h / 2 >= size * 2) {
+            w /= 2;
+            h /= 2;
+            current = draw(current, w, h);
+        }
+        return draw(current, size, size);
+    }
+
+    private static BufferedImage draw(BufferedImage src, int w, int h) {
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, w, h);
+            g.drawImage(src, 0, 0, w, h, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** Channel-first floats of an RGB image: (value / 255 - mean) / std per channel. */
+    public static float[] pixels(BufferedImage rgb, Normalisation norm) {
+        int w = rgb.getWidth();
+        int h = rgb.getHeight();
+        int[] argb = rgb.getRGB(0, 0, w, h, null, 0, w);
+        int plane = w * h;
+        float[] out = new float[3 * plane];
+        float[] mean = norm.meanArray();
+        float[] std = norm.stdArray();
+        for (int i = 0; i < plane; i++) {
+            int p = argb[i];
+            out[i] = (((p >> 16) & 0xFF) / 255f - mean[0]) / std[0];
+            out[plane + i] = (((p >> 8) & 0xFF) / 255f - mean[1]) / std[1];
+            out[2 * plane + i] = ((p & 0xFF) / 255f - mean[2]) / std[2];
+        }
+        return out;
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] magic) {
+        if (bytes.length < magic.length) {
+            return false;
+        }
+        for (int i = 0; i < magic.length; i++) {
+            if (bytes[i] != magic[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String head(byte[] bytes) {
+        if (bytes.length == 0) {
+            return "nothing: the object is empty";
+        }
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < Math.min(4, bytes.length); i++) {
+            s.append(String.format("%02X", bytes[i] & 0xFF));
+        }
+        return "0x" + s;
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,66 @@
+package io.modelloop.model.builtin;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+
+/** A trained linear layer applied in plain Java: logits = W x features + b (cheap next to the backbone). */
+final class LinearHead {
+
+    private final float[] weight;
+    private final float[] bias;
+    private final int classes;
+    private final int features;
+
+    private LinearHead(float[] weight, float[] bias, int classes, int features) {
+        this.weight = weight;
+        this.bias = bias;
+        this.classes = classes;
+        this.features = features;
+    }
+
+    /** Reads a DJL Linear block's saved parameters. */
+    static LinearHead fromParameters(Architecture architecture, int classes, byte[] parameters) {
+        Block block = architecture.newBlock(classes);
+        try (NDManager manager = NDManager.newBaseManager(NetworkTrainer.ENGINE)) {
+            block.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(parameters)));
+            float[] w = null;
+            float[] b = null;
+            for (var p : block.getParameters()) {
+                Parameter param = p.getValue();
+                if (param.getType() == Parameter.Type.WEIGHT) {
+                    w = param.getArray().toFloatArray();
+                } else if (param.getType() == Parameter.Type.BIAS) {
+                    b = param.getArray().toFloatArray();
+                }
+            }
+            if (w == null || b == null || w.length != classes * architecture.featureSize() || b.length != classes) {
+                throw new IllegalStateException("the head's parameters do not match " + classes + " labels x "
+                        + architecture.featureSize() + " features");
+            }
+            return new LinearHead(w, b, classes, architecture.featureSize());
+        } catch (IOException | MalformedModelException e) {
+            throw new IllegalStateException("the head's parameters are not readable: " + e.getMessage(), e);
+        }
+    }
+
+    float[] apply(float[] x) {
+        if (x.length != features) {
+            throw new IllegalStateException("the backbone gave " + x.length + " features, the head expects " + features);
+        }
+        float[] out = new float[classes];
+        for (int c = 0; c < classes; c++) {
+            double s = bias[c];
+            int row = c * features;
+            for (int i = 0; i < features; i++) {
+                s += weight[row + i] * x[i];
+            }
+            out[c] = (float) s;
+        }
+        return out;
+    }
+}

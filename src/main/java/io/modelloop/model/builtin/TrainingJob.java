@@ -1,0 +1,513 @@
+package io.modelloop.model.builtin;
+
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import io.modelloop.model.GroundTruthManifest;
+import io.modelloop.model.InvalidImageException;
+import io.modelloop.model.ModelStatus;
+import io.modelloop.model.ModelVersion;
+import io.modelloop.model.ModelVersion.TrainingProgress;
+import io.modelloop.model.TrainingRefusedException;
+import io.modelloop.model.TrainingRequest;
+import io.modelloop.model.builtin.NetworkTrainer.TrainedNetwork;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training run, from manifest to stored artifacts: reads and decodes the images (skipping
+ * unreadable ones, with the reason), holds out a stratified test split, trains, evaluates on the
+ * held-out images, fits the softmax temperature, and writes parameters.bin and model.json.
+ * Progress goes to the log and, at most every {@link #PERSIST_EVERY}, to model.json (which is
+ * also the heartbeat other pods watch).
+ */
+public final class TrainingJob implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
+    static final Duration PERSIST_EVERY = Duration.ofSeconds(2);
+    /** Below this many held-out images the temperature is also fitted on a slice of training images. */
+    static final int MIN_CALIBRATION_IMAGES = 10;
+
+    private enum Phase { QUEUED, RUNNING, DONE }
+
+    private final TrainingRequest request;
+    private final BuiltinModelSettings settings;
+    private final ArtifactStore store;
+    private final ImageDecoder decoder;
+    private final Semaphore slots;
+    private final Runnable onDone;
+    private final VersionRecord record;
+    private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.QUEUED);
+    private volatile boolean cancelled;
+    private long lastPersist;
+
+    public TrainingJob(TrainingRequest request, VersionRecord record, BuiltinModelSettings settings, ArtifactStore store,
+                ImageDecoder decoder, Semaphore slots, Runnable onDone) {
+        this.request = request;
+        this.record = record;
+        this.settings = settings;
+        this.store = store;
+        this.decoder = decoder;
+        this.slots = slots;
+        this.onDone = onDone;
+    }
+
+    public synchronized ModelVersion snapshot() {
+        return record.toModelVersion();
+    }
+
+    /** Asks the run to stop; a queued run fails at once, a running one at its next batch or image. */
+    public boolean cancel() {
+        cancelled = true;
+        if (phase.compareAndSet(Phase.QUEUED, Phase.DONE)) {
+            fail("Training cancelled before it started");
+            onDone.run();
+        }
+        return true;
+    }
+
+    @Override
+    public void run() {
+        if (!phase.compareAndSet(Phase.QUEUED, Phase.RUNNING)) {
+            return;
+        }
+        boolean acquired = false;
+        try {
+            slots.acquire();
+            acquired = true;
+            checkCancelled();
+            train();
+        } catch (CancellationException e) {
+            LOG.info("Training of {} cancelled", record.name);
+            fail("Training cancelled");
+        } catch (TrainingRefusedException | Backbones.BackboneUnavailableException e) {
+            LOG.warn("Training of {} failed: {}", record.name, e.getMessage());
+            fail(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("Training interrupted: the backend was shut down");
+        } catch (Exception | OutOfMemoryError e) {
+            LOG.error("Training of {} failed", record.name, e);
+            fail("Training failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        } finally {
+            phase.set(Phase.DONE);
+            if (acquired) {
+                slots.release();
+            }
+            onDone.run();
+        }
+    }
+
+    private void train() {
+        Instant started = Instant.now();
+        update(r -> {
+            r.trainingStartedAt = started;
+            r.statusMessage = "Reading the manifest";
+        }, true);
+        String manifestUri = "s3://" + request.bucket() + "/" + request.manifestKey();
+        String text = store.getText(request.bucket(), request.manifestKey())
+                .orElseThrow(() -> new TrainingRefusedException("The manifest " + manifestUri + " does not exist"));
+        List<GroundTruthManifest.Entry> entries;
+        try {
+            entries = GroundTruthManifest.parse(text);
+        } catch (RuntimeException e) {
+            throw new TrainingRefusedException("The manifest " + manifestUri + " is not a Ground Truth manifest: "
+                    + e.getMessage());
+        }
+        if (entries.isEmpty()) {
+            throw new TrainingRefusedException("The manifest " + manifestUri + " lists no images");
+        }
+        TreeSet<String> classes = new TreeSet<>();
+        entries.forEach(e -> classes.add(e.className()));
+        if (classes.size() < 2) {
+            throw new TrainingRefusedException("Training needs at least two labels; the manifest has only one, '"
+                    + classes.first() + "' (" + entries.size() + " images)");
+        }
+        ZooModel<float[], float[]> backbone = null;
+        if (settings.backbone() != null) {
+            update(r -> r.statusMessage = "Loading the backbone " + settings.backbone(), true);
+            backbone = Backbones.load(settings.backbone(), settings.imageSize());
+        }
+        try {
+            trainWith(entries, backbone, started);
+        } finally {
+            if (backbone != null) {
+                backbone.close();
+            }
+        }
+    }
+
+    private void trainWith(List<GroundTruthManifest.Entry> entries, ZooModel<float[], float[]> backbone,
+                           Instant started) {
+        int size = settings.imageSize();
+        Normalisation norm = backbone == null ? Normalisation.CENTRED : Normalisation.IMAGENET;
+
+        // 1. images
+        Map<String, List<float[]>> byClass = new TreeMap<>();
+        Map<String, List<String>> keysByClass = new TreeMap<>();
+        List<String> skipped = new ArrayList<>();
+        int i = 0;
+        for (GroundTruthManifest.Entry e : entries) {
+            checkCancelled();
+            int n = ++i;
+            heartbeat(r -> r.statusMessage = "Reading images (" + n + " of " + entries.size() + ")");
+            try {
+                byte[] bytes = store.getImage(e.bucket(), e.key(), decoder.maxBytes());
+                float[] px = decoder.decode(bytes, size, norm);
+                byClass.computeIfAbsent(e.className(), k -> new ArrayList<>()).add(px);
+                keysByClass.computeIfAbsent(e.className(), k -> new ArrayList<>()).add(e.key());
+            } catch (InvalidImageException ex) {
+                skipped.add(e.key() + ": " + ex.getMessage());
+            }
+        }
+        if (!skipped.isEmpty()) {
+            LOG.info("Training {}: {} of {} images skipped: {}", record.name, skipped.size(), entries.size(), skipped);
+        }
+        List<String> labels = new ArrayList<>(byClass.keySet());
+        if (labels.size() < 2) {
+            throw new TrainingRefusedException("Training needs at least two labels with readable images; "
+                    + (labels.isEmpty() ? "none has any" : "only '" + labels.get(0) + "' has")
+                    + " (" + skipped.size() + " of " + entries.size() + " images could not be read)");
+        }
+        List<Sample> samples = new ArrayList<>();
+        Map<String, Integer> perLabel = new LinkedHashMap<>();
+        for (int c = 0; c < labels.size(); c++) {
+            List<float[]> px = byClass.get(labels.get(c));
+            List<String> keys = keysByClass.get(labels.get(c));
+            perLabel.put(labels.get(c), px.size());
+            for (int j = 0; j < px.size(); j++) {
+                samples.add(new Sample(keys.get(j), c, px.get(j)));
+            }
+        }
+
+        // 2. split
+        StratifiedSplit.Split split = StratifiedSplit.split(samples, labels.size(), settings.testFraction(), settings.seed());
+        List<String> trainOnly = split.trainOnlyLabels().stream().map(labels::get).toList();
+        update(r -> {
+            r.labels = labels;
+            r.imagesPerLabel = perLabel;
+            r.trainOnlyLabels = trainOnly.isEmpty() ? null : trainOnly;
+            r.skippedImages = skipped;
+            r.trainingImages = split.train().size();
+            r.testImages = split.test().size();
+            r.imageSize = size;
+            r.normalisation = norm;
+        }, true);
+
+        // 3. inputs: pixels for the CNN, backbone features for a head
+        List<float[]> trainInputs = split.train().stream().map(Sample::pixels).toList();
+        List<float[]> testInputs = split.test().stream().map(Sample::pixels).toList();
+        Architecture arch;
+        Shape sampleShape;
+        if (backbone == null) {
+            arch = Architecture.cnnFor(size);
+            sampleShape = new Shape(3, size, size);
+        } else {
+            heartbeat(r -> r.statusMessage = "Extracting backbone features");
+            trainInputs = features(backbone, trainInputs);
+            testInputs = features(backbone, testInputs);
+            int d = trainInputs.get(0).length;
+            arch = Architecture.backboneHead(settings.backbone(), d);
+            sampleShape = new Shape(d);
+        }
+        int[] trainY = split.train().stream().mapToInt(Sample::label).toArray();
+        int[] testY = split.test().stream().mapToInt(Sample::label).toArray();
+        Architecture architecture = arch;
+        update(r -> {
+            r.architecture = architecture;
+            r.statusMessage = "Training on " + split.train().size() + " images";
+        }, true);
+
+        // 4. train, evaluate, calibrate
+        NetworkTrainer.Options options = new NetworkTrainer.Options(settings.epochs(), settings.batchSize(),
+                settings.learningRate(), settings.seed(), settings.augment() && backbone == null);
+        NetworkTrainer.Listener listener = new NetworkTrainer.Listener() {
+            @Override
+            public void epoch(int epoch, int epochs, double loss) {
+                LOG.info("Training {}: epoch {}/{}, loss {}", record.name, epoch, epochs, String.format("%.4f", loss));
+                boolean last = epoch == epochs;
+                update(r -> r.progress = new TrainingProgress(epoch, epochs, loss), last);
+                heartbeat(r -> { });
+            }
+
+            @Override
+            public void batch() {
+                heartbeat(r -> { });
+            }
+        };
+        Evaluation evaluation;
+        double temperature;
+        VersionRecord.CalibrationRecord calibration;
+        byte[] parameters;
+        try (TrainedNetwork net = NetworkTrainer.train(arch.newBlock(labels.size()), sampleShape, trainInputs, trainY,
+                options, listener, this::isCancelled)) {
+            checkCancelled();
+            float[][] testLogits = net.logits(testInputs);
+            evaluation = Evaluation.of(labels, testY, argmax(testLogits));
+
+            float[][] calLogits = testLogits;
+            int[] calY = testY;
+            String fittedOn = "held-out test images";
+            if (testLogits.length < MIN_CALIBRATION_IMAGES) {
+                List<Integer> slice = trainingSlice(split.train().size(), 5 * MIN_CALIBRATION_IMAGES);
+                List<float[]> extra = new ArrayList<>();
+                for (int idx : slice) {
+                    extra.add(trainInputs.get(idx));
+                }
+                float[][] extraLogits = net.logits(extra);
+                calLogits = concat(testLogits, extraLogits);
+                calY = new int[calLogits.length];
+                System.arraycopy(testY, 0, calY, 0, testY.length);
+                for (int j = 0; j < slice.size(); j++) {
+                    calY[testY.length + j] = trainY[slice.get(j)];
+                }
+                fittedOn = testLogits.length == 0 ? "a slice of training images (no held-out images)"
+                        : "held-out test images and a slice of training images (too few held-out images)";
+            }
+            temperature = TemperatureScaling.fit(calLogits, calY);
+            calibration = new VersionRecord.CalibrationRecord(fittedOn, calLogits.length,
+                    TemperatureScaling.nll(calLogits, calY, 1.0), TemperatureScaling.nll(calLogits, calY, temperature));
+            parameters = net.parameters();
+        }
+        checkCancelled();
+
+        // 5. artifacts
+        String parametersKey = ArtifactStore.key(record.name, ArtifactStore.PARAMETERS);
+        store.put(parametersKey, parameters, "application/octet-stream");
+        Instant ended = Instant.now();
+        String message = summary(labels, split, trainOnly, skipped, evaluation);
+        Change completed = r -> {
+            r.status = ModelStatus.TRAINING_COMPLETED;
+            r.statusMessage = message;
+            r.trainingSummary = message;
+            r.parametersKey = parametersKey;
+            r.temperature = temperature;
+            r.calibration = calibration;
+            r.f1 = evaluation.macroF1();
+            r.f1Averaging = "macro";
+            r.accuracy = split.test().isEmpty() ? null : evaluation.accuracy();
+            r.perLabel = evaluation.perLabel();
+            r.confusion = evaluation.confusion();
+            r.trainingEndedAt = ended;
+            r.trainingSeconds = Duration.between(started, ended).toMillis() / 1000.0;
+            r.heartbeatAt = ended;
+        };
+        writeEvaluation(completed);
+        finish(completed);
+        LOG.info("Training {} completed in {} s: {}", record.name, record.trainingSeconds, message);
+    }
+
+    private String summary(List<String> labels, StratifiedSplit.Split split, List<String> trainOnly, List<String> skipped,
+                           Evaluation evaluation) {
+        StringBuilder s = new StringBuilder("Trained on ").append(split.train().size()).append(" images of ")
+                .append(labels.size()).append(" labels");
+        if (evaluation.macroF1() == null) {
+            s.append("; no label has two images, so none was held out and F1 is not computed");
+        } else {
+            s.append(", tested on ").append(split.test().size()).append(" held-out images: macro F1 ")
+                    .append(String.format("%.3f", evaluation.macroF1()));
+        }
+        if (!trainOnly.isEmpty()) {
+            s.append("; ").append(trainOnly.size() == 1 ? "label " : "labels ")
+                    .append(String.join(", ", trainOnly.stream().map(l -> "'" + l + "'").toList()))
+                    .append(trainOnly.size() == 1 ? " has" : " have")
+                    .append(" a single image: used for training only, not tested");
+        }
+        if (!skipped.isEmpty()) {
+            s.append("; ").append(skipped.size()).append(skipped.size() == 1 ? " image" : " images")
+                    .append(" skipped (unreadable)");
+        }
+        return s.toString();
+    }
+
+    /** Writes &lt;outputPrefix&gt;&lt;version&gt;/evaluation.json into the manifest's bucket (SPEC: evaluation/). */
+    private void writeEvaluation(Change completed) {
+        String prefix = request.outputPrefix();
+        if (prefix == null || prefix.isBlank()) {
+            return;
+        }
+        VersionRecord done = copy();
+        completed.apply(done);
+        String key = (prefix.endsWith("/") ? prefix : prefix + "/") + done.name + "/evaluation.json";
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("version", done.name);
+        out.put("f1", done.f1);
+        out.put("f1Averaging", done.f1Averaging);
+        out.put("accuracy", done.accuracy);
+        out.put("perLabel", done.perLabel);
+        out.put("confusion", done.confusion);
+        out.put("trainingImages", done.trainingImages);
+        out.put("testImages", done.testImages);
+        out.put("trainOnlyLabels", done.trainOnlyLabels);
+        out.put("skippedImages", done.skippedImages);
+        out.put("temperature", done.temperature);
+        out.put("calibration", done.calibration);
+        try {
+            store.put(request.bucket(), key, ArtifactStore.JSON.writeValueAsBytes(out), "application/json");
+        } catch (Exception e) {
+            LOG.warn("Training {}: evaluation output {} not written: {}", done.name, key, e.getMessage());
+        }
+    }
+
+    private List<float[]> features(ZooModel<float[], float[]> backbone, List<float[]> images) {
+        List<float[]> out = new ArrayList<>();
+        int batch = 16;
+        try (Predictor<float[], float[]> predictor = backbone.newPredictor()) {
+            for (int start = 0; start < images.size(); start += batch) {
+                checkCancelled();
+                heartbeat(r -> { });
+                int b = Math.min(batch, images.size() - start);
+                int len = images.get(0).length;
+                float[] data = new float[b * len];
+                for (int j = 0; j < b; j++) {
+                    System.arraycopy(images.get(start + j), 0, data, j * len, len);
+                }
+                float[] f = predictor.predict(data);
+                int d = f.length / b;
+                for (int j = 0; j < b; j++) {
+                    float[] row = new float[d];
+                    System.arraycopy(f, j * d, row, 0, d);
+                    out.add(row);
+                }
+            }
+        } catch (TranslateException e) {
+            throw new IllegalStateException("the backbone failed on the training images: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private List<Integer> trainingSlice(int n, int max) {
+        List<Integer> idx = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            idx.add(j);
+        }
+        java.util.Collections.shuffle(idx, new Random(settings.seed() + 7));
+        return idx.subList(0, Math.min(max, n));
+    }
+
+    static int[] argmax(float[][] logits) {
+        int[] out = new int[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            int best = 0;
+            for (int c = 1; c < logits[i].length; c++) {
+                if (logits[i][c] > logits[i][best]) {
+                    best = c;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+
+    private static float[][] concat(float[][] a, float[][] b) {
+        float[][] out = new float[a.length + b.length][];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private boolean isCancelled() {
+        return cancelled;
+    }
+
+    private void checkCancelled() {
+        if (cancelled) {
+            throw new CancellationException("cancelled");
+        }
+    }
+
+    private interface Change {
+        void apply(VersionRecord r);
+    }
+
+    private void update(Change change, boolean persist) {
+        synchronized (this) {
+            change.apply(record);
+            record.updatedAt = Instant.now();
+        }
+        if (persist) {
+            persist();
+        }
+    }
+
+    /** Applies the change; persists (and looks for a cancel request from another pod) at most every PERSIST_EVERY. */
+    private void heartbeat(Change change) {
+        update(change, false);
+        long now = System.nanoTime();
+        if (now - lastPersist >= PERSIST_EVERY.toNanos()) {
+            persist();
+            if (store.get(store.bucket(), ArtifactStore.key(record.name, ArtifactStore.CANCEL)).isPresent()) {
+                LOG.info("Training {}: cancel requested by another pod", record.name);
+                cancelled = true;
+            }
+        }
+    }
+
+    private void persist() {
+        byte[] json;
+        synchronized (this) {
+            record.heartbeatAt = Instant.now();
+            try {
+                json = ArtifactStore.JSON.writeValueAsBytes(record);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        lastPersist = System.nanoTime();
+        store.put(ArtifactStore.key(record.name, ArtifactStore.RECORD), json, "application/json");
+    }
+
+    private void fail(String message) {
+        Change failed = r -> {
+            r.status = ModelStatus.TRAINING_FAILED;
+            r.statusMessage = message;
+            r.trainingSummary = message;
+            r.trainingEndedAt = Instant.now();
+            if (r.trainingStartedAt != null) {
+                r.trainingSeconds = Duration.between(r.trainingStartedAt, r.trainingEndedAt).toMillis() / 1000.0;
+            }
+        };
+        try {
+            store.delete(ArtifactStore.key(record.name, ArtifactStore.CANCEL));
+            finish(failed);
+        } catch (RuntimeException e) {
+            LOG.error("Training {} failed ({}) and the failure could not be recorded: {}", record.name, message,
+                    e.getMessage());
+            update(failed, false);
+        }
+    }
+
+    /**
+     * The final status: written to the bucket first, then shown here, so that whoever sees the
+     * version finished (and starts it, say) finds it finished in the bucket too.
+     */
+    private void finish(Change change) {
+        VersionRecord done = copy();
+        change.apply(done);
+        done.updatedAt = Instant.now();
+        done.heartbeatAt = done.updatedAt;
+        store.write(done);
+        update(change, false);
+    }
+
+    private synchronized VersionRecord copy() {
+        return ArtifactStore.JSON.convertValue(record, VersionRecord.class);
+    }
+
+    String name() {
+        return record.name;
+    }
+}

@@ -1,0 +1,84 @@
+package io.modelloop.model.builtin;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.modelloop.model.ModelStatus;
+import io.modelloop.model.ModelVersion;
+import io.modelloop.model.ModelVersion.LabelMetrics;
+import io.modelloop.model.ModelVersion.TrainingProgress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * models/&lt;version&gt;/model.json: everything another pod needs to describe, load and serve a
+ * version, and its lifecycle status (rewritten at every change).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public final class VersionRecord {
+
+    public int formatVersion = 1;
+    public String name;
+    public ModelStatus status;
+    public String statusMessage;
+    public Instant createdAt;
+    public Instant updatedAt;
+    public Instant trainingStartedAt;
+    public Instant trainingEndedAt;
+    public Double trainingSeconds;
+    /** The training's outcome in words; statusMessage later describes the serving status instead. */
+    public String trainingSummary;
+
+    /** s3:// URI of the manifest trained from, and the image count the caller announced. */
+    public String manifest;
+    public Integer requestedImageCount;
+
+    public List<String> labels;
+    public Map<String, Integer> imagesPerLabel;
+    public List<String> trainOnlyLabels;
+    public Integer imageSize;
+    public Architecture architecture;
+    public Normalisation normalisation;
+    /** Key of the trained block's parameters (DJL format) in the bucket. */
+    public String parametersKey;
+    public TrainerRecord trainer;
+
+    /** Softmax temperature: confidence = softmax(logits / temperature) x 100. */
+    public Double temperature;
+    public CalibrationRecord calibration;
+
+    /** Macro F1: the unweighted mean of per-label F1 over labels with test images. */
+    public Double f1;
+    public String f1Averaging;
+    public Double accuracy;
+    public Map<String, LabelMetrics> perLabel;
+    public Map<String, Map<String, Integer>> confusion;
+    public Integer trainingImages;
+    public Integer testImages;
+    public List<String> skippedImages;
+
+    public TrainingProgress progress;
+    /** The pod (backend instance) training it, and when it last reported. */
+    public String owner;
+    public Instant heartbeatAt;
+    public Integer inferenceUnits;
+
+    public record TrainerRecord(int epochs, int batchSize, double learningRate, long seed, double testFraction,
+                                boolean augment) {
+    }
+
+    /**
+     * @param fittedOn  what the temperature was fitted on
+     * @param images    how many images
+     * @param nllBefore mean negative log-likelihood at temperature 1
+     * @param nllAfter  mean negative log-likelihood at the fitted temperature
+     */
+    public record CalibrationRecord(String fittedOn, int images, double nllBefore, double nllAfter) {
+    }
+
+    public ModelVersion toModelVersion() {
+        return new ModelVersion(name, name, status, statusMessage, f1, perLabel, confusion, trainingImages, testImages,
+                skippedImages, createdAt, progress);
+    }
+}

@@ -143,6 +143,13 @@ public final class ModelLoop implements AutoCloseable {
         if (runStore != null) {
             runStore.close();
         }
+        if (modelBackend instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("Model backend did not close cleanly: {}", e.getMessage());
+            }
+        }
         if (localS3 != null) {
             localS3.close();
         }

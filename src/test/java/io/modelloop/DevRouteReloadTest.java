@@ -33,7 +33,7 @@ class DevRouteReloadTest {
     Path tmp;
 
     @Test
-    void savingTrainingYamlChangesTheRouteWithinSecondsAndLeavesTheRestRunning() throws Exception {
+    void savingAYamlRouteFileChangesTheRouteWithinSecondsAndLeavesTheRestRunning() throws Exception {
         Path routes = tmp.resolve("routes");
         copyRoutes(Path.of("routes"), routes);
         Map<String, String> extra = new HashMap<>();
@@ -52,11 +52,11 @@ class DevRouteReloadTest {
             assertThat(loop.camel().getRoute("parameters-refresh")).isNotNull();
             Route notifyBefore = loop.camel().getRoute("notify");
 
-            Path training = routes.resolve("training.yaml");
-            String original = Files.readString(training);
-            String anchor = "message: \"Training check requested (trigger: ${header.ModelLoopTrigger})\"\n";
+            Path sampling = routes.resolve("sampling.yaml");
+            String original = Files.readString(sampling);
+            String anchor = "message: \"Sampling check requested (trigger: ${header.ModelLoopTrigger})\"\n";
             assertThat(original).contains(anchor);
-            Files.writeString(training, original.replace(anchor, anchor
+            Files.writeString(sampling, original.replace(anchor, anchor
                     + "        - setBody:\n"
                     + "            simple: \"edited check (trigger: ${header.ModelLoopTrigger})\"\n"));
 
@@ -80,7 +80,7 @@ class DevRouteReloadTest {
             assertThat(status.body()).contains("\"profile\":\"local\"");
 
             // the timer route still reaches the reloaded check
-            String viaTimerPath = template.requestBodyAndHeader("direct:training-check", "x", "ModelLoopTrigger", "schedule", String.class);
+            String viaTimerPath = template.requestBodyAndHeader("direct:sampling-check", "x", "ModelLoopTrigger", "schedule", String.class);
             assertThat(viaTimerPath).isEqualTo("edited check (trigger: schedule)");
 
             // parameters keep being polled after the reload
@@ -92,20 +92,20 @@ class DevRouteReloadTest {
             // Camel resets the Micrometer registry on a reload: the Java routes and the JVM must still be scraped
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                     Fixture.get(Fixture.managementBase(loop) + "/observe/metrics").body())
-                    .contains("routeId=\"parameters-refresh\"", "routeId=\"api-status-impl\"", "routeId=\"training-check\"",
+                    .contains("routeId=\"parameters-refresh\"", "routeId=\"api-status-impl\"", "routeId=\"sampling-check\"",
                             "jvm_memory_used_bytes{", "jvm_threads_live_threads"));
 
             // a second save takes effect again, also when the editor saves by writing a temporary file and renaming it
-            Path temp = routes.resolve("training.yaml.tmp");
+            Path temp = routes.resolve("sampling.yaml.tmp");
             Files.writeString(temp, original);
-            Files.move(temp, training, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temp, sampling, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(check(template)).isEqualTo("ping"));
         }
     }
 
     private static String check(ProducerTemplate template) {
-        return template.requestBodyAndHeader("direct:training-check", "ping", "ModelLoopTrigger", "manual", String.class);
+        return template.requestBodyAndHeader("direct:sampling-check", "ping", "ModelLoopTrigger", "manual", String.class);
     }
 
     private static void copyRoutes(Path from, Path to) throws IOException {

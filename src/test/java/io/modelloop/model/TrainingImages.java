@@ -12,16 +12,16 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 
 /** Generated pictures of three visually distinct classes, with random position, size and noise. */
-final class TrainingImages {
+public final class TrainingImages {
 
-    static final String CIRCLE = "red-circle";
-    static final String STRIPES = "blue-stripes";
-    static final String CHECKERS = "green-checkers";
+    public static final String CIRCLE = "red-circle";
+    public static final String STRIPES = "blue-stripes";
+    public static final String CHECKERS = "green-checkers";
 
     private TrainingImages() {
     }
 
-    static BufferedImage draw(String kind, Random r) {
+    public static BufferedImage draw(String kind, Random r) {
         int w = 56 + r.nextInt(24);
         int h = 56 + r.nextInt(24);
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -71,7 +71,7 @@ final class TrainingImages {
         return img;
     }
 
-    static byte[] encode(BufferedImage img, String format) {
+    public static byte[] encode(BufferedImage img, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(img, format, out)) {

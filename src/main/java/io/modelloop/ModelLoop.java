@@ -235,6 +235,9 @@ public final class ModelLoop implements AutoCloseable {
                 TimerPlacement placement = TimerPlacement.LOCAL;
                 runStore = new JdbcRunStore(settings.dataDir().resolve("modelloop"));
                 RunRecorder runs = new RunRecorder(runStore, Clock.systemUTC());
+                // SPEC 5: a parameter change is a run too
+                parameters.addListener((change, now) -> runs.start("PARAMETER_CHANGE", Map.of("parameter", change.name(),
+                        "oldValue", change.oldValue(), "newValue", change.newValue())).succeed(Map.of("applied", true)));
                 modelBackend = ModelBackends.create(settings, s3, bucket);
                 trainingPipeline = new TrainingPipeline(s3, bucket, modelBackend, parameters, systemState, runs,
                         notifier, Clock.systemUTC());

@@ -88,6 +88,11 @@ class ParameterApiTest {
         assertThat(JSON.readTree(Fixture.get(api).body()).path("parameters").findParents("name").stream()
                 .filter(n -> n.path("name").asText().equals(F1)).findFirst().orElseThrow()
                 .path("value").asText()).isEqualTo("0.9");
+        // and the change is a run record (SPEC 5)
+        JsonNode runs = JSON.readTree(Fixture.get(Fixture.httpBase(loop) + "/api/runs?type=PARAMETER_CHANGE").body());
+        assertThat(runs.path("runs").get(0).path("input").path("parameter").asText()).isEqualTo(F1);
+        assertThat(runs.path("runs").get(0).path("input").path("newValue").asText()).isEqualTo("0.9");
+        assertThat(runs.path("runs").get(0).path("status").asText()).isEqualTo("SUCCEEDED");
     }
 
     @Test

@@ -247,7 +247,7 @@ public final class ModelLoop implements AutoCloseable {
 
                 camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
                         new StatusApi(about(), parameters, systemState, timers, sinkHealth),
-                        new ModelApi(modelBackend, systemState, camel.createProducerTemplate()),
+                        new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline),
                         new RunApi(runStore)));
                 if (localS3 != null) {
                     camel.addRoutes(localRepairRoute());

@@ -150,6 +150,29 @@ public final class TrainingPipeline {
         return training;
     }
 
+    /**
+     * Asks the backend to cancel the training in progress; the next poll sees it failed, ends
+     * the run and notifies. Returns what happened, for the operator.
+     */
+    public synchronized CancelOutcome cancel() {
+        TrainingRun tr = systemState.load().trainingRunInProgress();
+        if (tr == null) {
+            return new CancelOutcome(false, "no training is in progress");
+        }
+        if (tr.phase() != Phase.TRAINING) {
+            return new CancelOutcome(false, "version " + tr.versionName() + " is past training (" + tr.phase()
+                    + "); it cannot be cancelled now");
+        }
+        if (!backend.cancelTraining(tr.modelVersion())) {
+            return new CancelOutcome(false, "the " + backend.name() + " backend cannot cancel a training");
+        }
+        LOG.info("Cancellation of training {} requested", tr.versionName());
+        return new CancelOutcome(true, "cancellation of version " + tr.versionName() + " requested");
+    }
+
+    public record CancelOutcome(boolean cancelled, String message) {
+    }
+
     /** Moves the training run in progress one step along, if there is one. */
     public synchronized void advance() throws Exception {
         TrainingRun tr = systemState.load().trainingRunInProgress();

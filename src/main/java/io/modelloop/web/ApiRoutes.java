@@ -28,6 +28,7 @@ public final class ApiRoutes extends RouteBuilder {
             .get("/status").id("api-status").produces("application/json").to("direct:api-status")
             .get("/models").id("api-models").produces("application/json").to("direct:api-models")
             .post("/training/check").id("api-training-check").produces("application/json").to("direct:api-training-check")
+            .post("/training/cancel").id("api-training-cancel").produces("application/json").to("direct:api-training-cancel")
             .get("/runs").id("api-runs-list").produces("application/json").to("direct:api-runs-list")
             .get("/runs/{id}").id("api-runs-get").produces("application/json").to("direct:api-runs-get");
 
@@ -36,6 +37,7 @@ public final class ApiRoutes extends RouteBuilder {
         from("direct:api-status").routeId("api-status-impl").bean(statusApi, "status");
         from("direct:api-models").routeId("api-models-impl").bean(modelApi, "models");
         from("direct:api-training-check").routeId("api-training-check-impl").bean(modelApi, "check");
+        from("direct:api-training-cancel").routeId("api-training-cancel-impl").bean(modelApi, "cancel");
         from("direct:api-runs-list").routeId("api-runs-list-impl").bean(runApi, "list");
         from("direct:api-runs-get").routeId("api-runs-get-impl").bean(runApi, "get");
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.modelloop.training.TrainingPipeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
@@ -17,8 +18,11 @@ public final class ModelApi {
     private final ModelBackend backend;
     private final SystemStateRepository systemState;
     private final ProducerTemplate producer;
+    private final TrainingPipeline pipeline;
 
-    public ModelApi(ModelBackend backend, SystemStateRepository systemState, ProducerTemplate producer) {
+    public ModelApi(ModelBackend backend, SystemStateRepository systemState, ProducerTemplate producer,
+                    TrainingPipeline pipeline) {
+        this.pipeline = pipeline;
         this.backend = backend;
         this.systemState = systemState;
         this.producer = producer;
@@ -44,6 +48,12 @@ public final class ModelApi {
         out.put("trainedImageCount", state.trainedImageCount());
         out.put("versions", versions);
         JsonResponses.reply(exchange, 200, out);
+    }
+
+    /** POST /api/training/cancel: 200 when cancellation was requested, 409 when it cannot be. */
+    public void cancel(Exchange exchange) {
+        var outcome = pipeline.cancel();
+        JsonResponses.reply(exchange, outcome.cancelled() ? 200 : 409, outcome);
     }
 
     /** Runs a training check now, through the same route as the timer. */

@@ -79,4 +79,37 @@ class TrainingPipelineBuiltinTest {
             assertThat(models.path("versions").get(0).path("serving").asBoolean()).isTrue();
         }
     }
+
+    @Test
+    void aTrainingCanBeCancelledFromTheApiAndTheOldStateStays() throws Exception {
+        try (ModelLoop loop = Fixture.startLocal(data, Map.of("modelloop.training.poll-interval-ms", "300",
+                "modelloop.builtin.epochs", "5000"))) {
+            Random r = new Random(3);
+            for (String label : List.of(TrainingImages.CIRCLE, TrainingImages.CHECKERS)) {
+                for (int i = 0; i < 6; i++) {
+                    byte[] img = TrainingImages.encode(TrainingImages.draw(label, r), "png");
+                    String key = "images_labeled_by_folder/" + label + "/" + i + ".png";
+                    loop.s3().putObject(b -> b.bucket("bucket").key(key), RequestBody.fromBytes(img));
+                }
+            }
+            String api = Fixture.httpBase(loop) + "/api/training/";
+            var nothing = Fixture.send(HttpRequest.newBuilder(URI.create(api + "cancel")).POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(nothing.statusCode()).isEqualTo(409);
+            assertThat(nothing.body()).contains("no training is in progress");
+
+            Fixture.send(HttpRequest.newBuilder(URI.create(api + "check")).POST(HttpRequest.BodyPublishers.noBody()).build());
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                var tr = loop.systemState().load().trainingRunInProgress();
+                return tr != null && tr.modelVersion() != null;
+            });
+            var cancel = Fixture.send(HttpRequest.newBuilder(URI.create(api + "cancel")).POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> loop.systemState().load().trainingRunInProgress() == null);
+            assertThat(loop.systemState().load().runningModelVersion()).isNull();
+            JsonNode run = JSON.readTree(Fixture.get(Fixture.httpBase(loop) + "/api/runs?type=TRAINING_RUN").body()).path("runs").get(0);
+            assertThat(run.path("status").asText()).isEqualTo("FAILED");
+            assertThat(run.path("error").asText()).containsIgnoringCase("cancel");
+        }
+    }
 }

@@ -29,11 +29,11 @@ public record Architecture(String type, List<Integer> channels, Double dropout, 
     public static final String CNN = "cnn";
     public static final String BACKBONE_HEAD = "backbone-linear-head";
 
-    /** A CNN for this image size: 16, 32, 64, then 128 filters, halving the side while it stays >= 3 px (at most 5 blocks). */
+    /** A CNN for this image size: 32, 64, then 128 filters, halving the side while it stays >= 3 px (at most 5 blocks). */
     public static Architecture cnnFor(int imageSize) {
         List<Integer> channels = new ArrayList<>();
         int side = imageSize;
-        int filters = 16;
+        int filters = 32;
         while (channels.size() < 5 && side / 2 >= 3) {
             channels.add(filters);
             side /= 2;

@@ -23,8 +23,11 @@ import java.util.List;
  * @param dropout     dropout rate before the linear layer (CNN)
  * @param backbone    the backbone's model URL or TorchScript path (backbone head)
  * @param featureSize length of the backbone's feature vector (backbone head)
+ * @param featureMean per-feature mean of the training images' features, subtracted before the head
+ * @param featureStd  per-feature standard deviation, divided by before the head
  */
-public record Architecture(String type, List<Integer> channels, Double dropout, String backbone, Integer featureSize) {
+public record Architecture(String type, List<Integer> channels, Double dropout, String backbone, Integer featureSize,
+                           List<Double> featureMean, List<Double> featureStd) {
 
     public static final String CNN = "cnn";
     public static final String BACKBONE_HEAD = "backbone-linear-head";
@@ -39,11 +42,11 @@ public record Architecture(String type, List<Integer> channels, Double dropout, 
             side /= 2;
             filters = Math.min(filters * 2, 128);
         }
-        return new Architecture(CNN, channels, 0.3, null, null);
+        return new Architecture(CNN, channels, 0.3, null, null, null, null);
     }
 
-    public static Architecture backboneHead(String backbone, int featureSize) {
-        return new Architecture(BACKBONE_HEAD, null, null, backbone, featureSize);
+    public static Architecture backboneHead(String backbone, int featureSize, List<Double> mean, List<Double> std) {
+        return new Architecture(BACKBONE_HEAD, null, null, backbone, featureSize, mean, std);
     }
 
     public boolean isCnn() {

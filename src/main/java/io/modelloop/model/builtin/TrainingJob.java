@@ -551,7 +551,7 @@ public final class TrainingJob implements Runnable {
     }
 
     private synchronized VersionRecord copy() {
-        return ArtifactStore.JSON.convertValue(record, VersionRecord.class);
+        return record.copy();
     }
 
     String name() {

@@ -375,7 +375,8 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
     private void write(VersionRecord r) {
         r.updatedAt = Instant.now();
         store.write(r);
-        statusCache.put(r.name, new Cached(r, System.nanoTime()));
+        // classifications read the cached copy while the lifecycle thread goes on changing r
+        statusCache.put(r.name, new Cached(r.copy(), System.nanoTime()));
     }
 
     /** A training left TRAINING_IN_PROGRESS by a pod that stopped reporting is reported as failed. */

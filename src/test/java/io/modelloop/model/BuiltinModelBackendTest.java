@@ -173,6 +173,51 @@ class BuiltinModelBackendTest {
     }
 
     @Test
+    void concurrentClassificationsGiveTheSameAnswersAsOneAtATime() throws Exception {
+        ensureRunning(V1);
+        List<String> keys = fresh.values().stream().flatMap(List::stream).toList();
+        Map<String, Classification> sequential = new java.util.HashMap<>();
+        for (String key : keys) {
+            sequential.put(key, pod.classify(V1, new ImageRef(BUCKET, key)));
+        }
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+            for (int round = 0; round < 8; round++) {
+                for (String key : keys) {
+                    results.add(threads.submit(() -> {
+                        Classification c = pod.classify(V1, new ImageRef(BUCKET, key));
+                        return c.label().equals(sequential.get(key).label())
+                                && Math.abs(c.confidence() - sequential.get(key).confidence()) < 1e-3;
+                    }));
+                }
+            }
+            for (var f : results) {
+                assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTrainingWhosePodStoppedReportingIsReportedFailed() {
+        java.util.function.Function<Instant, byte[]> record = beat -> ("{\"name\":\"v-orphan\","
+                + "\"status\":\"TRAINING_IN_PROGRESS\",\"statusMessage\":\"Training\","
+                + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"owner\":\"pod-7/abc\",\"heartbeatAt\":\"" + beat + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        // the default: reported failed after 10 minutes without a heartbeat
+        put("models/v-orphan/model.json", record.apply(Instant.now().minus(Duration.ofMinutes(20))));
+        ModelVersion v = pod.describe("v-orphan");
+        assertThat(v.status()).isEqualTo(ModelStatus.TRAINING_FAILED);
+        assertThat(v.statusMessage()).contains("pod-7/abc").contains("stopped reporting");
+        assertThat(pod.cancelTraining("v-orphan")).isFalse();
+
+        put("models/v-orphan/model.json", record.apply(Instant.now().minus(Duration.ofMinutes(2))));
+        assertThat(pod.describe("v-orphan").status()).isEqualTo(ModelStatus.TRAINING_IN_PROGRESS);
+    }
+
+    @Test
     void contentThatIsNotAnImageIsRefused() {
         ensureRunning(V1);
         assertThatThrownBy(() -> pod.classify(V1, new ImageRef(BUCKET, TEXT_KEY)))
@@ -310,6 +355,38 @@ class BuiltinModelBackendTest {
             assertThat(remote.statusMessage()).containsIgnoringCase("cancelled");
             assertThat(other.describe("v-cancel-remote").status()).isEqualTo(ModelStatus.TRAINING_FAILED);
             assertThat(other.cancelTraining("v-cancel-remote")).isFalse();
+        }
+    }
+
+    @Test
+    void aBackboneGetsALinearHeadTrainedOnItsFeatures(@TempDir Path dir) throws Exception {
+        Path backbone = TinyTorchScript.write(dir.resolve("pool-features.pt"));
+        BuiltinModelSettings withBackbone = settings().withBackbone(backbone.toString());
+        try (BuiltinModelBackend trainer = new BuiltinModelBackend(s3, BUCKET, withBackbone);
+             BuiltinModelBackend other = new BuiltinModelBackend(s3, BUCKET, withBackbone)) {
+            trainer.createVersion(new TrainingRequest("v-head", BUCKET, manifestKey, "evaluation/", 0));
+            ModelVersion v = awaitTrained(trainer, "v-head");
+            assertThat(v.status()).as(v.statusMessage()).isEqualTo(ModelStatus.TRAINING_COMPLETED);
+            assertThat(v.testImages()).isEqualTo(CLASSES.size() * 3);
+            assertThat(v.f1()).isGreaterThanOrEqualTo(0.8);
+            JsonNode model = JSON.readTree(get("models/v-head/model.json"));
+            assertThat(model.path("architecture").path("type").asText()).isEqualTo("backbone-linear-head");
+            assertThat(model.path("architecture").path("backbone").asText()).isEqualTo(backbone.toString());
+            assertThat(model.path("architecture").path("featureSize").asInt()).isEqualTo(TinyTorchScript.FEATURES);
+
+            trainer.start("v-head", 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> trainer.describe("v-head").status() == ModelStatus.RUNNING);
+            for (var e : fresh.entrySet()) {
+                for (String key : e.getValue()) {
+                    assertThat(trainer.classify("v-head", new ImageRef(BUCKET, key)).label()).as(key).isEqualTo(e.getKey());
+                }
+            }
+            // another pod loads the backbone and the head from the bucket's record
+            Classification there = other.classify("v-head", new ImageRef(BUCKET, fresh.get(TrainingImages.STRIPES).get(0)));
+            assertThat(there.label()).isEqualTo(TrainingImages.STRIPES);
+            assertThat(there.labels().stream().mapToDouble(Classification.LabelScore::confidence).sum())
+                    .isCloseTo(100.0, within(1e-6));
+            trainer.stop("v-head");
         }
     }
 

@@ -23,27 +23,30 @@ import java.util.List;
  * @param dropout     dropout rate before the linear layer (CNN)
  * @param backbone    the backbone's model URL or TorchScript path (backbone head)
  * @param featureSize length of the backbone's feature vector (backbone head)
+ * @param featureMean per-feature mean of the training images' features, subtracted before the head
+ * @param featureStd  per-feature standard deviation, divided by before the head
  */
-public record Architecture(String type, List<Integer> channels, Double dropout, String backbone, Integer featureSize) {
+public record Architecture(String type, List<Integer> channels, Double dropout, String backbone, Integer featureSize,
+                           List<Double> featureMean, List<Double> featureStd) {
 
     public static final String CNN = "cnn";
     public static final String BACKBONE_HEAD = "backbone-linear-head";
 
-    /** A CNN for this image size: 16, 32, 64, then 128 filters, halving the side while it stays >= 3 px (at most 5 blocks). */
+    /** A CNN for this image size: 32, 64, then 128 filters, halving the side while it stays >= 3 px (at most 5 blocks). */
     public static Architecture cnnFor(int imageSize) {
         List<Integer> channels = new ArrayList<>();
         int side = imageSize;
-        int filters = 16;
+        int filters = 32;
         while (channels.size() < 5 && side / 2 >= 3) {
             channels.add(filters);
             side /= 2;
             filters = Math.min(filters * 2, 128);
         }
-        return new Architecture(CNN, channels, 0.3, null, null);
+        return new Architecture(CNN, channels, 0.3, null, null, null, null);
     }
 
-    public static Architecture backboneHead(String backbone, int featureSize) {
-        return new Architecture(BACKBONE_HEAD, null, null, backbone, featureSize);
+    public static Architecture backboneHead(String backbone, int featureSize, List<Double> mean, List<Double> std) {
+        return new Architecture(BACKBONE_HEAD, null, null, backbone, featureSize, mean, std);
     }
 
     public boolean isCnn() {

@@ -73,12 +73,12 @@ public record BuiltinModelSettings(
     }
 
     /**
-     * Defaults for a 2-core pod: 32 px images, 15 epochs of batches of 32, Adam at 0.002, 20%
+     * Defaults for a 2-core pod: 32 px images, 30 epochs of batches of 32, Adam at 0.002, 20%
      * held out, seed 42, no backbone, one training at a time, images up to 15 MB and
      * 4096 x 4096 pixels (Rekognition Custom Labels' limits).
      */
     public static BuiltinModelSettings defaults(Path dataDir) {
-        return new BuiltinModelSettings(32, 15, 32, 0.002, 0.2, 42, null, 1,
+        return new BuiltinModelSettings(32, 30, 32, 0.002, 0.2, 42, null, 1,
                 15L * 1024 * 1024, 4096L * 4096, true, dataDir,
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
                 Duration.ofSeconds(1), Duration.ofMinutes(10));

@@ -8,19 +8,26 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 
-/** A trained linear layer applied in plain Java: logits = W x features + b (cheap next to the backbone). */
+/**
+ * A trained linear layer applied in plain Java to standardised features:
+ * logits = W x ((features - mean) / std) + b (cheap next to the backbone).
+ */
 final class LinearHead {
 
     private final float[] weight;
     private final float[] bias;
     private final int classes;
     private final int features;
+    private final double[] mean;
+    private final double[] std;
 
-    private LinearHead(float[] weight, float[] bias, int classes, int features) {
+    private LinearHead(float[] weight, float[] bias, int classes, Architecture architecture) {
         this.weight = weight;
         this.bias = bias;
         this.classes = classes;
-        this.features = features;
+        this.features = architecture.featureSize();
+        this.mean = architecture.featureMean().stream().mapToDouble(Double::doubleValue).toArray();
+        this.std = architecture.featureStd().stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** Reads a DJL Linear block's saved parameters. */
@@ -42,7 +49,7 @@ final class LinearHead {
                 throw new IllegalStateException("the head's parameters do not match " + classes + " labels x "
                         + architecture.featureSize() + " features");
             }
-            return new LinearHead(w, b, classes, architecture.featureSize());
+            return new LinearHead(w, b, classes, architecture);
         } catch (IOException | MalformedModelException e) {
             throw new IllegalStateException("the head's parameters are not readable: " + e.getMessage(), e);
         }
@@ -57,7 +64,7 @@ final class LinearHead {
             double s = bias[c];
             int row = c * features;
             for (int i = 0; i < features; i++) {
-                s += weight[row + i] * x[i];
+                s += weight[row + i] * ((x[i] - mean[i]) / std[i]);
             }
             out[c] = (float) s;
         }

@@ -40,6 +40,7 @@ public final class TrainingJob implements Runnable {
     static final Duration PERSIST_EVERY = Duration.ofSeconds(2);
     /** Below this many held-out images the temperature is also fitted on a slice of training images. */
     static final int MIN_CALIBRATION_IMAGES = 10;
+    static final int HEAD_EPOCHS = 100;
 
     private enum Phase { QUEUED, RUNNING, DONE }
 
@@ -220,7 +221,10 @@ public final class TrainingJob implements Runnable {
             trainInputs = features(backbone, trainInputs);
             testInputs = features(backbone, testInputs);
             int d = trainInputs.get(0).length;
-            arch = Architecture.backboneHead(settings.backbone(), d);
+            double[][] stats = standardisation(trainInputs, d);
+            trainInputs = standardise(trainInputs, stats);
+            testInputs = standardise(testInputs, stats);
+            arch = Architecture.backboneHead(settings.backbone(), d, boxed(stats[0]), boxed(stats[1]));
             sampleShape = new Shape(d);
         }
         int[] trainY = split.train().stream().mapToInt(Sample::label).toArray();
@@ -232,12 +236,16 @@ public final class TrainingJob implements Runnable {
         }, true);
 
         // 4. train, evaluate, calibrate
-        NetworkTrainer.Options options = new NetworkTrainer.Options(settings.epochs(), settings.batchSize(),
+        // a linear head on fixed features is cheap and convex: give it at least HEAD_EPOCHS passes
+        int epochs = backbone == null ? settings.epochs() : Math.max(settings.epochs(), HEAD_EPOCHS);
+        NetworkTrainer.Options options = new NetworkTrainer.Options(epochs, settings.batchSize(),
                 settings.learningRate(), settings.seed(), settings.augment() && backbone == null);
         NetworkTrainer.Listener listener = new NetworkTrainer.Listener() {
             @Override
             public void epoch(int epoch, int epochs, double loss) {
-                LOG.info("Training {}: epoch {}/{}, loss {}", record.name, epoch, epochs, String.format("%.4f", loss));
+                if (epochs <= 30 || epoch == 1 || epoch == epochs || epoch % 10 == 0) {
+                    LOG.info("Training {}: epoch {}/{}, loss {}", record.name, epoch, epochs, String.format("%.4f", loss));
+                }
                 boolean last = epoch == epochs;
                 update(r -> r.progress = new TrainingProgress(epoch, epochs, loss), last);
                 heartbeat(r -> { });
@@ -389,6 +397,45 @@ public final class TrainingJob implements Runnable {
         return out;
     }
 
+    /** Per-feature mean and standard deviation (floored at 1e-6) of the training features. */
+    private static double[][] standardisation(List<float[]> features, int d) {
+        double[] mean = new double[d];
+        double[] std = new double[d];
+        for (float[] f : features) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += f[j];
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            mean[j] /= features.size();
+        }
+        for (float[] f : features) {
+            for (int j = 0; j < d; j++) {
+                std[j] += (f[j] - mean[j]) * (f[j] - mean[j]);
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            std[j] = Math.max(1e-6, Math.sqrt(std[j] / features.size()));
+        }
+        return new double[][] {mean, std};
+    }
+
+    private static List<float[]> standardise(List<float[]> features, double[][] stats) {
+        List<float[]> out = new ArrayList<>(features.size());
+        for (float[] f : features) {
+            float[] z = new float[f.length];
+            for (int j = 0; j < f.length; j++) {
+                z[j] = (float) ((f[j] - stats[0][j]) / stats[1][j]);
+            }
+            out.add(z);
+        }
+        return out;
+    }
+
+    private static List<Double> boxed(double[] values) {
+        return java.util.Arrays.stream(values).boxed().toList();
+    }
+
     private List<Integer> trainingSlice(int n, int max) {
         List<Integer> idx = new ArrayList<>();
         for (int j = 0; j < n; j++) {
@@ -504,7 +551,7 @@ public final class TrainingJob implements Runnable {
     }
 
     private synchronized VersionRecord copy() {
-        return ArtifactStore.JSON.convertValue(record, VersionRecord.class);
+        return record.copy();
     }
 
     String name() {

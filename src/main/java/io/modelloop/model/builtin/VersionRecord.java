@@ -77,6 +77,11 @@ public final class VersionRecord {
     public record CalibrationRecord(String fittedOn, int images, double nllBefore, double nllAfter) {
     }
 
+    /** A deep copy. */
+    public VersionRecord copy() {
+        return ArtifactStore.JSON.convertValue(this, VersionRecord.class);
+    }
+
     public ModelVersion toModelVersion() {
         return new ModelVersion(name, name, status, statusMessage, f1, perLabel, confusion, trainingImages, testImages,
                 skippedImages, createdAt, progress);

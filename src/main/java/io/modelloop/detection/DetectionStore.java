@@ -1,0 +1,52 @@
+package io.modelloop.detection;
+
+import io.modelloop.review.HumanLoop;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Detections and human loops (an embedded SQL database locally, DynamoDB on AWS). Writes that
+ * guard against duplicates are conditional in the database itself, so two pods (or a retry)
+ * racing on the same object or loop cannot both win.
+ */
+public interface DetectionStore {
+
+    /** Inserts the record unless one with the same id exists; true when this call inserted it. */
+    boolean insertIfAbsent(Detection detection);
+
+    /** Replaces a record whose outcome changes (e.g. NO_MODEL re-processed once a model runs). */
+    void replace(Detection detection);
+
+    Optional<Detection> get(String id);
+
+    DetectionPage query(DetectionQuery query);
+
+    /** Detections after (time, id), oldest first, CLASSIFIED only: the order human sampling walks. */
+    List<Detection> classifiedAfter(Instant time, String afterId, int limit);
+
+    /** Detections recorded NO_MODEL, oldest first, for re-processing once a model runs. */
+    List<Detection> waitingForModel(int limit);
+
+    /** Sets the loop on the detection unless it already has one; true when this call set it. */
+    boolean attachLoop(String detectionId, String loopName, String source);
+
+    /** Records the reviewer's answer on the detection (label, time, copied key, agreement for samples). */
+    void recordReview(String detectionId, String humanLabel, Instant reviewedAt, String copiedKey, Boolean agreement);
+
+    DetectionStats stats(Instant since);
+
+    /** Creates the loop unless one with that name exists; true when this call created it. */
+    boolean createLoop(HumanLoop loop);
+
+    Optional<HumanLoop> getLoop(String name);
+
+    /** Open loops, oldest first. */
+    List<HumanLoop> openLoops(int limit);
+
+    /**
+     * Marks an open loop answered, atomically: true for exactly one caller even when two
+     * reviewers answer at the same moment.
+     */
+    boolean completeLoop(String name, String answer, String reviewer, Instant answeredAt);
+}

@@ -1,0 +1,28 @@
+package io.modelloop.review;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A human loop (SPEC 4.2): what the reviewer sees and, once answered, the answer.
+ *
+ * @param name            unique, lowercase [a-z0-9-], at most 63 characters, derived from the detection
+ * @param source          "A2I Workflow" or "Human Sampling"
+ * @param imageUri        s3://bucket/key of the image
+ * @param labels          the label choices offered (current labels), "None of the Above" is always added
+ * @param status          OPEN or ANSWERED
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record HumanLoop(String name, String source, String detectionId, String detectedLabel, Double confidence,
+                        String imageUri, List<String> labels, Status status, Instant createdAt,
+                        String answer, String reviewer, Instant answeredAt) {
+
+    public static final String A2I_WORKFLOW = "A2I Workflow";
+    public static final String HUMAN_SAMPLING = "Human Sampling";
+    public static final String NONE_OF_THE_ABOVE = "None of the Above";
+
+    public enum Status { OPEN, ANSWERED }
+}

@@ -1,0 +1,40 @@
+package io.modelloop.detection;
+
+import io.modelloop.config.Settings;
+import io.modelloop.model.ModelBackend;
+import io.modelloop.notify.Notifier;
+import io.modelloop.ops.LoopMetrics;
+import io.modelloop.parameters.ParameterService;
+import io.modelloop.parameters.SystemStateRepository;
+import io.modelloop.review.HumanReview;
+import io.modelloop.review.ReviewOutputPoller;
+import io.modelloop.review.ReviewResultsProcessor;
+import io.modelloop.runs.RunRecorder;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.camel.CamelContext;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Builds the detection, review-results and sampling beans the YAML routes call, and binds them. */
+public final class DetectionWiring {
+
+    private DetectionWiring() {
+    }
+
+    public static void bind(CamelContext camel, Settings settings, S3Client s3, String bucket, DetectionStore store,
+                            HumanReview review, ModelBackend model, ParameterService parameters,
+                            SystemStateRepository systemState, RunRecorder runs, Notifier notifier) {
+        Clock clock = Clock.systemUTC();
+        LoopMetrics metrics = LoopMetrics.of(camel);
+        CurrentLabels labels = new CurrentLabels(s3, bucket, Duration.ofSeconds(30), clock);
+        ImageValidator validator = new ImageValidator(s3, settings.getLong("modelloop.detection.max-image-bytes", 15L << 20));
+        camel.getRegistry().bind("detectionService", new DetectionService(validator, model, store, review, labels,
+                parameters, systemState, runs, notifier, metrics, clock));
+        camel.getRegistry().bind("detectionRedrive", new DetectionRedrive(store, systemState, 100));
+        ReviewResultsProcessor results = new ReviewResultsProcessor(s3, bucket, store, labels, runs, notifier, metrics, clock);
+        camel.getRegistry().bind("reviewResults", results);
+        camel.getRegistry().bind("reviewOutputPoller", new ReviewOutputPoller(s3, bucket, results));
+        camel.getRegistry().bind("humanSampling", new HumanSampling(store, review, labels, parameters, systemState, runs,
+                notifier, metrics, clock));
+    }
+}

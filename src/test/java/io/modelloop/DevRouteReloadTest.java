@@ -29,6 +29,16 @@ class DevRouteReloadTest {
     static final List<String> JAVA_ROUTES = List.of("api-status-impl", "api-parameters-list-impl",
             "notify-sink-jsonl", "local-object-repair", "training-check-timer", "sampling-check-timer");
 
+    static final String PROBE = """
+            - route:
+                id: probe
+                from:
+                  uri: direct:probe
+                  steps:
+                    - log:
+                        message: "Probe (trigger: ${header.ModelLoopTrigger})"
+            """;
+
     @TempDir
     Path tmp;
 
@@ -36,6 +46,8 @@ class DevRouteReloadTest {
     void savingAYamlRouteFileChangesTheRouteWithinSecondsAndLeavesTheRestRunning() throws Exception {
         Path routes = tmp.resolve("routes");
         copyRoutes(Path.of("routes"), routes);
+        // a route file of the test's own beside the real ones, so the test does not depend on what a workflow does
+        Files.writeString(routes.resolve("probe.yaml"), PROBE);
         Map<String, String> extra = new HashMap<>();
         extra.put("modelloop.dev", "true");
         extra.put("modelloop.routes.dir", routes.toString());
@@ -52,11 +64,11 @@ class DevRouteReloadTest {
             assertThat(loop.camel().getRoute("parameters-refresh")).isNotNull();
             Route notifyBefore = loop.camel().getRoute("notify");
 
-            Path sampling = routes.resolve("sampling.yaml");
-            String original = Files.readString(sampling);
-            String anchor = "message: \"Sampling check requested (trigger: ${header.ModelLoopTrigger})\"\n";
+            Path probe = routes.resolve("probe.yaml");
+            String original = Files.readString(probe);
+            String anchor = "message: \"Probe (trigger: ${header.ModelLoopTrigger})\"\n";
             assertThat(original).contains(anchor);
-            Files.writeString(sampling, original.replace(anchor, anchor
+            Files.writeString(probe, original.replace(anchor, anchor
                     + "        - setBody:\n"
                     + "            simple: \"edited check (trigger: ${header.ModelLoopTrigger})\"\n"));
 
@@ -68,7 +80,7 @@ class DevRouteReloadTest {
             }
             // the paused quartz timers stay as the parameters left them; everything else runs
             for (String id : List.of("api-status-impl", "api-parameters-list-impl", "notify-sink-jsonl",
-                    "local-object-repair", "parameters-refresh", "notify", "training-check", "sampling-check")) {
+                    "local-object-repair", "parameters-refresh", "notify", "training-check", "sampling-check", "probe")) {
                 assertThat(loop.camel().getRouteController().getRouteStatus(id)).as(id).isEqualTo(ServiceStatus.Started);
             }
             assertThat(loop.camel().getRoute("notify")).as("other YAML files are not reloaded").isSameAs(notifyBefore);
@@ -80,7 +92,7 @@ class DevRouteReloadTest {
             assertThat(status.body()).contains("\"profile\":\"local\"");
 
             // the timer route still reaches the reloaded check
-            String viaTimerPath = template.requestBodyAndHeader("direct:sampling-check", "x", "ModelLoopTrigger", "schedule", String.class);
+            String viaTimerPath = template.requestBodyAndHeader("direct:probe", "x", "ModelLoopTrigger", "schedule", String.class);
             assertThat(viaTimerPath).isEqualTo("edited check (trigger: schedule)");
 
             // parameters keep being polled after the reload
@@ -92,20 +104,20 @@ class DevRouteReloadTest {
             // Camel resets the Micrometer registry on a reload: the Java routes and the JVM must still be scraped
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                     Fixture.get(Fixture.managementBase(loop) + "/observe/metrics").body())
-                    .contains("routeId=\"parameters-refresh\"", "routeId=\"api-status-impl\"", "routeId=\"sampling-check\"",
+                    .contains("routeId=\"parameters-refresh\"", "routeId=\"api-status-impl\"", "routeId=\"probe\"",
                             "jvm_memory_used_bytes{", "jvm_threads_live_threads"));
 
             // a second save takes effect again, also when the editor saves by writing a temporary file and renaming it
-            Path temp = routes.resolve("sampling.yaml.tmp");
+            Path temp = routes.resolve("probe.yaml.tmp");
             Files.writeString(temp, original);
-            Files.move(temp, sampling, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temp, probe, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(check(template)).isEqualTo("ping"));
         }
     }
 
     private static String check(ProducerTemplate template) {
-        return template.requestBodyAndHeader("direct:sampling-check", "ping", "ModelLoopTrigger", "manual", String.class);
+        return template.requestBodyAndHeader("direct:probe", "ping", "ModelLoopTrigger", "manual", String.class);
     }
 
     private static void copyRoutes(Path from, Path to) throws IOException {

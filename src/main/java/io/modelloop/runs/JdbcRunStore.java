@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.h2.jdbcx.JdbcConnectionPool;
+import io.modelloop.storage.H2Database;
 
 /** Run records in an embedded H2 database file (data/modelloop.mv.db); the record body is JSON. */
 public final class JdbcRunStore implements RunStore, AutoCloseable {
@@ -23,13 +23,24 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    private final JdbcConnectionPool pool;
+    private final H2Database database;
+    private final boolean ownsDatabase;
 
+    /** A store with a database of its own (closed with the store); file name without H2's .mv.db suffix. */
     public JdbcRunStore(Path databaseFile) {
-        // file name without H2's .mv.db suffix
-        String url = "jdbc:h2:file:" + databaseFile.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
-        this.pool = JdbcConnectionPool.create(url, "", "");
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        this(new H2Database(databaseFile), true);
+    }
+
+    /** A store on a shared database; closing the store leaves the database open. */
+    public JdbcRunStore(H2Database database) {
+        this(database, false);
+    }
+
+    private JdbcRunStore(H2Database database, boolean ownsDatabase) {
+        this.database = database;
+        this.ownsDatabase = ownsDatabase;
+        Path databaseFile = database.file();
+        try (Connection c = database.connection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS runs (id VARCHAR(100) PRIMARY KEY, type VARCHAR(50) NOT NULL, "
                     + "status VARCHAR(20) NOT NULL, started_at TIMESTAMP WITH TIME ZONE NOT NULL, body CLOB NOT NULL)");
             s.execute("CREATE INDEX IF NOT EXISTS runs_started ON runs(started_at)");
@@ -40,7 +51,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     @Override
     public void save(RunRecord run) {
-        try (Connection c = pool.getConnection();
+        try (Connection c = database.connection();
              PreparedStatement ps = c.prepareStatement("MERGE INTO runs (id, type, status, started_at, body) KEY (id) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, run.id());
             ps.setString(2, run.type());
@@ -55,7 +66,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     @Override
     public Optional<RunRecord> get(String id) {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT body FROM runs WHERE id = ?")) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("SELECT body FROM runs WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(parse(rs.getString(1))) : Optional.empty();
@@ -83,7 +94,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         }
         sql.append(" ORDER BY started_at DESC, id DESC LIMIT ?");
         args.add(Math.max(1, Math.min(limit, 1000)));
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < args.size(); i++) {
                 ps.setObject(i + 1, args.get(i));
             }
@@ -109,6 +120,8 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     @Override
     public void close() {
-        pool.dispose();
+        if (ownsDatabase) {
+            database.close();
+        }
     }
 }

@@ -13,6 +13,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.rekognition.RekognitionClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sagemakera2iruntime.SageMakerA2IRuntimeClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -70,6 +71,26 @@ public final class AwsClients {
         }
         return RekognitionClients.build(settings.get("modelloop.aws.region"), settings.get("modelloop.rekognition.endpoint"),
                 attempts, Duration.ofMillis(baseDelayMs));
+    }
+
+    /**
+     * The A2I runtime client of the A2I review backend: default credentials chain, the configured
+     * region, optional endpoint override (modelloop.review.a2i.endpoint), and bounded SDK retries
+     * with exponential back-off for throttling and 5xx (modelloop.review.a2i.retry.*); client
+     * errors (validation, conflict, access denied) are not retried.
+     */
+    public SageMakerA2IRuntimeClient a2iRuntime() {
+        int attempts = settings.getInt("modelloop.review.a2i.retry.attempts", RekognitionClients.DEFAULT_MAX_ATTEMPTS);
+        long baseDelayMs = settings.getLong("modelloop.review.a2i.retry.base-delay-ms",
+                RekognitionClients.DEFAULT_BASE_DELAY.toMillis());
+        if (attempts < 1 || baseDelayMs < 0) {
+            throw new ConfigurationException("modelloop.review.a2i.retry.attempts must be at least 1 and"
+                    + " modelloop.review.a2i.retry.base-delay-ms zero or more, got " + attempts + " and " + baseDelayMs);
+        }
+        return configure(SageMakerA2IRuntimeClient.builder(), settings.get("modelloop.review.a2i.endpoint"))
+                .overrideConfiguration(o -> o.retryStrategy(
+                        RekognitionClients.retryStrategy(attempts, Duration.ofMillis(baseDelayMs))))
+                .build();
     }
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, String endpoint) {

@@ -10,12 +10,19 @@ public final class ApiRoutes extends RouteBuilder {
     private final StatusApi statusApi;
     private final ModelApi modelApi;
     private final RunApi runApi;
+    private final ReviewApi reviewApi;
 
+    /** Without a review backend: /api/reviews answers 404. */
     public ApiRoutes(ParameterApi parameterApi, StatusApi statusApi, ModelApi modelApi, RunApi runApi) {
+        this(parameterApi, statusApi, modelApi, runApi, new ReviewApi(null));
+    }
+
+    public ApiRoutes(ParameterApi parameterApi, StatusApi statusApi, ModelApi modelApi, RunApi runApi, ReviewApi reviewApi) {
         this.parameterApi = parameterApi;
         this.statusApi = statusApi;
         this.modelApi = modelApi;
         this.runApi = runApi;
+        this.reviewApi = reviewApi;
     }
 
     @Override
@@ -30,7 +37,11 @@ public final class ApiRoutes extends RouteBuilder {
             .post("/training/check").id("api-training-check").produces("application/json").to("direct:api-training-check")
             .post("/training/cancel").id("api-training-cancel").produces("application/json").to("direct:api-training-cancel")
             .get("/runs").id("api-runs-list").produces("application/json").to("direct:api-runs-list")
-            .get("/runs/{id}").id("api-runs-get").produces("application/json").to("direct:api-runs-get");
+            .get("/runs/{id}").id("api-runs-get").produces("application/json").to("direct:api-runs-get")
+            .get("/reviews").id("api-reviews-list").produces("application/json").to("direct:api-reviews-list")
+            .get("/reviews/{loop}").id("api-reviews-get").produces("application/json").to("direct:api-reviews-get")
+            .get("/reviews/{loop}/image").id("api-reviews-image").to("direct:api-reviews-image")
+            .post("/reviews/{loop}/answer").id("api-reviews-answer").produces("application/json").to("direct:api-reviews-answer");
 
         from("direct:api-parameters-list").routeId("api-parameters-list-impl").bean(parameterApi, "list");
         from("direct:api-parameters-set").routeId("api-parameters-set-impl").bean(parameterApi, "set");
@@ -40,5 +51,9 @@ public final class ApiRoutes extends RouteBuilder {
         from("direct:api-training-cancel").routeId("api-training-cancel-impl").bean(modelApi, "cancel");
         from("direct:api-runs-list").routeId("api-runs-list-impl").bean(runApi, "list");
         from("direct:api-runs-get").routeId("api-runs-get-impl").bean(runApi, "get");
+        from("direct:api-reviews-list").routeId("api-reviews-list-impl").bean(reviewApi, "list");
+        from("direct:api-reviews-get").routeId("api-reviews-get-impl").bean(reviewApi, "get");
+        from("direct:api-reviews-image").routeId("api-reviews-image-impl").bean(reviewApi, "image");
+        from("direct:api-reviews-answer").routeId("api-reviews-answer-impl").bean(reviewApi, "answer");
     }
 }

@@ -1,0 +1,432 @@
+package io.modelloop.detection;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.modelloop.review.HumanLoop;
+import io.modelloop.storage.H2Database;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Detections and human loops in the embedded H2 database (local profile), on the same database
+ * file as the run records.
+ *
+ * <p>Table {@code detections}: one row per detection, a column for every field a query filters
+ * or orders on, and the whole record as JSON in {@code body}. The fields that change after the
+ * insert (loop, sampled, review) live in their own columns, are changed by single conditional
+ * UPDATE statements, and override the body when a record is read: so attaching a loop and
+ * recording a review never read-modify-write the body and cannot lose each other's update.
+ *
+ * <p>Table {@code human_loops}: the loop as JSON in {@code body} as created, its status and
+ * answer in columns. Duplicate guards are in the database: the primary keys (insertIfAbsent,
+ * createLoop), {@code WHERE human_loop_name IS NULL} (attachLoop) and {@code WHERE status =
+ * 'OPEN'} (completeLoop); H2 re-checks the condition after waiting for a concurrent writer's
+ * row lock, so exactly one caller wins.
+ *
+ * <p>Times are TIMESTAMP(9) WITH TIME ZONE so nanosecond instants compare exactly in keyset paging.
+ */
+public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final String DUPLICATE_KEY = "23505";
+    private static final String DETECTION_COLUMNS =
+            "body, sampled, human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement";
+    private static final String LOOP_COLUMNS = "body, status, answer, reviewer, answered_at";
+
+    private final H2Database database;
+    private final boolean ownsDatabase;
+
+    /** A store with a database file of its own (closed with the store). */
+    public JdbcDetectionStore(Path databaseFile) {
+        this(new H2Database(databaseFile), true);
+    }
+
+    /** A store on a shared database; closing the store leaves the database open. */
+    public JdbcDetectionStore(H2Database database) {
+        this(database, false);
+    }
+
+    private JdbcDetectionStore(H2Database database, boolean ownsDatabase) {
+        this.database = database;
+        this.ownsDatabase = ownsDatabase;
+        try (Connection c = database.connection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS detections ("
+                    + "id VARCHAR(200) PRIMARY KEY, object_key VARCHAR(2200), "
+                    + "detected_at TIMESTAMP(9) WITH TIME ZONE NOT NULL, label VARCHAR(200), outcome VARCHAR(20) NOT NULL, "
+                    + "below_threshold BOOLEAN NOT NULL, sampled BOOLEAN NOT NULL, human_loop_name VARCHAR(100), "
+                    + "human_loop_source VARCHAR(50), human_label VARCHAR(200), reviewed_at TIMESTAMP(9) WITH TIME ZONE, "
+                    + "copied_key VARCHAR(2200), agreement BOOLEAN, body CLOB NOT NULL)");
+            s.execute("CREATE INDEX IF NOT EXISTS detections_time ON detections(detected_at, id)");
+            s.execute("CREATE INDEX IF NOT EXISTS detections_outcome_time ON detections(outcome, detected_at, id)");
+            s.execute("CREATE INDEX IF NOT EXISTS detections_label ON detections(label)");
+            s.execute("CREATE TABLE IF NOT EXISTS human_loops ("
+                    + "name VARCHAR(100) PRIMARY KEY, detection_id VARCHAR(200), source VARCHAR(50), "
+                    + "status VARCHAR(20) NOT NULL, created_at TIMESTAMP(9) WITH TIME ZONE NOT NULL, answer VARCHAR(200), "
+                    + "reviewer VARCHAR(200), answered_at TIMESTAMP(9) WITH TIME ZONE, body CLOB NOT NULL)");
+            s.execute("CREATE INDEX IF NOT EXISTS human_loops_open ON human_loops(status, created_at, name)");
+        } catch (SQLException e) {
+            if (ownsDatabase) {
+                database.close();
+            }
+            throw new IllegalStateException("Cannot open detection database " + database.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ detections
+
+    @Override
+    public boolean insertIfAbsent(Detection d) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO detections (id, object_key, detected_at, label, outcome, below_threshold, sampled, "
+                        + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bindRow(ps, d);
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (DUPLICATE_KEY.equals(e.getSQLState())) {
+                return false;
+            }
+            throw failure("insert detection " + d.id(), e);
+        }
+    }
+
+    @Override
+    public void replace(Detection d) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "MERGE INTO detections (id, object_key, detected_at, label, outcome, below_threshold, sampled, "
+                        + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body) "
+                        + "KEY (id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bindRow(ps, d);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("replace detection " + d.id(), e);
+        }
+    }
+
+    private static void bindRow(PreparedStatement ps, Detection d) throws SQLException {
+        if (d.id() == null || d.detectedAt() == null || d.outcome() == null) {
+            throw new IllegalArgumentException("a detection needs an id, a time and an outcome");
+        }
+        ps.setString(1, d.id());
+        ps.setString(2, d.objectKey());
+        ps.setObject(3, time(d.detectedAt()));
+        ps.setString(4, d.label());
+        ps.setString(5, d.outcome().name());
+        ps.setBoolean(6, d.belowThreshold());
+        ps.setBoolean(7, d.sampled());
+        ps.setString(8, d.humanLoopName());
+        ps.setString(9, d.humanLoopSource());
+        ps.setString(10, d.humanLabel());
+        ps.setObject(11, time(d.reviewedAt()));
+        ps.setString(12, d.copiedKey());
+        setBoolean(ps, 13, d.agreement());
+        ps.setString(14, write(d));
+    }
+
+    @Override
+    public Optional<Detection> get(String id) {
+        List<Detection> found = detections("SELECT " + DETECTION_COLUMNS + " FROM detections WHERE id = ?", List.of(id));
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public DetectionPage query(DetectionQuery q) {
+        int limit = Math.max(1, Math.min(q.limit(), 1000));
+        StringBuilder sql = new StringBuilder("SELECT " + DETECTION_COLUMNS + " FROM detections WHERE 1=1");
+        List<Object> args = new ArrayList<>();
+        if (q.from() != null) {
+            sql.append(" AND detected_at >= ?");
+            args.add(time(q.from()));
+        }
+        if (q.to() != null) {
+            sql.append(" AND detected_at < ?");
+            args.add(time(q.to()));
+        }
+        if (q.label() != null) {
+            sql.append(" AND label = ?");
+            args.add(q.label());
+        }
+        if (q.reviewed() != null) {
+            sql.append(q.reviewed() ? " AND reviewed_at IS NOT NULL" : " AND reviewed_at IS NULL");
+        }
+        if (q.sampled() != null) {
+            sql.append(" AND sampled = ?");
+            args.add(q.sampled());
+        }
+        if (q.belowThreshold() != null) {
+            sql.append(" AND below_threshold = ?");
+            args.add(q.belowThreshold());
+        }
+        if (q.outcome() != null) {
+            sql.append(" AND outcome = ?");
+            args.add(q.outcome().name());
+        }
+        if (q.cursor() != null) {
+            DetectionCursor after = DetectionCursor.decode(q.cursor());
+            sql.append(" AND (detected_at < ? OR (detected_at = ? AND id < ?))");
+            args.add(time(after.detectedAt()));
+            args.add(time(after.detectedAt()));
+            args.add(after.id());
+        }
+        sql.append(" ORDER BY detected_at DESC, id DESC LIMIT ?");
+        args.add(limit + 1);
+        List<Detection> rows = detections(sql.toString(), args);
+        if (rows.size() <= limit) {
+            return new DetectionPage(rows, null);
+        }
+        List<Detection> page = List.copyOf(rows.subList(0, limit));
+        return new DetectionPage(page, DetectionCursor.of(page.get(limit - 1)).encode());
+    }
+
+    /** Strictly after (time, afterId); with afterId null, every detection at or after time. */
+    @Override
+    public List<Detection> classifiedAfter(Instant time, String afterId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + DETECTION_COLUMNS + " FROM detections WHERE outcome = 'CLASSIFIED'");
+        List<Object> args = new ArrayList<>();
+        if (time != null) {
+            sql.append(" AND (detected_at > ? OR (detected_at = ? AND id > ?))");
+            args.add(time(time));
+            args.add(time(time));
+            args.add(afterId == null ? "" : afterId);
+        }
+        sql.append(" ORDER BY detected_at, id LIMIT ?");
+        args.add(Math.max(1, limit));
+        return detections(sql.toString(), args);
+    }
+
+    @Override
+    public List<Detection> waitingForModel(int limit) {
+        return detections("SELECT " + DETECTION_COLUMNS + " FROM detections WHERE outcome = 'NO_MODEL' "
+                + "ORDER BY detected_at, id LIMIT ?", List.of(Math.max(1, limit)));
+    }
+
+    @Override
+    public boolean attachLoop(String detectionId, String loopName, String source) {
+        return update("UPDATE detections SET human_loop_name = ?, human_loop_source = ?, sampled = (sampled OR ?) "
+                        + "WHERE id = ? AND human_loop_name IS NULL",
+                Arrays.asList(loopName, source, HumanLoop.HUMAN_SAMPLING.equals(source), detectionId)) == 1;
+    }
+
+    /** @throws IllegalArgumentException when there is no detection with that id */
+    @Override
+    public void recordReview(String detectionId, String humanLabel, Instant reviewedAt, String copiedKey, Boolean agreement) {
+        List<Object> args = new ArrayList<>();
+        args.add(humanLabel);
+        args.add(time(reviewedAt));
+        args.add(copiedKey);
+        args.add(agreement);
+        args.add(detectionId);
+        int n = update("UPDATE detections SET human_label = ?, reviewed_at = ?, copied_key = ?, agreement = ? WHERE id = ?", args);
+        if (n == 0) {
+            throw new IllegalArgumentException("no detection " + detectionId + " to record the review on");
+        }
+    }
+
+    @Override
+    public DetectionStats stats(Instant since) {
+        String where = since == null ? "" : " WHERE detected_at >= ?";
+        List<Object> args = since == null ? List.of() : List.of(time(since));
+        try (Connection c = database.connection()) {
+            Map<String, Long> byOutcome = new LinkedHashMap<>();
+            for (Detection.Outcome o : Detection.Outcome.values()) {
+                byOutcome.put(o.name(), 0L);
+            }
+            try (PreparedStatement ps = prepare(c, "SELECT outcome, COUNT(*) FROM detections" + where + " GROUP BY outcome", args);
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byOutcome.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            try (PreparedStatement ps = prepare(c, "SELECT COUNT(*), "
+                    + "COUNT(CASE WHEN below_threshold THEN 1 END), "
+                    + "COUNT(reviewed_at), "
+                    + "COUNT(CASE WHEN sampled THEN 1 END), "
+                    + "COUNT(CASE WHEN sampled AND agreement IS NOT NULL THEN 1 END), "
+                    + "COUNT(CASE WHEN sampled AND agreement THEN 1 END) FROM detections" + where, args);
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long answered = rs.getLong(5);
+                long agreed = rs.getLong(6);
+                return new DetectionStats(rs.getLong(1), byOutcome, rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        answered, agreed, answered == 0 ? null : (double) agreed / answered);
+            }
+        } catch (SQLException e) {
+            throw failure("count detections", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ human loops
+
+    @Override
+    public boolean createLoop(HumanLoop loop) {
+        Instant created = loop.createdAt() == null ? Instant.now() : loop.createdAt();
+        HumanLoop.Status status = loop.status() == null ? HumanLoop.Status.OPEN : loop.status();
+        HumanLoop stored = new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
+                loop.confidence(), loop.imageUri(), loop.labels(), status, created, loop.answer(), loop.reviewer(),
+                loop.answeredAt());
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO human_loops (name, detection_id, source, status, created_at, answer, reviewer, answered_at, body) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, stored.name());
+            ps.setString(2, stored.detectionId());
+            ps.setString(3, stored.source());
+            ps.setString(4, status.name());
+            ps.setObject(5, time(created));
+            ps.setString(6, stored.answer());
+            ps.setString(7, stored.reviewer());
+            ps.setObject(8, time(stored.answeredAt()));
+            ps.setString(9, write(stored));
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (DUPLICATE_KEY.equals(e.getSQLState())) {
+                return false;
+            }
+            throw failure("create human loop " + loop.name(), e);
+        }
+    }
+
+    @Override
+    public Optional<HumanLoop> getLoop(String name) {
+        return loops("SELECT " + LOOP_COLUMNS + " FROM human_loops WHERE name = ?", List.of(name)).stream().findFirst();
+    }
+
+    @Override
+    public List<HumanLoop> openLoops(int limit) {
+        return loops("SELECT " + LOOP_COLUMNS + " FROM human_loops WHERE status = 'OPEN' ORDER BY created_at, name LIMIT ?",
+                List.of(Math.max(1, limit)));
+    }
+
+    @Override
+    public boolean completeLoop(String name, String answer, String reviewer, Instant answeredAt) {
+        List<Object> args = new ArrayList<>();
+        args.add(answer);
+        args.add(reviewer);
+        args.add(time(answeredAt));
+        args.add(name);
+        return update("UPDATE human_loops SET status = 'ANSWERED', answer = ?, reviewer = ?, answered_at = ? "
+                + "WHERE name = ? AND status = 'OPEN'", args) == 1;
+    }
+
+    @Override
+    public void close() {
+        if (ownsDatabase) {
+            database.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private List<Detection> detections(String sql, List<?> args) {
+        try (Connection c = database.connection(); PreparedStatement ps = prepare(c, sql, args);
+             ResultSet rs = ps.executeQuery()) {
+            List<Detection> out = new ArrayList<>();
+            while (rs.next()) {
+                Detection body = read(rs.getString(1), Detection.class);
+                Boolean agreement = rs.getBoolean(8);
+                if (rs.wasNull()) {
+                    agreement = null;
+                }
+                out.add(new Detection(body.id(), body.objectKey(), body.detectedAt(), body.bucket(), body.key(),
+                        body.etag(), body.sequencer(), body.modelVersion(), body.outcome(), body.reason(), body.label(),
+                        body.confidence(), body.threshold(), body.reviewEnabled(), rs.getBoolean(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), instant(rs.getObject(6, OffsetDateTime.class)), rs.getString(7),
+                        agreement, body.uploadedAt()));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure("read detections", e);
+        }
+    }
+
+    private List<HumanLoop> loops(String sql, List<?> args) {
+        try (Connection c = database.connection(); PreparedStatement ps = prepare(c, sql, args);
+             ResultSet rs = ps.executeQuery()) {
+            List<HumanLoop> out = new ArrayList<>();
+            while (rs.next()) {
+                HumanLoop body = read(rs.getString(1), HumanLoop.class);
+                out.add(new HumanLoop(body.name(), body.source(), body.detectionId(), body.detectedLabel(),
+                        body.confidence(), body.imageUri(), body.labels(), HumanLoop.Status.valueOf(rs.getString(2)),
+                        body.createdAt(), rs.getString(3), rs.getString(4), instant(rs.getObject(5, OffsetDateTime.class))));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure("read human loops", e);
+        }
+    }
+
+    private int update(String sql, List<?> args) {
+        try (Connection c = database.connection(); PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("update", e);
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, List<?> args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < args.size(); i++) {
+            Object a = args.get(i);
+            if (a == null) {
+                ps.setNull(i + 1, Types.NULL);
+            } else {
+                ps.setObject(i + 1, a);
+            }
+        }
+        return ps;
+    }
+
+    private static void setBoolean(PreparedStatement ps, int index, Boolean value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BOOLEAN);
+        } else {
+            ps.setBoolean(index, value);
+        }
+    }
+
+    private static OffsetDateTime time(Instant t) {
+        return t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static String write(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialise " + o.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static <T> T read(String json, Class<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored " + type.getSimpleName() + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("Cannot " + what + ": " + e.getMessage(), e);
+    }
+}

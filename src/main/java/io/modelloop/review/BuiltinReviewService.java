@@ -1,0 +1,239 @@
+package io.modelloop.review;
+
+import io.modelloop.detection.DetectionStore;
+import io.modelloop.training.LabeledImages;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * The built-in review service (SPEC 6): loops live in the {@link DetectionStore}, so open loops
+ * survive restarts and are shared by every pod; an answer completes the loop atomically in the
+ * store (exactly one of two simultaneous answers wins) and then writes the A2I-format output JSON
+ * under a2i-human-loop-data/modelloop-review/..., which the results route processes like A2I's.
+ *
+ * <p>Label choices: the loop stores the labels current when it was started (the caller's
+ * {@link HumanLoop#labels()}, or the training-set folders at that moment when the caller passed
+ * none); what a reviewer is shown ({@link #choices(HumanLoop)}) is that list merged with the
+ * folders under images_labeled_by_folder/ now, so labels added since appear too, plus
+ * {@code None of the Above}. A reviewer may also type a new label; any label must match SPEC
+ * 4.2's rule.
+ */
+public final class BuiltinReviewService implements HumanReview {
+
+    /** The "flow" the built-in service writes outputs under, like an A2I flow definition name. */
+    public static final String FLOW_NAME = "modelloop-review";
+    /** Stands in for the flow definition ARN in the outputs this service writes. */
+    public static final String FLOW_DEFINITION = "modelloop:builtin-review:flow-definition/" + FLOW_NAME;
+    public static final String LABEL_RULE = "a label is 'None of the Above' or starts with a letter or digit followed by"
+            + " at most 99 letters, digits, spaces, '_', '.' or '-' (" + LabeledImages.LABEL.pattern() + ")";
+    /** At most this many open loops are counted for the queue size. */
+    public static final int COUNT_CAP = 10_000;
+    private static final int REVIEWER_MAX = 128;
+    private static final Logger LOG = LoggerFactory.getLogger(BuiltinReviewService.class);
+
+    /** The review queue: how many loops are open (at most {@link #COUNT_CAP}) and the oldest of them. */
+    public record Queue(int count, List<HumanLoop> loops) {
+    }
+
+    /** An image to show: its bytes, content type and length. */
+    public record Image(ResponseInputStream<GetObjectResponse> stream, String contentType, Long length) {
+    }
+
+    private final DetectionStore store;
+    private final S3Client s3;
+    private final String bucket;
+    private final Clock clock;
+
+    public BuiltinReviewService(DetectionStore store, S3Client s3, String bucket, Clock clock) {
+        this.store = store;
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "builtin";
+    }
+
+    /** Creates the loop in the store, OPEN; a loop with that name already there is ALREADY_STARTED. */
+    @Override
+    public StartResult start(HumanLoop loop) {
+        if (loop.name() == null || !loop.name().matches("[a-z0-9-]{1,63}")) {
+            throw new IllegalArgumentException("Human loop name must be 1-63 characters of [a-z0-9-], got '" + loop.name() + "'");
+        }
+        List<String> labels = loop.labels() == null || loop.labels().isEmpty() ? currentLabels() : loop.labels();
+        HumanLoop open = new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
+                loop.confidence(), loop.imageUri(), List.copyOf(labels), HumanLoop.Status.OPEN,
+                loop.createdAt() == null ? clock.instant() : loop.createdAt(), null, null, null);
+        return store.createLoop(open) ? StartResult.STARTED : StartResult.ALREADY_STARTED;
+    }
+
+    /** Open loops, oldest first, at most {@code limit}, with the number open (counted up to {@link #COUNT_CAP}). */
+    public Queue openLoops(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        List<HumanLoop> open = store.openLoops(Math.max(limit, COUNT_CAP));
+        return new Queue(open.size(), List.copyOf(open.subList(0, Math.min(limit, open.size()))));
+    }
+
+    public Optional<HumanLoop> loop(String name) {
+        return store.getLoop(name);
+    }
+
+    /** The label folders of the training set now (sorted). */
+    public List<String> currentLabels() {
+        return List.copyOf(new LabeledImages(s3, bucket).list().keySet());
+    }
+
+    /** What the reviewer chooses from: the loop's labels and today's, then None of the Above. */
+    public List<String> choices(HumanLoop loop) {
+        Set<String> all = new LinkedHashSet<>();
+        if (loop.labels() != null) {
+            all.addAll(loop.labels());
+        }
+        all.addAll(currentLabels());
+        all.remove(HumanLoop.NONE_OF_THE_ABOVE);
+        List<String> out = new ArrayList<>(all);
+        out.sort(String.CASE_INSENSITIVE_ORDER);
+        out.add(HumanLoop.NONE_OF_THE_ABOVE);
+        return out;
+    }
+
+    /**
+     * Answers a loop: validates the label, completes the loop atomically in the store, then writes
+     * the A2I-format output to the bucket.
+     *
+     * @return the output's key
+     * @throws ReviewRefusedException 400 invalid label/reviewer, 404 unknown loop, 409 already answered
+     * @throws HumanReviewException   when the output could not be written (the answer is recorded; {@link #writeOutput} can write it again)
+     */
+    public String answer(String name, String label, String reviewer) {
+        HumanLoop loop = store.getLoop(name).orElseThrow(() ->
+                new ReviewRefusedException(ReviewRefusedException.Reason.NOT_FOUND, "No human loop " + name));
+        if (loop.status() == HumanLoop.Status.ANSWERED) {
+            throw alreadyAnswered(loop);
+        }
+        String chosen = validLabel(label);
+        String worker = validReviewer(reviewer);
+        Instant now = clock.instant();
+        if (!store.completeLoop(name, chosen, worker, now)) {
+            throw alreadyAnswered(store.getLoop(name).orElse(loop));
+        }
+        LOG.info("Human loop {} answered '{}' by {}", name, chosen, worker);
+        return writeOutput(loop, chosen, worker, now);
+    }
+
+    /**
+     * Writes (again) the output of an answered loop from what the store recorded, e.g. after the
+     * object store failed while answering; the key is the same, so this is idempotent.
+     */
+    public String writeOutput(String name) {
+        HumanLoop loop = store.getLoop(name).orElseThrow(() ->
+                new ReviewRefusedException(ReviewRefusedException.Reason.NOT_FOUND, "No human loop " + name));
+        if (loop.status() != HumanLoop.Status.ANSWERED) {
+            throw new IllegalStateException("Human loop " + name + " is not answered yet");
+        }
+        return writeOutput(loop, loop.answer(), loop.reviewer(), loop.answeredAt());
+    }
+
+    private String writeOutput(HumanLoop loop, String label, String reviewer, Instant at) {
+        String key = HumanLoopOutput.key(FLOW_NAME, loop.name(), at);
+        String json = HumanLoopOutput.write(loop, FLOW_DEFINITION, label, reviewer, at, at);
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromString(json));
+        } catch (SdkException e) {
+            throw new HumanReviewException("The answer to human loop " + loop.name() + " is recorded but its output "
+                    + key + " could not be written to bucket " + bucket + ": " + e.getMessage(), e);
+        }
+        return key;
+    }
+
+    /** The loop's image from the object store (the caller closes the stream). */
+    public Image image(String name) {
+        HumanLoop loop = store.getLoop(name).orElseThrow(() ->
+                new ReviewRefusedException(ReviewRefusedException.Reason.NOT_FOUND, "No human loop " + name));
+        String[] location = s3Location(loop.imageUri());
+        try {
+            ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(location[0]).key(location[1]));
+            String type = in.response().contentType();
+            if (type == null || type.isBlank() || type.startsWith("application/octet-stream") || type.startsWith("binary/")) {
+                type = contentTypeOf(location[1]);
+            }
+            return new Image(in, type, in.response().contentLength());
+        } catch (NoSuchKeyException e) {
+            throw new ReviewRefusedException(ReviewRefusedException.Reason.NOT_FOUND,
+                    "The image of human loop " + name + " (" + loop.imageUri() + ") is no longer in the object store");
+        }
+    }
+
+    /** A label as given, trimmed: None of the Above, or one that matches the rule; else 400 with the rule. */
+    public static String validLabel(String label) {
+        String l = label == null ? "" : label.strip();
+        if (HumanLoop.NONE_OF_THE_ABOVE.equals(l)) {
+            return l;
+        }
+        if (!LabeledImages.LABEL.matcher(l).matches()) {
+            throw new ReviewRefusedException(ReviewRefusedException.Reason.INVALID,
+                    "Invalid label '" + abbreviate(label) + "': " + LABEL_RULE);
+        }
+        return l;
+    }
+
+    private static String validReviewer(String reviewer) {
+        String r = reviewer == null ? "" : reviewer.strip();
+        if (r.isEmpty() || r.length() > REVIEWER_MAX || r.chars().anyMatch(Character::isISOControl)) {
+            throw new ReviewRefusedException(ReviewRefusedException.Reason.INVALID,
+                    "A reviewer name of 1-" + REVIEWER_MAX + " printable characters is required");
+        }
+        return r;
+    }
+
+    private static ReviewRefusedException alreadyAnswered(HumanLoop loop) {
+        return new ReviewRefusedException(ReviewRefusedException.Reason.ALREADY_ANSWERED, "Human loop " + loop.name()
+                + " is already answered" + (loop.answer() == null ? "" : " ('" + loop.answer() + "' by " + loop.reviewer()
+                + (loop.answeredAt() == null ? "" : " at " + loop.answeredAt()) + ")"));
+    }
+
+    /** s3://bucket/key → {bucket, key}; the key as written (spaces, +, unicode kept). */
+    static String[] s3Location(String uri) {
+        if (uri == null || !uri.startsWith("s3://") || uri.indexOf('/', 5) < 0) {
+            throw new IllegalArgumentException("Not an s3://bucket/key image URI: " + uri);
+        }
+        int slash = uri.indexOf('/', 5);
+        return new String[] {uri.substring(5, slash), uri.substring(slash + 1)};
+    }
+
+    static String contentTypeOf(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        if (k.endsWith(".png")) {
+            return "image/png";
+        }
+        if (k.endsWith(".jpg") || k.endsWith(".jpeg")) {
+            return "image/jpeg";
+        }
+        return "application/octet-stream";
+    }
+
+    private static String abbreviate(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    }
+}

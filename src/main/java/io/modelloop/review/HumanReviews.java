@@ -1,0 +1,36 @@
+package io.modelloop.review;
+
+import io.modelloop.config.ConfigurationException;
+import io.modelloop.config.Settings;
+import io.modelloop.detection.DetectionStore;
+import io.modelloop.storage.AwsClients;
+import java.time.Clock;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Picks the human review backend named by modelloop.review.backend (builtin | a2i, default builtin). */
+public final class HumanReviews {
+
+    private HumanReviews() {
+    }
+
+    /**
+     * @param store  where the built-in service keeps its loops (unused by a2i)
+     * @param s3     the object store client (built-in: label folders, images, outputs)
+     * @param bucket the bucket of the layout
+     */
+    public static HumanReview create(Settings settings, DetectionStore store, S3Client s3, String bucket, Clock clock) {
+        String name = settings.get("modelloop.review.backend", "builtin").trim();
+        return switch (name) {
+            case "builtin" -> {
+                if (store == null) {
+                    throw new ConfigurationException("The built-in review service needs the detection store");
+                }
+                yield new BuiltinReviewService(store, s3, bucket, clock);
+            }
+            case "a2i" -> new A2iHumanReview(new AwsClients(settings).a2iRuntime(),
+                    settings.require("modelloop.review.a2i.flow-definition-arn"));
+            default -> throw new ConfigurationException("Unknown review backend '" + name
+                    + "' in modelloop.review.backend: use builtin or a2i");
+        };
+    }
+}

@@ -27,6 +27,7 @@ import io.modelloop.runs.RunRecorder;
 import io.modelloop.runs.RunStore;
 import io.modelloop.training.TrainingPipeline;
 import io.modelloop.training.TrainingRoutes;
+import io.modelloop.trigger.Triggers;
 import io.modelloop.web.ApiRoutes;
 import io.modelloop.web.ModelApi;
 import io.modelloop.web.RunApi;
@@ -47,6 +48,7 @@ import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * One running ModelLoop: the local S3 store when the profile wants it, then Camel Main with the
@@ -61,6 +63,7 @@ public final class ModelLoop implements AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     private LocalS3Server localS3;
     private S3Client s3;
+    private SqsClient sqs;
     private String s3Endpoint;
     private ParameterService parameters;
     private SystemStateRepository systemState;
@@ -102,6 +105,10 @@ public final class ModelLoop implements AutoCloseable {
         if (!settings.isLocal()) {
             main.bind("ssmClient", clients.ssm());
             main.bind("snsClient", clients.sns());
+        }
+        if (Triggers.kind(settings) == Triggers.Kind.SQS) {
+            sqs = clients.sqs();
+            main.bind("sqsClient", sqs);
         }
         main.bind("notifier", notifier);
         main.bind("notificationFormatter", new NotificationFormatter("ModelLoop " + settings.profile()));
@@ -155,6 +162,9 @@ public final class ModelLoop implements AutoCloseable {
         }
         if (s3 != null) {
             s3.close();
+        }
+        if (sqs != null) {
+            sqs.close();
         }
     }
 
@@ -244,6 +254,11 @@ public final class ModelLoop implements AutoCloseable {
                 camel.getRegistry().bind("trainingPipeline", trainingPipeline);
                 camel.addRoutes(new TrainingRoutes(trainingPipeline, placement,
                         settings.getLong("modelloop.training.poll-interval-ms", 30000)));
+                // new images to direct:detect: S3 events from SQS, or polling the detection prefix
+                var trigger = Triggers.routes(settings, s3, sqs, placement);
+                if (trigger.isPresent()) {
+                    camel.addRoutes(trigger.get());
+                }
 
                 camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
                         new StatusApi(about(), parameters, systemState, timers, sinkHealth),

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.rekognition.RekognitionClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemakera2iruntime.SageMakerA2IRuntimeClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -43,6 +44,16 @@ public final class AwsClients {
 
     public SsmClient ssm() {
         return configure(SsmClient.builder(), settings.get("modelloop.parameters.ssm-endpoint")).build();
+    }
+
+    /**
+     * The SQS client of the S3-event trigger: default credentials chain, the configured region,
+     * optional endpoint override (modelloop.sqs.endpoint: VPC endpoints, tests). The SDK's own
+     * retries stay on: a failed receive or delete is simply tried again, and a message whose
+     * delete never arrives is only delivered again (the detection route is idempotent).
+     */
+    public SqsClient sqs() {
+        return configure(SqsClient.builder(), settings.get("modelloop.sqs.endpoint")).build();
     }
 
     /**

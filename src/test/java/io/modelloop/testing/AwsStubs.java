@@ -123,6 +123,8 @@ public final class AwsStubs implements AutoCloseable {
         o.put("modelloop.notify.sns.endpoint", sns.baseUrl());
         o.put("modelloop.notify.sns.topic-arn", TOPIC_ARN);
         o.put("modelloop.notify.retry.delay-ms", "50");
+        // no S3-event queue here: tests that need a trigger choose one in extra
+        o.put("modelloop.trigger", "none");
         o.putAll(extra);
         return Settings.load(Path.of("config"), Map.of(), o);
     }

@@ -1,0 +1,147 @@
+package io.modelloop.trigger;
+
+import io.modelloop.config.ConfigurationException;
+import io.modelloop.config.Settings;
+import io.modelloop.detection.PermanentEventException;
+import io.modelloop.detection.S3EventParser;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The aws-profile trigger (SPEC 4.1): S3 event notifications delivered to an SQS queue, each
+ * object version handed to {@code direct:detect}.
+ *
+ * <p>Acknowledgement is the SQS consumer's: a message is deleted only when its exchange
+ * completes without failure, i.e. after every record in it was handed off and the detection
+ * route returned normally. A transient failure of any record fails the exchange (no
+ * {@code handled(true)} anywhere), so the message becomes visible again after the visibility
+ * timeout and is delivered again; records already done are answered by the detection route's
+ * idempotency. A message that can never be processed ({@link PermanentEventException}) is
+ * logged at ERROR and also left to fail: the queue's redrive policy moves it to the dead-letter
+ * queue after maxReceiveCount receives. A queue without a redrive policy would redeliver such a
+ * message forever, so start-up warns about one.
+ *
+ * <p>Long detections: {@code extendMessageVisibility} keeps the message hidden while it is
+ * worked on. Several pods may consume the same queue; SQS spreads the messages.
+ */
+public final class SqsTriggerRoutes extends RouteBuilder {
+
+    public static final String ROUTE_ID = "s3-events-sqs";
+    private static final Logger LOG = LoggerFactory.getLogger(SqsTriggerRoutes.class);
+
+    private final Settings settings;
+    private final SqsClient sqs;
+    private final S3EventParser parser = new S3EventParser();
+
+    public SqsTriggerRoutes(Settings settings, SqsClient sqs) {
+        this.settings = settings;
+        this.sqs = sqs;
+    }
+
+    /** The aws2-sqs consumer URI built from the modelloop.sqs.* settings. */
+    static String endpointUri(Settings s) {
+        String queueUrl = s.get("modelloop.sqs.queue-url").trim();
+        String queue = s.get("modelloop.sqs.queue").trim();
+        if (!queueUrl.isEmpty()) {
+            String path = queueUrl.replaceAll("/+$", "");
+            queue = path.substring(path.lastIndexOf('/') + 1);
+        }
+        if (queue.isEmpty()) {
+            throw new ConfigurationException("modelloop.trigger=sqs needs modelloop.sqs.queue-url or modelloop.sqs.queue"
+                    + " (environment MODELLOOP_SQS_QUEUE_URL / MODELLOOP_SQS_QUEUE)");
+        }
+        int consumers = positive(s, "modelloop.sqs.concurrent-consumers", 2);
+        int visibility = positive(s, "modelloop.sqs.visibility-timeout-seconds", 120);
+        int wait = s.getInt("modelloop.sqs.wait-time-seconds", 20);
+        if (wait < 0 || wait > 20) {
+            throw new ConfigurationException("modelloop.sqs.wait-time-seconds must be 0 to 20, got " + wait);
+        }
+        int maxMessages = positive(s, "modelloop.sqs.max-messages-per-poll", 10);
+        StringBuilder uri = new StringBuilder("aws2-sqs://").append(queue)
+                .append("?amazonSQSClient=#sqsClient")
+                .append("&autoCreateQueue=false")
+                .append("&concurrentConsumers=").append(consumers)
+                .append("&maxMessagesPerPoll=").append(maxMessages)
+                .append("&waitTimeSeconds=").append(wait)
+                .append("&visibilityTimeout=").append(visibility)
+                .append("&extendMessageVisibility=true")
+                .append("&deleteAfterRead=true&deleteIfFiltered=true")
+                .append("&attributeNames=ApproximateReceiveCount");
+        if (!queueUrl.isEmpty()) {
+            uri.append("&queueUrl=RAW(").append(queueUrl).append(')');
+        }
+        return uri.toString();
+    }
+
+    private static int positive(Settings s, String key, int fallback) {
+        int v = s.getInt(key, fallback);
+        if (v < 1) {
+            throw new ConfigurationException(key + " must be at least 1, got " + v);
+        }
+        return v;
+    }
+
+    @Override
+    public void configure() {
+        String uri = endpointUri(settings);
+        warnWithoutRedrivePolicy();
+
+        onException(PermanentEventException.class)
+            // not handled: the message must fail so that the redrive policy can move it to the DLQ
+            .logExhausted(false)
+            .log(LoggingLevel.ERROR, "io.modelloop.trigger",
+                 "Unprocessable SQS message ${header.CamelAwsSqsMessageId} (receive ${exchangeProperty.modelloopReceiveCount}): "
+                 + "${exception.message}. It is not deleted; the queue's redrive policy moves it to the dead-letter queue "
+                 + "after maxReceiveCount receives.")
+        .end();
+
+        from(uri).routeId(ROUTE_ID)
+            .routeDescription("S3 event notifications from SQS: every new image under images_for_detection/ to direct:detect")
+            .process(this::receiveCount)
+            .process(e -> e.getMessage().setBody(parser.parse(e.getMessage().getBody(String.class))))
+            // every record is attempted; a failure of any fails the message after the others ran
+            .split(body())
+                .to("direct:detect")
+            .end();
+    }
+
+    private void receiveCount(Exchange e) {
+        Object attrs = e.getMessage().getHeader(Sqs2Constants.ATTRIBUTES);
+        if (attrs instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                if (String.valueOf(k).equals("ApproximateReceiveCount")) {
+                    e.setProperty("modelloopReceiveCount", v);
+                }
+            });
+        }
+    }
+
+    private void warnWithoutRedrivePolicy() {
+        try {
+            String url = settings.get("modelloop.sqs.queue-url").trim();
+            if (url.isEmpty()) {
+                url = sqs.getQueueUrl(b -> b.queueName(settings.get("modelloop.sqs.queue").trim())).queueUrl();
+            }
+            String queueUrl = url;
+            GetQueueAttributesResponse r = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                    .attributeNames(QueueAttributeName.REDRIVE_POLICY));
+            String policy = r.attributes().get(QueueAttributeName.REDRIVE_POLICY);
+            if (policy == null || policy.isBlank()) {
+                LOG.warn("SQS queue {} has no redrive policy: a message that cannot be processed is delivered again"
+                        + " forever. Give it a dead-letter queue (the bootstrap command does).", queueUrl);
+            } else {
+                LOG.info("S3 events from SQS queue {} (redrive policy {})", queueUrl, policy);
+            }
+        } catch (RuntimeException ex) {
+            LOG.warn("Could not read the redrive policy of the S3 event queue: {}", ex.getMessage());
+        }
+    }
+}

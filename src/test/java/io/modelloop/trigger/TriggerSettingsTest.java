@@ -1,0 +1,50 @@
+package io.modelloop.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modelloop.config.ConfigurationException;
+import io.modelloop.config.Settings;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TriggerSettingsTest {
+
+    private static Settings settings(String profile, Map<String, String> extra) {
+        Map<String, String> o = new HashMap<>(extra);
+        o.put("modelloop.profile", profile);
+        return Settings.load(Path.of("config"), Map.of(), o);
+    }
+
+    @Test
+    void theAwsProfileUsesSqsAndTheLocalProfilePolls() {
+        assertThat(Triggers.kind(settings("aws", Map.of()))).isEqualTo(Triggers.Kind.SQS);
+        assertThat(Triggers.kind(settings("local", Map.of()))).isEqualTo(Triggers.Kind.POLL);
+        assertThat(Triggers.kind(settings("aws", Map.of("modelloop.trigger", "poll")))).isEqualTo(Triggers.Kind.POLL);
+        assertThatThrownBy(() -> Triggers.kind(settings("aws", Map.of("modelloop.trigger", "s3"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("sqs, poll or none");
+    }
+
+    @Test
+    void aQueueUrlIsUsedAsGivenAndNamesTheEndpoint() {
+        String uri = SqsTriggerRoutes.endpointUri(settings("aws", Map.of(
+                "modelloop.sqs.queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/prod-events",
+                "modelloop.sqs.concurrent-consumers", "5")));
+        assertThat(uri).startsWith("aws2-sqs://prod-events?")
+                .contains("queueUrl=RAW(https://sqs.eu-west-1.amazonaws.com/123456789012/prod-events)",
+                        "concurrentConsumers=5", "extendMessageVisibility=true", "visibilityTimeout=120",
+                        "amazonSQSClient=#sqsClient", "autoCreateQueue=false");
+    }
+
+    @Test
+    void badSqsSettingsAreRefusedWithTheKeyNamed() {
+        assertThatThrownBy(() -> SqsTriggerRoutes.endpointUri(settings("aws", Map.of("modelloop.sqs.queue", " "))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("modelloop.sqs.queue-url");
+        assertThatThrownBy(() -> SqsTriggerRoutes.endpointUri(settings("aws", Map.of("modelloop.sqs.wait-time-seconds", "30"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("wait-time-seconds");
+        assertThatThrownBy(() -> SqsTriggerRoutes.endpointUri(settings("aws", Map.of("modelloop.sqs.concurrent-consumers", "0"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("concurrent-consumers");
+    }
+}

@@ -98,7 +98,6 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         names.put("#pk", GSI1_PK);
-        names.put("#sk", GSI1_SK);
         values.put(":pk", AttributeValue.fromS("DET"));
 
         String lower = q.from() == null ? null : sortable(q.from());
@@ -112,6 +111,9 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
             }
         }
         String keyCondition = "#pk = :pk";
+        if (lower != null || upper != null) {
+            names.put("#sk", GSI1_SK);
+        }
         if (lower != null && upper != null) {
             if (lower.compareTo(upper) > 0) {
                 return new DetectionPage(List.of(), null);

@@ -10,12 +10,15 @@ public final class ApiRoutes extends RouteBuilder {
     private final StatusApi statusApi;
     private final ModelApi modelApi;
     private final RunApi runApi;
+    private final DetectionApi detectionApi;
 
-    public ApiRoutes(ParameterApi parameterApi, StatusApi statusApi, ModelApi modelApi, RunApi runApi) {
+    public ApiRoutes(ParameterApi parameterApi, StatusApi statusApi, ModelApi modelApi, RunApi runApi,
+                     DetectionApi detectionApi) {
         this.parameterApi = parameterApi;
         this.statusApi = statusApi;
         this.modelApi = modelApi;
         this.runApi = runApi;
+        this.detectionApi = detectionApi;
     }
 
     @Override
@@ -30,7 +33,10 @@ public final class ApiRoutes extends RouteBuilder {
             .post("/training/check").id("api-training-check").produces("application/json").to("direct:api-training-check")
             .post("/training/cancel").id("api-training-cancel").produces("application/json").to("direct:api-training-cancel")
             .get("/runs").id("api-runs-list").produces("application/json").to("direct:api-runs-list")
-            .get("/runs/{id}").id("api-runs-get").produces("application/json").to("direct:api-runs-get");
+            .get("/runs/{id}").id("api-runs-get").produces("application/json").to("direct:api-runs-get")
+            .get("/detections").id("api-detections-list").produces("application/json").to("direct:api-detections-list")
+            .get("/detections/stats").id("api-detections-stats").produces("application/json").to("direct:api-detections-stats")
+            .get("/detections/{id}").id("api-detections-get").produces("application/json").to("direct:api-detections-get");
 
         from("direct:api-parameters-list").routeId("api-parameters-list-impl").bean(parameterApi, "list");
         from("direct:api-parameters-set").routeId("api-parameters-set-impl").bean(parameterApi, "set");
@@ -40,5 +46,8 @@ public final class ApiRoutes extends RouteBuilder {
         from("direct:api-training-cancel").routeId("api-training-cancel-impl").bean(modelApi, "cancel");
         from("direct:api-runs-list").routeId("api-runs-list-impl").bean(runApi, "list");
         from("direct:api-runs-get").routeId("api-runs-get-impl").bean(runApi, "get");
+        from("direct:api-detections-list").routeId("api-detections-list-impl").bean(detectionApi, "list");
+        from("direct:api-detections-stats").routeId("api-detections-stats-impl").bean(detectionApi, "stats");
+        from("direct:api-detections-get").routeId("api-detections-get-impl").bean(detectionApi, "get");
     }
 }

@@ -123,6 +123,9 @@ public final class AwsStubs implements AutoCloseable {
         o.put("modelloop.notify.sns.endpoint", sns.baseUrl());
         o.put("modelloop.notify.sns.topic-arn", TOPIC_ARN);
         o.put("modelloop.notify.retry.delay-ms", "50");
+        // no DynamoDB stub here: detections and runs stay in the embedded database
+        o.put("modelloop.detections.store", "jdbc");
+        o.put("modelloop.runs.store", "jdbc");
         o.putAll(extra);
         return Settings.load(Path.of("config"), Map.of(), o);
     }

@@ -1,6 +1,8 @@
 package io.modelloop;
 
 import io.modelloop.config.Settings;
+import io.modelloop.detection.DetectionStore;
+import io.modelloop.detection.DetectionStores;
 import io.modelloop.notify.CamelNotifier;
 import io.modelloop.notify.NotificationFormatter;
 import io.modelloop.notify.NotificationSinkFactory;
@@ -18,17 +20,22 @@ import io.modelloop.schedule.TimerPlacement;
 import io.modelloop.schedule.WorkflowTimer;
 import io.modelloop.storage.AwsClients;
 import io.modelloop.storage.BucketLayout;
+import io.modelloop.storage.H2Database;
 import io.modelloop.storage.LocalObjectRepair;
 import io.modelloop.storage.LocalS3Server;
 import io.modelloop.model.ModelBackend;
 import io.modelloop.model.ModelBackends;
-import io.modelloop.runs.JdbcRunStore;
 import io.modelloop.runs.RunRecorder;
 import io.modelloop.runs.RunStore;
 import io.modelloop.training.TrainingPipeline;
 import io.modelloop.training.TrainingRoutes;
 import io.modelloop.trigger.Triggers;
+import io.modelloop.detection.DetectionWiring;
+import io.modelloop.review.HumanReview;
+import io.modelloop.review.HumanReviews;
 import io.modelloop.web.ApiRoutes;
+import io.modelloop.web.ReviewApi;
+import io.modelloop.web.DetectionApi;
 import io.modelloop.web.ModelApi;
 import io.modelloop.web.RunApi;
 import io.modelloop.web.ParameterApi;
@@ -47,6 +54,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -72,9 +80,14 @@ public final class ModelLoop implements AutoCloseable {
     private List<WorkflowTimer> timers = List.of();
     private volatile Throwable startFailure;
     private Thread runner;
-    private JdbcRunStore runStore;
+    private RunStore runStore;
+    private DetectionStore detectionStore;
+    private AwsClients awsClients;
+    private H2Database h2;
+    private DynamoDbClient dynamo;
     private ModelBackend modelBackend;
     private TrainingPipeline trainingPipeline;
+    private HumanReview humanReview;
 
     public ModelLoop(Settings settings) {
         this.settings = settings;
@@ -86,6 +99,7 @@ public final class ModelLoop implements AutoCloseable {
         Files.createDirectories(settings.dataDir());
         String bucket = settings.bucket();
         AwsClients clients = new AwsClients(settings);
+        awsClients = clients;
         if (settings.isLocal()) {
             localS3 = new LocalS3Server(settings.dataDir(), settings.getInt("modelloop.s3.port", 9000)).start(bucket);
             s3Endpoint = localS3.endpoint();
@@ -147,8 +161,15 @@ public final class ModelLoop implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (runStore != null) {
-            runStore.close();
+        closeQuietly(detectionStore, "detection store");
+        closeQuietly(runStore, "run store");
+        synchronized (this) {
+            if (h2 != null) {
+                h2.close();
+            }
+            if (dynamo != null) {
+                dynamo.close();
+            }
         }
         if (modelBackend instanceof AutoCloseable closeable) {
             try {
@@ -201,12 +222,47 @@ public final class ModelLoop implements AutoCloseable {
         return modelBackend;
     }
 
+    public HumanReview humanReview() {
+        return humanReview;
+    }
+
     public TrainingPipeline trainingPipeline() {
         return trainingPipeline;
     }
 
     public RunStore runStore() {
         return runStore;
+    }
+
+    /** Detections and human loops (H2 locally, DynamoDB on AWS; modelloop.detections.store). */
+    public DetectionStore detectionStore() {
+        return detectionStore;
+    }
+
+    /** The embedded database file data/modelloop, opened when a store uses it. */
+    private synchronized H2Database h2() {
+        if (h2 == null) {
+            h2 = new H2Database(settings.dataDir().resolve("modelloop"));
+        }
+        return h2;
+    }
+
+    /** The DynamoDB client, built when a store uses it. */
+    private synchronized DynamoDbClient dynamo() {
+        if (dynamo == null) {
+            dynamo = awsClients.dynamodb();
+        }
+        return dynamo;
+    }
+
+    private static void closeQuietly(Object resource, String what) {
+        if (resource instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("The {} did not close cleanly: {}", what, e.getMessage());
+            }
+        }
     }
 
     public List<WorkflowTimer> timers() {
@@ -243,7 +299,10 @@ public final class ModelLoop implements AutoCloseable {
                 timers.forEach(parameters::addListener);
 
                 TimerPlacement placement = TimerPlacement.LOCAL;
-                runStore = new JdbcRunStore(settings.dataDir().resolve("modelloop"));
+                runStore = DetectionStores.runStore(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
+                detectionStore = DetectionStores.create(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
+                camel.getRegistry().bind("runStore", runStore);
+                camel.getRegistry().bind("detectionStore", detectionStore);
                 RunRecorder runs = new RunRecorder(runStore, Clock.systemUTC());
                 // SPEC 5: a parameter change is a run too
                 parameters.addListener((change, now) -> runs.start("PARAMETER_CHANGE", Map.of("parameter", change.name(),
@@ -254,6 +313,10 @@ public final class ModelLoop implements AutoCloseable {
                 camel.getRegistry().bind("trainingPipeline", trainingPipeline);
                 camel.addRoutes(new TrainingRoutes(trainingPipeline, placement,
                         settings.getLong("modelloop.training.poll-interval-ms", 30000)));
+                humanReview = HumanReviews.create(settings, detectionStore, s3, bucket, Clock.systemUTC());
+                camel.getRegistry().bind("humanReview", humanReview);
+                DetectionWiring.bind(camel, settings, s3, bucket, detectionStore, humanReview, modelBackend, parameters,
+                        systemState, runs, notifier);
                 // new images to direct:detect: S3 events from SQS, or polling the detection prefix
                 var trigger = Triggers.routes(settings, s3, sqs, placement);
                 if (trigger.isPresent()) {
@@ -263,7 +326,7 @@ public final class ModelLoop implements AutoCloseable {
                 camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
                         new StatusApi(about(), parameters, systemState, timers, sinkHealth),
                         new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline),
-                        new RunApi(runStore)));
+                        new RunApi(runStore), new DetectionApi(detectionStore), new ReviewApi(humanReview)));
                 if (localS3 != null) {
                     camel.addRoutes(localRepairRoute());
                 }

@@ -11,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.rekognition.RekognitionClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemakera2iruntime.SageMakerA2IRuntimeClient;
@@ -65,6 +66,15 @@ public final class AwsClients {
         return configure(SnsClient.builder(), settings.get("modelloop.notify.sns.endpoint"))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
+    }
+
+    /**
+     * The DynamoDB client of the detection and run stores: default credentials chain, the
+     * configured region, optional endpoint override (modelloop.dynamodb.endpoint: DynamoDB Local
+     * in development, VPC endpoints).
+     */
+    public DynamoDbClient dynamodb() {
+        return configure(DynamoDbClient.builder(), settings.get("modelloop.dynamodb.endpoint")).build();
     }
 
     /**

@@ -11,18 +11,16 @@ public final class ApiRoutes extends RouteBuilder {
     private final ModelApi modelApi;
     private final RunApi runApi;
     private final ReviewApi reviewApi;
+    private final DetectionApi detectionApi;
 
-    /** Without a review backend: /api/reviews answers 404. */
-    public ApiRoutes(ParameterApi parameterApi, StatusApi statusApi, ModelApi modelApi, RunApi runApi) {
-        this(parameterApi, statusApi, modelApi, runApi, new ReviewApi(null));
-    }
-
-    public ApiRoutes(ParameterApi parameterApi, StatusApi statusApi, ModelApi modelApi, RunApi runApi, ReviewApi reviewApi) {
+    public ApiRoutes(ParameterApi parameterApi, StatusApi statusApi, ModelApi modelApi, RunApi runApi,
+                     DetectionApi detectionApi, ReviewApi reviewApi) {
         this.parameterApi = parameterApi;
         this.statusApi = statusApi;
         this.modelApi = modelApi;
         this.runApi = runApi;
         this.reviewApi = reviewApi;
+        this.detectionApi = detectionApi;
     }
 
     @Override
@@ -41,7 +39,10 @@ public final class ApiRoutes extends RouteBuilder {
             .get("/reviews").id("api-reviews-list").produces("application/json").to("direct:api-reviews-list")
             .get("/reviews/{loop}").id("api-reviews-get").produces("application/json").to("direct:api-reviews-get")
             .get("/reviews/{loop}/image").id("api-reviews-image").to("direct:api-reviews-image")
-            .post("/reviews/{loop}/answer").id("api-reviews-answer").produces("application/json").to("direct:api-reviews-answer");
+            .post("/reviews/{loop}/answer").id("api-reviews-answer").produces("application/json").to("direct:api-reviews-answer")
+            .get("/detections").id("api-detections-list").produces("application/json").to("direct:api-detections-list")
+            .get("/detections/stats").id("api-detections-stats").produces("application/json").to("direct:api-detections-stats")
+            .get("/detections/{id}").id("api-detections-get").produces("application/json").to("direct:api-detections-get");
 
         from("direct:api-parameters-list").routeId("api-parameters-list-impl").bean(parameterApi, "list");
         from("direct:api-parameters-set").routeId("api-parameters-set-impl").bean(parameterApi, "set");
@@ -55,5 +56,8 @@ public final class ApiRoutes extends RouteBuilder {
         from("direct:api-reviews-get").routeId("api-reviews-get-impl").bean(reviewApi, "get");
         from("direct:api-reviews-image").routeId("api-reviews-image-impl").bean(reviewApi, "image");
         from("direct:api-reviews-answer").routeId("api-reviews-answer-impl").bean(reviewApi, "answer");
+        from("direct:api-detections-list").routeId("api-detections-list-impl").bean(detectionApi, "list");
+        from("direct:api-detections-stats").routeId("api-detections-stats-impl").bean(detectionApi, "stats");
+        from("direct:api-detections-get").routeId("api-detections-get-impl").bean(detectionApi, "get");
     }
 }

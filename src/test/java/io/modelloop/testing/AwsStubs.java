@@ -125,6 +125,9 @@ public final class AwsStubs implements AutoCloseable {
         o.put("modelloop.notify.retry.delay-ms", "50");
         // no S3-event queue here: tests that need a trigger choose one in extra
         o.put("modelloop.trigger", "none");
+        // no DynamoDB stub here: detections and runs stay in the embedded database
+        o.put("modelloop.detections.store", "jdbc");
+        o.put("modelloop.runs.store", "jdbc");
         o.putAll(extra);
         return Settings.load(Path.of("config"), Map.of(), o);
     }

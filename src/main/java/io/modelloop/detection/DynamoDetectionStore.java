@@ -1,0 +1,471 @@
+package io.modelloop.detection;
+
+import static io.modelloop.storage.DynamoTable.GSI1;
+import static io.modelloop.storage.DynamoTable.GSI1_PK;
+import static io.modelloop.storage.DynamoTable.GSI1_SK;
+import static io.modelloop.storage.DynamoTable.GSI2;
+import static io.modelloop.storage.DynamoTable.GSI2_PK;
+import static io.modelloop.storage.DynamoTable.GSI2_SK;
+import static io.modelloop.storage.DynamoTable.PK;
+import static io.modelloop.storage.DynamoTable.bool;
+import static io.modelloop.storage.DynamoTable.instant;
+import static io.modelloop.storage.DynamoTable.number;
+import static io.modelloop.storage.DynamoTable.put;
+import static io.modelloop.storage.DynamoTable.s;
+import static io.modelloop.storage.DynamoTable.sortable;
+
+import io.modelloop.review.HumanLoop;
+import io.modelloop.storage.DynamoTable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * Detections and human loops in one DynamoDB table (aws profile); layout in {@link DynamoTable}.
+ *
+ * <p>Every field is an attribute of its own (absent when null), so the later changes are
+ * single conditional UpdateItem calls: insertIfAbsent and createLoop put with
+ * {@code attribute_not_exists(pk)}, attachLoop sets the loop with
+ * {@code attribute_not_exists(humanLoopName)}, completeLoop answers with {@code status = OPEN}
+ * (and drops the loop from the open-loops index). A losing caller gets
+ * ConditionalCheckFailedException, which means false here.
+ *
+ * <p>Listing queries the byTime index (newest first; the time range and the paging cursor are
+ * key conditions, the other filters a FilterExpression); classifiedAfter, waitingForModel and
+ * openLoops query the byState index. No call scans the table. Index reads are eventually
+ * consistent (usually well under a second behind); get and getLoop read the item consistently.
+ * stats(since) reads the detections since that time from the byTime index (only the counted
+ * attributes), so its cost grows with the period asked for.
+ */
+public final class DynamoDetectionStore implements DetectionStore, AutoCloseable {
+
+    private static final String DET = "DET#";
+    private static final String LOOP = "LOOP#";
+    private static final String OPEN_LOOPS = "LOOP#OPEN";
+
+    private final DynamoDbClient client;
+    private final String table;
+
+    public DynamoDetectionStore(DynamoDbClient client, String table) {
+        this.client = client;
+        this.table = table;
+    }
+
+    /** Creates the table (shared layout, see {@link DynamoTable}) unless it exists; true when created. */
+    public boolean createTableIfMissing() {
+        return DynamoTable.createIfMissing(client, table);
+    }
+
+    public String table() {
+        return table;
+    }
+
+    // ------------------------------------------------------------------ detections
+
+    @Override
+    public boolean insertIfAbsent(Detection d) {
+        try {
+            client.putItem(r -> r.tableName(table).item(item(d)).conditionExpression("attribute_not_exists(" + PK + ")"));
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
+    @Override
+    public void replace(Detection d) {
+        client.putItem(r -> r.tableName(table).item(item(d)));
+    }
+
+    @Override
+    public Optional<Detection> get(String id) {
+        var item = client.getItem(r -> r.tableName(table).key(key(DET + id)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(detection(item));
+    }
+
+    @Override
+    public DetectionPage query(DetectionQuery q) {
+        int limit = Math.max(1, Math.min(q.limit(), 1000));
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        names.put("#pk", GSI1_PK);
+        values.put(":pk", AttributeValue.fromS("DET"));
+
+        String lower = q.from() == null ? null : sortable(q.from());
+        String upper = q.to() == null ? null : sortable(q.to()); // exclusive: no sort key equals a bare time
+        String cursorKey = null;
+        if (q.cursor() != null) {
+            DetectionCursor c = DetectionCursor.decode(q.cursor());
+            cursorKey = sortable(c.detectedAt()) + "#" + c.id();
+            if (upper == null || cursorKey.compareTo(upper) < 0) {
+                upper = cursorKey;
+            }
+        }
+        String keyCondition = "#pk = :pk";
+        if (lower != null || upper != null) {
+            names.put("#sk", GSI1_SK);
+        }
+        if (lower != null && upper != null) {
+            if (lower.compareTo(upper) > 0) {
+                return new DetectionPage(List.of(), null);
+            }
+            keyCondition += " AND #sk BETWEEN :lower AND :upper";
+            values.put(":lower", AttributeValue.fromS(lower));
+            values.put(":upper", AttributeValue.fromS(upper));
+        } else if (upper != null) {
+            keyCondition += " AND #sk < :upper";
+            values.put(":upper", AttributeValue.fromS(upper));
+        } else if (lower != null) {
+            keyCondition += " AND #sk >= :lower";
+            values.put(":lower", AttributeValue.fromS(lower));
+        }
+
+        List<String> filters = new ArrayList<>();
+        if (q.label() != null) {
+            filters.add("#label = :label");
+            names.put("#label", "label");
+            values.put(":label", AttributeValue.fromS(q.label()));
+        }
+        if (q.reviewed() != null) {
+            filters.add(q.reviewed() ? "attribute_exists(#reviewedAt)" : "attribute_not_exists(#reviewedAt)");
+            names.put("#reviewedAt", "reviewedAt");
+        }
+        if (q.sampled() != null) {
+            filters.add("#sampled = :sampled");
+            names.put("#sampled", "sampled");
+            values.put(":sampled", AttributeValue.fromBool(q.sampled()));
+        }
+        if (q.belowThreshold() != null) {
+            filters.add("#below = :below");
+            names.put("#below", "belowThreshold");
+            values.put(":below", AttributeValue.fromBool(q.belowThreshold()));
+        }
+        if (q.outcome() != null) {
+            filters.add("#outcome = :outcome");
+            names.put("#outcome", "outcome");
+            values.put(":outcome", AttributeValue.fromS(q.outcome().name()));
+        }
+        QueryRequest.Builder request = QueryRequest.builder().tableName(table).indexName(GSI1)
+                .keyConditionExpression(keyCondition).expressionAttributeNames(names).expressionAttributeValues(values)
+                .scanIndexForward(false)
+                .limit(filters.isEmpty() ? limit + 2 : 500);
+        if (!filters.isEmpty()) {
+            request.filterExpression(String.join(" AND ", filters));
+        }
+        List<Detection> rows = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse page = client.query(request.exclusiveStartKey(start).build());
+            for (var item : page.items()) {
+                if (cursorKey != null && cursorKey.equals(s(item, GSI1_SK))) {
+                    continue; // BETWEEN is inclusive; the cursor's own record was on the previous page
+                }
+                rows.add(detection(item));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && rows.size() <= limit);
+        if (rows.size() <= limit) {
+            return new DetectionPage(rows, null);
+        }
+        List<Detection> result = List.copyOf(rows.subList(0, limit));
+        return new DetectionPage(result, DetectionCursor.of(result.get(limit - 1)).encode());
+    }
+
+    /** Strictly after (time, afterId); with afterId null, every detection at or after time. */
+    @Override
+    public List<Detection> classifiedAfter(Instant time, String afterId, int limit) {
+        if (time == null) {
+            return byState(DET + Detection.Outcome.CLASSIFIED, null, null, limit);
+        }
+        return afterId == null
+                ? byState(DET + Detection.Outcome.CLASSIFIED, ">=", sortable(time), limit)
+                : byState(DET + Detection.Outcome.CLASSIFIED, ">", sortable(time) + "#" + afterId, limit);
+    }
+
+    @Override
+    public List<Detection> waitingForModel(int limit) {
+        return byState(DET + Detection.Outcome.NO_MODEL, null, null, limit);
+    }
+
+    private List<Detection> byState(String partition, String op, String bound, int limit) {
+        return queryState(partition, op, bound, limit).stream().map(DynamoDetectionStore::detection).toList();
+    }
+
+    private List<Map<String, AttributeValue>> queryState(String partition, String op, String bound, int limit) {
+        int max = Math.max(1, limit);
+        Map<String, String> names = new HashMap<>(Map.of("#pk", GSI2_PK));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", AttributeValue.fromS(partition)));
+        String condition = "#pk = :pk";
+        if (op != null) {
+            condition += " AND #sk " + op + " :bound";
+            names.put("#sk", GSI2_SK);
+            values.put(":bound", AttributeValue.fromS(bound));
+        }
+        QueryRequest.Builder request = QueryRequest.builder().tableName(table).indexName(GSI2)
+                .keyConditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(values)
+                .scanIndexForward(true);
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse page = client.query(request.limit(max - out.size()).exclusiveStartKey(start).build());
+            out.addAll(page.items());
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && out.size() < max);
+        return out;
+    }
+
+    @Override
+    public boolean attachLoop(String detectionId, String loopName, String source) {
+        Map<String, String> names = new HashMap<>(Map.of("#ln", "humanLoopName"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":ln", AttributeValue.fromS(loopName)));
+        StringBuilder set = new StringBuilder("SET #ln = :ln");
+        if (source != null) {
+            set.append(", #ls = :ls");
+            names.put("#ls", "humanLoopSource");
+            values.put(":ls", AttributeValue.fromS(source));
+        }
+        if (HumanLoop.HUMAN_SAMPLING.equals(source)) {
+            set.append(", #sampled = :true");
+            names.put("#sampled", "sampled");
+            values.put(":true", AttributeValue.fromBool(true));
+        }
+        try {
+            client.updateItem(r -> r.tableName(table).key(key(DET + detectionId)).updateExpression(set.toString())
+                    .conditionExpression("attribute_exists(" + PK + ") AND attribute_not_exists(#ln)")
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException taken) {
+            return false;
+        }
+    }
+
+    /** @throws IllegalArgumentException when there is no detection with that id */
+    @Override
+    public void recordReview(String detectionId, String humanLabel, Instant reviewedAt, String copiedKey, Boolean agreement) {
+        Map<String, AttributeValue> fields = new LinkedHashMap<>();
+        List<String> removed = new ArrayList<>();
+        for (String name : List.of("humanLabel", "reviewedAt", "copiedKey", "agreement")) {
+            removed.add(name);
+        }
+        put(fields, "humanLabel", humanLabel);
+        put(fields, "reviewedAt", reviewedAt);
+        put(fields, "copiedKey", copiedKey);
+        put(fields, "agreement", agreement);
+        removed.removeAll(fields.keySet());
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> sets = new ArrayList<>();
+        fields.forEach((name, value) -> {
+            names.put("#" + name, name);
+            values.put(":" + name, value);
+            sets.add("#" + name + " = :" + name);
+        });
+        removed.forEach(name -> names.put("#" + name, name));
+        String expression = (sets.isEmpty() ? "" : "SET " + String.join(", ", sets))
+                + (removed.isEmpty() ? "" : " REMOVE " + String.join(", ", removed.stream().map(n -> "#" + n).toList()));
+        try {
+            client.updateItem(r -> r.tableName(table).key(key(DET + detectionId)).updateExpression(expression.trim())
+                    .conditionExpression("attribute_exists(" + PK + ")")
+                    .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values));
+        } catch (ConditionalCheckFailedException missing) {
+            throw new IllegalArgumentException("no detection " + detectionId + " to record the review on");
+        }
+    }
+
+    @Override
+    public DetectionStats stats(Instant since) {
+        Map<String, String> names = new HashMap<>(Map.of("#pk", GSI1_PK, "#outcome", "outcome", "#below", "belowThreshold",
+                "#reviewedAt", "reviewedAt", "#sampled", "sampled", "#agreement", "agreement"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", AttributeValue.fromS("DET")));
+        String condition = "#pk = :pk";
+        if (since != null) {
+            condition += " AND #sk >= :since";
+            names.put("#sk", GSI1_SK);
+            values.put(":since", AttributeValue.fromS(sortable(since)));
+        }
+        QueryRequest request = QueryRequest.builder().tableName(table).indexName(GSI1).keyConditionExpression(condition)
+                .expressionAttributeNames(names).expressionAttributeValues(values)
+                .projectionExpression("#outcome, #below, #reviewedAt, #sampled, #agreement").build();
+        Map<String, Long> byOutcome = new LinkedHashMap<>();
+        for (Detection.Outcome o : Detection.Outcome.values()) {
+            byOutcome.put(o.name(), 0L);
+        }
+        long total = 0;
+        long below = 0;
+        long reviewed = 0;
+        long sampled = 0;
+        long answered = 0;
+        long agreed = 0;
+        for (var item : client.queryPaginator(request).items()) {
+            total++;
+            byOutcome.merge(s(item, "outcome"), 1L, Long::sum);
+            if (Boolean.TRUE.equals(bool(item, "belowThreshold"))) {
+                below++;
+            }
+            if (item.containsKey("reviewedAt")) {
+                reviewed++;
+            }
+            if (Boolean.TRUE.equals(bool(item, "sampled"))) {
+                sampled++;
+                Boolean agreement = bool(item, "agreement");
+                if (agreement != null) {
+                    answered++;
+                    if (agreement) {
+                        agreed++;
+                    }
+                }
+            }
+        }
+        return new DetectionStats(total, byOutcome, below, reviewed, sampled, answered, agreed,
+                answered == 0 ? null : (double) agreed / answered);
+    }
+
+    // ------------------------------------------------------------------ human loops
+
+    @Override
+    public boolean createLoop(HumanLoop loop) {
+        Instant created = loop.createdAt() == null ? Instant.now() : loop.createdAt();
+        HumanLoop.Status status = loop.status() == null ? HumanLoop.Status.OPEN : loop.status();
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, AttributeValue.fromS(LOOP + loop.name()));
+        put(item, "name", loop.name());
+        put(item, "source", loop.source());
+        put(item, "detectionId", loop.detectionId());
+        put(item, "detectedLabel", loop.detectedLabel());
+        put(item, "confidence", loop.confidence());
+        put(item, "imageUri", loop.imageUri());
+        if (loop.labels() != null) {
+            item.put("labels", AttributeValue.fromL(loop.labels().stream().map(AttributeValue::fromS).toList()));
+        }
+        put(item, "status", status.name());
+        put(item, "createdAt", created);
+        put(item, "answer", loop.answer());
+        put(item, "reviewer", loop.reviewer());
+        put(item, "answeredAt", loop.answeredAt());
+        if (status == HumanLoop.Status.OPEN) {
+            put(item, GSI2_PK, OPEN_LOOPS);
+            put(item, GSI2_SK, sortable(created) + "#" + loop.name());
+        }
+        try {
+            client.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(" + PK + ")"));
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<HumanLoop> getLoop(String name) {
+        var item = client.getItem(r -> r.tableName(table).key(key(LOOP + name)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(loop(item));
+    }
+
+    @Override
+    public List<HumanLoop> openLoops(int limit) {
+        return queryState(OPEN_LOOPS, null, null, limit).stream().map(DynamoDetectionStore::loop).toList();
+    }
+
+    @Override
+    public boolean completeLoop(String name, String answer, String reviewer, Instant answeredAt) {
+        Map<String, AttributeValue> fields = new LinkedHashMap<>();
+        put(fields, "status", HumanLoop.Status.ANSWERED.name());
+        put(fields, "answer", answer);
+        put(fields, "reviewer", reviewer);
+        put(fields, "answeredAt", answeredAt);
+        Map<String, String> names = new HashMap<>(Map.of("#gpk", GSI2_PK, "#gsk", GSI2_SK));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":open", AttributeValue.fromS(HumanLoop.Status.OPEN.name())));
+        List<String> sets = new ArrayList<>();
+        fields.forEach((field, value) -> {
+            names.put("#" + field, field);
+            values.put(":" + field, value);
+            sets.add("#" + field + " = :" + field);
+        });
+        try {
+            client.updateItem(r -> r.tableName(table).key(key(LOOP + name))
+                    .updateExpression("SET " + String.join(", ", sets) + " REMOVE #gpk, #gsk")
+                    .conditionExpression("#status = :open")
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException notOpen) {
+            return false;
+        }
+    }
+
+    /** The client belongs to whoever built it (it may serve other stores): nothing to close here. */
+    @Override
+    public void close() {
+    }
+
+    // ------------------------------------------------------------------ mapping
+
+    private static Map<String, AttributeValue> key(String pk) {
+        return Map.of(PK, AttributeValue.fromS(pk));
+    }
+
+    static Map<String, AttributeValue> item(Detection d) {
+        if (d.id() == null || d.detectedAt() == null || d.outcome() == null) {
+            throw new IllegalArgumentException("a detection needs an id, a time and an outcome");
+        }
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, AttributeValue.fromS(DET + d.id()));
+        String order = sortable(d.detectedAt()) + "#" + d.id();
+        put(item, GSI1_PK, "DET");
+        put(item, GSI1_SK, order);
+        put(item, GSI2_PK, DET + d.outcome().name());
+        put(item, GSI2_SK, order);
+        put(item, "id", d.id());
+        put(item, "objectKey", d.objectKey());
+        put(item, "detectedAt", d.detectedAt());
+        put(item, "bucket", d.bucket());
+        put(item, "key", d.key());
+        put(item, "etag", d.etag());
+        put(item, "sequencer", d.sequencer());
+        put(item, "modelVersion", d.modelVersion());
+        put(item, "outcome", d.outcome().name());
+        put(item, "reason", d.reason());
+        put(item, "label", d.label());
+        put(item, "confidence", d.confidence());
+        put(item, "threshold", d.threshold());
+        put(item, "reviewEnabled", d.reviewEnabled());
+        put(item, "sampled", d.sampled());
+        put(item, "belowThreshold", d.belowThreshold());
+        put(item, "humanLoopName", d.humanLoopName());
+        put(item, "humanLoopSource", d.humanLoopSource());
+        put(item, "humanLabel", d.humanLabel());
+        put(item, "reviewedAt", d.reviewedAt());
+        put(item, "copiedKey", d.copiedKey());
+        put(item, "agreement", d.agreement());
+        put(item, "uploadedAt", d.uploadedAt());
+        return item;
+    }
+
+    static Detection detection(Map<String, AttributeValue> i) {
+        String outcome = s(i, "outcome");
+        return new Detection(s(i, "id"), s(i, "objectKey"), instant(i, "detectedAt"), s(i, "bucket"), s(i, "key"),
+                s(i, "etag"), s(i, "sequencer"), s(i, "modelVersion"),
+                outcome == null ? null : Detection.Outcome.valueOf(outcome), s(i, "reason"), s(i, "label"),
+                number(i, "confidence"), number(i, "threshold"), Boolean.TRUE.equals(bool(i, "reviewEnabled")),
+                Boolean.TRUE.equals(bool(i, "sampled")), s(i, "humanLoopName"), s(i, "humanLoopSource"),
+                s(i, "humanLabel"), instant(i, "reviewedAt"), s(i, "copiedKey"), bool(i, "agreement"),
+                instant(i, "uploadedAt"));
+    }
+
+    static HumanLoop loop(Map<String, AttributeValue> i) {
+        AttributeValue labels = i.get("labels");
+        String status = s(i, "status");
+        return new HumanLoop(s(i, "name"), s(i, "source"), s(i, "detectionId"), s(i, "detectedLabel"),
+                number(i, "confidence"), s(i, "imageUri"),
+                labels == null ? null : labels.l().stream().map(AttributeValue::s).toList(),
+                status == null ? null : HumanLoop.Status.valueOf(status), instant(i, "createdAt"),
+                s(i, "answer"), s(i, "reviewer"), instant(i, "answeredAt"));
+    }
+}

@@ -1,0 +1,131 @@
+package io.modelloop.runs;
+
+import static io.modelloop.storage.DynamoTable.GSI1;
+import static io.modelloop.storage.DynamoTable.GSI1_PK;
+import static io.modelloop.storage.DynamoTable.GSI1_SK;
+import static io.modelloop.storage.DynamoTable.PK;
+import static io.modelloop.storage.DynamoTable.s;
+import static io.modelloop.storage.DynamoTable.sortable;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.modelloop.storage.DynamoTable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * Run records in DynamoDB (aws profile), in the layout of {@link DynamoTable}: item
+ * {@code RUN#<id>} with the record as JSON in {@code body} plus type, status and start time;
+ * listed newest first from the byTime index ({@code gsi1pk = RUN}), type and status being a
+ * filter. The table may be the detections' table or one of its own.
+ */
+public final class DynamoRunStore implements RunStore, AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final String RUN = "RUN#";
+
+    private final DynamoDbClient client;
+    private final String table;
+
+    public DynamoRunStore(DynamoDbClient client, String table) {
+        this.client = client;
+        this.table = table;
+    }
+
+    public boolean createTableIfMissing() {
+        return DynamoTable.createIfMissing(client, table);
+    }
+
+    public String table() {
+        return table;
+    }
+
+    @Override
+    public void save(RunRecord run) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, AttributeValue.fromS(RUN + run.id()));
+        item.put(GSI1_PK, AttributeValue.fromS("RUN"));
+        item.put(GSI1_SK, AttributeValue.fromS(sortable(run.startedAt()) + "#" + run.id()));
+        item.put("type", AttributeValue.fromS(run.type()));
+        item.put("status", AttributeValue.fromS(run.status().name()));
+        item.put("startedAt", AttributeValue.fromS(run.startedAt().toString()));
+        try {
+            item.put("body", AttributeValue.fromS(JSON.writeValueAsString(run)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot save run " + run.id() + ": " + e.getOriginalMessage(), e);
+        }
+        client.putItem(r -> r.tableName(table).item(item));
+    }
+
+    @Override
+    public Optional<RunRecord> get(String id) {
+        var item = client.getItem(r -> r.tableName(table).key(Map.of(PK, AttributeValue.fromS(RUN + id))).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(parse(s(item, "body")));
+    }
+
+    @Override
+    public List<RunRecord> list(String type, RunRecord.RunStatus status, Instant before, int limit) {
+        int max = Math.max(1, Math.min(limit, 1000));
+        Map<String, String> names = new HashMap<>(Map.of("#pk", GSI1_PK));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", AttributeValue.fromS("RUN")));
+        String condition = "#pk = :pk";
+        if (before != null) {
+            condition += " AND #sk < :before";
+            names.put("#sk", GSI1_SK);
+            values.put(":before", AttributeValue.fromS(sortable(before)));
+        }
+        List<String> filters = new ArrayList<>();
+        if (type != null) {
+            filters.add("#type = :type");
+            names.put("#type", "type");
+            values.put(":type", AttributeValue.fromS(type));
+        }
+        if (status != null) {
+            filters.add("#status = :status");
+            names.put("#status", "status");
+            values.put(":status", AttributeValue.fromS(status.name()));
+        }
+        QueryRequest.Builder request = QueryRequest.builder().tableName(table).indexName(GSI1)
+                .keyConditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(values)
+                .scanIndexForward(false).limit(filters.isEmpty() ? max : 500);
+        if (!filters.isEmpty()) {
+            request.filterExpression(String.join(" AND ", filters));
+        }
+        List<RunRecord> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse page = client.query(request.exclusiveStartKey(start).build());
+            for (var item : page.items()) {
+                if (out.size() < max) {
+                    out.add(parse(s(item, "body")));
+                }
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && out.size() < max);
+        return out;
+    }
+
+    private static RunRecord parse(String json) {
+        try {
+            return JSON.readValue(json, RunRecord.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored run is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The client belongs to whoever built it. */
+    @Override
+    public void close() {
+    }
+}

@@ -88,10 +88,14 @@ class DetectionLoopTest {
         loop.s3().putObject(b -> b.bucket("bucket").key(key), RequestBody.fromBytes(body));
     }
 
+    Detection find(String key) {
+        return loop.detectionStore().query(DetectionQuery.all(100)).detections().stream()
+                .filter(d -> d.key().equals(key)).findFirst().orElse(null);
+    }
+
     Detection awaitDetection(String key) {
-        return await().atMost(Duration.ofSeconds(20)).until(() -> loop.detectionStore()
-                .query(DetectionQuery.all(100)).detections().stream().filter(d -> d.key().equals(key)).findFirst()
-                .orElse(null), d -> d != null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> find(key) != null);
+        return find(key);
     }
 
     HttpResponse<String> answer(String loopName, String label) {
@@ -110,6 +114,7 @@ class DetectionLoopTest {
 
     List<String> events() throws IOException {
         List<String> out = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(data.resolve("notifications.jsonl")));
         for (String line : Files.readAllLines(data.resolve("notifications.jsonl"))) {
             out.add(JSON.readTree(line).path("event").asText());
         }

@@ -102,7 +102,8 @@ class DevRouteReloadTest {
                     .until(() -> managed.getManagedRoute("parameters-refresh").getExchangesTotal() > refreshes);
 
             // Camel resets the Micrometer registry on a reload: the Java routes and the JVM must still be scraped
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+            // under CI load the registry can take a while to be filled again after the reset
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                     Fixture.get(Fixture.managementBase(loop) + "/observe/metrics").body())
                     .contains("routeId=\"parameters-refresh\"", "routeId=\"api-status-impl\"", "routeId=\"probe\"",
                             "jvm_memory_used_bytes{", "jvm_threads_live_threads"));

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Parameters in a properties file (local profile), shared by the running service and the CLI.
@@ -145,6 +146,10 @@ public final class FileParameterStore implements ParameterStore {
     }
 
     private void locked(Runnable action) {
+        // a file lock excludes other processes (the CLI); threads of this JVM queue on the
+        // in-process lock first, since a second FileChannel.lock in one JVM throws instead of waiting
+        ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(lockFile, k -> new ReentrantLock());
+        inProcess.lock();
         try {
             Files.createDirectories(lockFile.getParent());
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -153,6 +158,11 @@ public final class FileParameterStore implements ParameterStore {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot lock parameters file " + lockFile, e);
+        } finally {
+            inProcess.unlock();
         }
     }
+
+    private static final java.util.concurrent.ConcurrentMap<Path, ReentrantLock> IN_PROCESS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 }

@@ -143,7 +143,8 @@ class DetectionLoopTest {
         assertThat(reviewed.copiedKey()).matches("images_labeled_by_folder/dog/humanLoopName-" + loopName
                 + "-[0-9a-f-]{36}-red cat\\+1\\.png");
         assertThat(keysUnder("images_labeled_by_folder/dog/")).contains(reviewed.copiedKey());
-        assertThat(events()).contains("ImageClassified", "HumanLoopStarted", "HumanLoopCompleted");
+        await().atMost(Duration.ofSeconds(5)).until(() -> events().containsAll(
+                List.of("ImageClassified", "HumanLoopStarted", "HumanLoopCompleted")));
         // answered once: a second answer is refused and copies nothing more
         assertThat(answer(loopName, "cat").statusCode()).isEqualTo(409);
         assertThat(keysUnder("images_labeled_by_folder/dog/")).hasSize(2);
@@ -172,7 +173,7 @@ class DetectionLoopTest {
         template.sendBody("direct:detect", new ObjectVersion("bucket", "images_for_detection/missing.png", "x", null, null, null));
         assertThat(loop.detectionStore().get(new ObjectVersion("bucket", "images_for_detection/missing.png", "x", null, null, null)
                 .detectionId()).orElseThrow().reason()).contains("no longer exists");
-        assertThat(events()).contains("ImageRejected");
+        await().atMost(Duration.ofSeconds(5)).until(() -> events().contains("ImageRejected"));
     }
 
     @Test

@@ -66,6 +66,7 @@ class DetectionLoopTest {
         s.put("modelloop.model.backend", "rekognition");
         s.put("modelloop.poll.interval-ms", "200");
         s.put("modelloop.review.results-interval-ms", "200");
+        s.put("modelloop.detection.max-image-bytes", "200000");
         loop = Fixture.startLocal(data, s);
         // two current labels
         put("images_labeled_by_folder/cat/seed.png", png(TrainingImages.CIRCLE));
@@ -174,6 +175,19 @@ class DetectionLoopTest {
         assertThat(loop.detectionStore().get(new ObjectVersion("bucket", "images_for_detection/missing.png", "x", null, null, null)
                 .detectionId()).orElseThrow().reason()).contains("no longer exists");
         await().atMost(Duration.ofSeconds(5)).until(() -> events().contains("ImageRejected"));
+
+        // a zero-byte object (triggers skip them; delivered anyway it is rejected) and an oversized one
+        put("images_for_detection/empty.png", new byte[0]);
+        var head = loop.s3().headObject(b -> b.bucket("bucket").key("images_for_detection/empty.png"));
+        ObjectVersion empty = new ObjectVersion("bucket", "images_for_detection/empty.png", head.eTag().replace("\"", ""), null, 0L, null);
+        template.sendBody("direct:detect", empty);
+        assertThat(loop.detectionStore().get(empty.detectionId()).orElseThrow().reason()).contains("empty");
+        byte[] big = java.util.Arrays.copyOf(png(TrainingImages.CIRCLE), 300_000);
+        put("images_for_detection/huge.png", big);
+        Detection huge = awaitDetection("images_for_detection/huge.png");
+        assertThat(huge.outcome()).isEqualTo(Detection.Outcome.REJECTED);
+        assertThat(huge.reason()).contains("300000 bytes").contains("limit is 200000");
+        assertThat(rek.count("DetectCustomLabels")).as("rejected images never reach the model").isZero();
     }
 
     @Test
@@ -243,5 +257,32 @@ class DetectionLoopTest {
         DetectionStats stats = loop.detectionStore().stats(Instant.EPOCH);
         assertThat(stats.agreement()).isEqualTo(0.5);
         assertThat(keysUnder("images_labeled_by_folder/")).noneMatch(k -> k.contains("humanLoopName-"));
+    }
+
+    @Test
+    void aThrottledModelIsRetriedAndTheImageStillDetected() throws Exception {
+        rek.failNext("DetectCustomLabels", 2, "ThrottlingException", "Rate exceeded");
+        put("images_for_detection/t.png", png(TrainingImages.CIRCLE));
+        Detection d = awaitDetection("images_for_detection/t.png");
+        assertThat(d.outcome()).isEqualTo(Detection.Outcome.CLASSIFIED);
+        assertThat(d.label()).isEqualTo("cat");
+        assertThat(rek.count("DetectCustomLabels")).isEqualTo(3);
+    }
+
+    @Test
+    void withoutARunningModelImagesWaitAndAreDetectedOnceOneRuns() throws Exception {
+        loop.systemState().update(s -> s.withRunningModelVersion(null));
+        put("images_for_detection/early.png", png(TrainingImages.CIRCLE));
+        Detection waiting = awaitDetection("images_for_detection/early.png");
+        assertThat(waiting.outcome()).isEqualTo(Detection.Outcome.NO_MODEL);
+        await().atMost(Duration.ofSeconds(5)).until(() -> events().contains("NoModelRunning"));
+
+        loop.systemState().update(s -> s.withRunningModelVersion(version));
+        loop.camel().createProducerTemplate().sendBody("direct:detect",
+                new DetectionRedrive(loop.detectionStore(), loop.systemState(), 10).waiting().get(0));
+        Detection later = loop.detectionStore().get(waiting.id()).orElseThrow();
+        assertThat(later.outcome()).isEqualTo(Detection.Outcome.CLASSIFIED);
+        assertThat(later.label()).isEqualTo("cat");
+        assertThat(loop.detectionStore().query(DetectionQuery.all(100)).detections()).hasSize(1);
     }
 }

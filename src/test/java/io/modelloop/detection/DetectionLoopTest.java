@@ -146,6 +146,12 @@ class DetectionLoopTest {
         assertThat(keysUnder("images_labeled_by_folder/dog/")).contains(reviewed.copiedKey());
         await().atMost(Duration.ofSeconds(5)).until(() -> events().containsAll(
                 List.of("ImageClassified", "HumanLoopStarted", "HumanLoopCompleted")));
+        // the loop's metrics are scraped with Camel's
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                Fixture.get(Fixture.managementBase(loop) + "/observe/metrics").body()).contains(
+                "modelloop_detections_total{outcome=\"CLASSIFIED\"", "modelloop_detection_confidence_bucket",
+                "modelloop_human_loops_started_total{source=\"A2I Workflow\"", "modelloop_human_loops_completed_total",
+                "modelloop_upload_to_detection_seconds", "modelloop_answer_to_training_copy_seconds"));
         // answered once: a second answer is refused and copies nothing more
         assertThat(answer(loopName, "cat").statusCode()).isEqualTo(409);
         assertThat(keysUnder("images_labeled_by_folder/dog/")).hasSize(2);

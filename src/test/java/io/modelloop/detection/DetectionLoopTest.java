@@ -291,4 +291,26 @@ class DetectionLoopTest {
         assertThat(later.label()).isEqualTo("cat");
         assertThat(loop.detectionStore().query(DetectionQuery.all(100)).detections()).hasSize(1);
     }
+
+    @Test
+    void aCrashAfterRecordingBeforeTheLoopIsFinishedByTheRedeliveryWithOneLoop() throws Exception {
+        loop.camel().getRouteController().stopRoute("s3-poll-detection");
+        put("images_for_detection/crash.png", png(TrainingImages.CIRCLE));
+        var head = loop.s3().headObject(b -> b.bucket("bucket").key("images_for_detection/crash.png"));
+        ObjectVersion object = new ObjectVersion("bucket", "images_for_detection/crash.png",
+                head.eTag().replace("\"", ""), null, null, Instant.now());
+        // what a pod that died right after writing the record leaves behind: classified, below the threshold, no loop
+        loop.detectionStore().insertIfAbsent(new Detection(object.detectionId(), object.idempotencyKey(), Instant.now(),
+                "bucket", object.key(), object.etag(), null, version, Detection.Outcome.CLASSIFIED, null, "cat", 55.0,
+                70.0, true, false, null, null, null, null, null, null, object.eventTime()));
+
+        var template = loop.camel().createProducerTemplate();
+        template.sendBody("direct:detect", object); // the message comes back after the crash
+        template.sendBody("direct:detect", object); // and once more
+        Detection d = loop.detectionStore().get(object.detectionId()).orElseThrow();
+        assertThat(d.humanLoopName()).isEqualTo(HumanLoopNames.forDetection(d.id(), HumanLoop.A2I_WORKFLOW));
+        assertThat(loop.detectionStore().openLoops(100)).singleElement()
+                .satisfies(l -> assertThat(l.detectionId()).isEqualTo(d.id()));
+        assertThat(rek.count("DetectCustomLabels")).as("not classified a second time").isZero();
+    }
 }

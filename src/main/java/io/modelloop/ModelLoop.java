@@ -20,6 +20,7 @@ import io.modelloop.schedule.TimerPlacement;
 import io.modelloop.schedule.WorkflowTimer;
 import io.modelloop.storage.AwsClients;
 import io.modelloop.storage.BucketLayout;
+import io.modelloop.storage.ImageLinks;
 import io.modelloop.storage.H2Database;
 import io.modelloop.storage.LocalObjectRepair;
 import io.modelloop.storage.LocalS3Server;
@@ -88,6 +89,7 @@ public final class ModelLoop implements AutoCloseable {
     private ModelBackend modelBackend;
     private TrainingPipeline trainingPipeline;
     private HumanReview humanReview;
+    private ImageLinks imageLinks;
 
     public ModelLoop(Settings settings) {
         this.settings = settings;
@@ -314,6 +316,7 @@ public final class ModelLoop implements AutoCloseable {
                 camel.addRoutes(new TrainingRoutes(trainingPipeline, placement,
                         settings.getLong("modelloop.training.poll-interval-ms", 30000)));
                 humanReview = HumanReviews.create(settings, detectionStore, s3, bucket, Clock.systemUTC());
+                imageLinks = new ImageLinks(new AwsClients(settings).s3Presigner(s3Endpoint), java.time.Duration.ofMinutes(5));
                 camel.getRegistry().bind("humanReview", humanReview);
                 DetectionWiring.bind(camel, settings, s3, bucket, detectionStore, humanReview, modelBackend, parameters,
                         systemState, runs, notifier);
@@ -326,7 +329,7 @@ public final class ModelLoop implements AutoCloseable {
                 camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
                         new StatusApi(about(), parameters, systemState, timers, sinkHealth),
                         new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline),
-                        new RunApi(runStore), new DetectionApi(detectionStore), new ReviewApi(humanReview)));
+                        new RunApi(runStore), new DetectionApi(detectionStore), new ReviewApi(humanReview, imageLinks::link)));
                 if (localS3 != null) {
                     camel.addRoutes(localRepairRoute());
                 }

@@ -43,6 +43,29 @@ public final class AwsClients {
         return configure(builder, endpoint).build();
     }
 
+    /** Presigns object URLs the same way the S3 client reaches the store (endpoint, path style, credentials). */
+    public software.amazon.awssdk.services.s3.presigner.S3Presigner s3Presigner(String endpoint) {
+        var builder = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                        .pathStyleAccessEnabled(settings.isLocal() || settings.getBoolean("modelloop.s3.force-path-style"))
+                        .build());
+        if (settings.isLocal()) {
+            // the local store takes any signature: a fixed, public key pair only makes the URL well-formed
+            return builder.credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
+                    .region(Region.US_EAST_1).endpointOverride(URI.create(endpoint)).build();
+        }
+        builder.credentialsProvider(credentials());
+        String region = settings.get("modelloop.aws.region");
+        if (!region.isBlank()) {
+            builder.region(Region.of(region));
+        }
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
     public SsmClient ssm() {
         return configure(SsmClient.builder(), settings.get("modelloop.parameters.ssm-endpoint")).build();
     }

@@ -26,11 +26,18 @@ public final class ReviewApi {
 
     private final BuiltinReviewService service;
     private final String backend;
+    private final java.util.function.Function<String, String> imageLinks;
 
     /** @param review the active review backend; the queue exists only when it is the built-in service */
     public ReviewApi(HumanReview review) {
+        this(review, uri -> null);
+    }
+
+    /** @param imageLinks short-lived direct link to an s3:// image, shown beside the application's image URL */
+    public ReviewApi(HumanReview review, java.util.function.Function<String, String> imageLinks) {
         this.service = review instanceof BuiltinReviewService b ? b : null;
         this.backend = review == null ? "none" : review.name();
+        this.imageLinks = imageLinks;
     }
 
     /** GET /api/reviews?limit=n: {"count": open loops, "loops": [oldest first]}. */
@@ -64,6 +71,10 @@ public final class ReviewApi {
             Map<String, Object> m = summary(loop);
             m.put("choices", service.choices(loop));
             m.put("labelRule", BuiltinReviewService.LABEL_RULE);
+            String link = imageLinks.apply(loop.imageUri());
+            if (link != null) {
+                m.put("imageLink", link);
+            }
             if (loop.status() == HumanLoop.Status.ANSWERED) {
                 m.put("answer", loop.answer());
                 m.put("reviewer", loop.reviewer());

@@ -136,6 +136,12 @@ class DetectionLoopTest {
 
         JsonNode reviews = JSON.readTree(Fixture.get(Fixture.httpBase(loop) + "/api/reviews").body());
         assertThat(reviews.toString()).contains(loopName);
+        // the loop shows a short-lived direct link to its image
+        JsonNode one = JSON.readTree(Fixture.get(Fixture.httpBase(loop) + "/api/reviews/" + loopName).body());
+        String link = one.path("imageLink").asText();
+        assertThat(link).contains("X-Amz-Expires=300");
+        var image = Fixture.HTTP.send(HttpRequest.newBuilder(URI.create(link)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(image.body()).isEqualTo(png(TrainingImages.CIRCLE));
 
         assertThat(answer(loopName, "dog").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> loop.detectionStore().get(d.id()).orElseThrow().reviewedAt() != null);

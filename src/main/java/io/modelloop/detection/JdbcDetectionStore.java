@@ -2,8 +2,6 @@ package io.modelloop.detection;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.modelloop.review.HumanLoop;
 import io.modelloop.storage.H2Database;
 import java.nio.file.Path;
@@ -43,8 +41,7 @@ import java.util.Optional;
  */
 public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = io.modelloop.config.Json.MAPPER;
     private static final String DUPLICATE_KEY = "23505";
     private static final String DETECTION_COLUMNS =
             "body, sampled, human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement";

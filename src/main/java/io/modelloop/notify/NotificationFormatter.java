@@ -2,8 +2,6 @@ package io.modelloop.notify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.text.Normalizer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,8 +17,7 @@ public final class NotificationFormatter {
     /** SNS takes at most 256 KB; data beyond this is left out (the log still has the event). */
     public static final int MAX_BODY_BYTES = 200_000;
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = io.modelloop.config.Json.MAPPER;
 
     private final String source;
 

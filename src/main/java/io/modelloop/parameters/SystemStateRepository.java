@@ -2,8 +2,6 @@ package io.modelloop.parameters;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
 
@@ -14,8 +12,7 @@ import java.util.function.UnaryOperator;
  */
 public final class SystemStateRepository {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = io.modelloop.config.Json.MAPPER;
 
     private final ParameterStore store;
     private final Clock clock;

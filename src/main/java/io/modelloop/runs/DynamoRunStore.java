@@ -9,8 +9,6 @@ import static io.modelloop.storage.DynamoTable.sortable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.modelloop.storage.DynamoTable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,8 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  */
 public final class DynamoRunStore implements RunStore, AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = io.modelloop.config.Json.MAPPER;
     private static final String RUN = "RUN#";
 
     private final DynamoDbClient client;

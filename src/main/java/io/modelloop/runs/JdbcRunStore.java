@@ -2,8 +2,6 @@ package io.modelloop.runs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,8 +18,7 @@ import io.modelloop.storage.H2Database;
 /** Run records in an embedded H2 database file (data/modelloop.mv.db); the record body is JSON. */
 public final class JdbcRunStore implements RunStore, AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = io.modelloop.config.Json.MAPPER;
 
     private final H2Database database;
     private final boolean ownsDatabase;

@@ -2,16 +2,13 @@ package io.modelloop.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /** Writes a JSON body and status code on the reply of an API exchange. */
 public final class JsonResponses {
 
-    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    public static final ObjectMapper JSON = io.modelloop.config.Json.MAPPER;
 
     private JsonResponses() {
     }

@@ -111,7 +111,7 @@ class SqsTriggerTest {
     void theRouteRunsUnderItsIdAndPollsWithTheConfiguredConsumers() {
         Route route = loop.camel().getRoute(SqsTriggerRoutes.ROUTE_ID);
         assertThat(route).isNotNull();
-        assertThat(route.getEndpoint().getEndpointUri()).contains("concurrentConsumers=2", "extendMessageVisibility=true",
+        assertThat(route.getEndpoint().getEndpointUri()).contains("concurrentConsumers=2", "greedy=true", "extendMessageVisibility=true",
                 "visibilityTimeout=2");
         assertThat(loop.camel().getRoute(PollingTriggerRoutes.ROUTE_ID)).isNull();
     }

@@ -319,4 +319,23 @@ class DetectionLoopTest {
                 .satisfies(l -> assertThat(l.detectionId()).isEqualTo(d.id()));
         assertThat(rek.count("DetectCustomLabels")).as("not classified a second time").isZero();
     }
+
+    @Test
+    void anOutputWrittenAfterAnotherButSortingBeforeItIsStillProcessed() throws Exception {
+        put("images_for_detection/first.png", png(TrainingImages.CIRCLE));
+        put("images_for_detection/late.png", png(TrainingImages.STRIPES));
+        Detection first = awaitDetection("images_for_detection/first.png");
+        Detection late = awaitDetection("images_for_detection/late.png");
+        await().atMost(Duration.ofSeconds(10)).until(() -> loop.detectionStore().openLoops(10).size() == 2);
+        assertThat(answer(HumanLoopNames.forDetection(first.id(), HumanLoop.A2I_WORKFLOW), "cat").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.detectionStore().get(first.id()).orElseThrow().reviewedAt() != null);
+
+        // like an A2I loop answered long after the date in its output path: its key sorts before the one processed
+        HumanLoop lateLoop = loop.detectionStore().getLoop(HumanLoopNames.forDetection(late.id(), HumanLoop.A2I_WORKFLOW)).orElseThrow();
+        String key = io.modelloop.review.HumanLoopOutput.key("a-flow", lateLoop.name(), Instant.parse("2020-01-01T00:00:00Z"));
+        put(key, io.modelloop.review.HumanLoopOutput.write(lateLoop, "arn:aws:sagemaker:us-east-1:123456789012:flow-definition/a-flow",
+                "dog", "worker-1", Instant.now(), Instant.now()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.detectionStore().get(late.id()).orElseThrow().reviewedAt() != null);
+        assertThat(loop.detectionStore().get(late.id()).orElseThrow().humanLabel()).isEqualTo("dog");
+    }
 }

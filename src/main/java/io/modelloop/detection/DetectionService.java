@@ -11,7 +11,6 @@ import io.modelloop.parameters.ParameterService;
 import io.modelloop.parameters.ParameterValues;
 import io.modelloop.parameters.SystemStateRepository;
 import io.modelloop.review.HumanLoop;
-import io.modelloop.review.HumanLoopNames;
 import io.modelloop.review.HumanReview;
 import io.modelloop.runs.RunRecorder;
 import java.time.Clock;
@@ -163,9 +162,9 @@ public final class DetectionService {
 
     /** Starts the review loop (idempotent by name), then attaches it: a crash in between repeats only the start. */
     private String startReview(Detection d) {
-        String name = HumanLoopNames.forDetection(d.id(), HumanLoop.A2I_WORKFLOW);
-        HumanLoop loop = new HumanLoop(name, HumanLoop.A2I_WORKFLOW, d.id(), d.label(), d.confidence(),
-                "s3://" + d.bucket() + "/" + d.key(), labels.get(), HumanLoop.Status.OPEN, clock.instant(), null, null, null);
+        HumanLoop loop = HumanLoop.open(HumanLoop.A2I_WORKFLOW, d.id(), d.label(), d.confidence(), d.bucket(), d.key(),
+                labels.get(), clock.instant());
+        String name = loop.name();
         HumanReview.StartResult result = review.start(loop);
         if (store.attachLoop(d.id(), name, HumanLoop.A2I_WORKFLOW) && result == HumanReview.StartResult.STARTED) {
             metrics.loopStarted(HumanLoop.A2I_WORKFLOW);

@@ -6,7 +6,6 @@ import io.modelloop.parameters.ParameterService;
 import io.modelloop.parameters.SystemState;
 import io.modelloop.parameters.SystemStateRepository;
 import io.modelloop.review.HumanLoop;
-import io.modelloop.review.HumanLoopNames;
 import io.modelloop.review.HumanReview;
 import io.modelloop.runs.RunRecord;
 import io.modelloop.runs.RunRecorder;
@@ -69,12 +68,11 @@ public final class HumanSampling {
                 break;
             }
             Detection pick = batch.get(interval - 1);
-            String name = HumanLoopNames.forDetection(pick.id(), HumanLoop.HUMAN_SAMPLING);
             if (pick.humanLoopName() == null) {
-                review.start(new HumanLoop(name, HumanLoop.HUMAN_SAMPLING, pick.id(), pick.label(), pick.confidence(),
-                        "s3://" + pick.bucket() + "/" + pick.key(), labels.get(), HumanLoop.Status.OPEN, clock.instant(),
-                        null, null, null));
-                if (store.attachLoop(pick.id(), name, HumanLoop.HUMAN_SAMPLING)) {
+                HumanLoop loop = HumanLoop.open(HumanLoop.HUMAN_SAMPLING, pick.id(), pick.label(), pick.confidence(),
+                        pick.bucket(), pick.key(), labels.get(), clock.instant());
+                review.start(loop);
+                if (store.attachLoop(pick.id(), loop.name(), HumanLoop.HUMAN_SAMPLING)) {
                     sampled.add(pick.id());
                     metrics.loopStarted(HumanLoop.HUMAN_SAMPLING);
                 }

@@ -25,4 +25,11 @@ public record HumanLoop(String name, String source, String detectionId, String d
     public static final String NONE_OF_THE_ABOVE = "None of the Above";
 
     public enum Status { OPEN, ANSWERED }
+
+    /** A new open loop for a detection's image; the name is derived from the detection and the source. */
+    public static HumanLoop open(String source, String detectionId, String detectedLabel, Double confidence,
+                                 String bucket, String key, List<String> labels, Instant now) {
+        return new HumanLoop(HumanLoopNames.forDetection(detectionId, source), source, detectionId, detectedLabel,
+                confidence, "s3://" + bucket + "/" + key, labels, Status.OPEN, now, null, null, null);
+    }
 }

@@ -338,4 +338,17 @@ class DetectionLoopTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> loop.detectionStore().get(late.id()).orElseThrow().reviewedAt() != null);
         assertThat(loop.detectionStore().get(late.id()).orElseThrow().humanLabel()).isEqualTo("dog");
     }
+
+    @Test
+    void aCorruptImageTheModelCannotReadIsRejectedNotRetried() throws Exception {
+        // a PNG header with garbage after it passes the content check; the model refuses it
+        byte[] corrupt = java.util.Arrays.copyOf(png(TrainingImages.CIRCLE), 40);
+        rek.failNext("DetectCustomLabels", 1, "InvalidImageFormatException", "Request has invalid image format");
+        put("images_for_detection/corrupt.png", corrupt);
+        Detection d = awaitDetection("images_for_detection/corrupt.png");
+        assertThat(d.outcome()).isEqualTo(Detection.Outcome.REJECTED);
+        assertThat(d.reason()).contains("invalid image format");
+        assertThat(rek.count("DetectCustomLabels")).as("a permanent image error is not retried").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> events().contains("ImageRejected"));
+    }
 }

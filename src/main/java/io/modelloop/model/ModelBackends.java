@@ -17,7 +17,9 @@ public final class ModelBackends {
         b = b.withImageSize(s.getInt("modelloop.builtin.image-size", b.imageSize()))
                 .withEpochs(s.getInt("modelloop.builtin.epochs", b.epochs()))
                 .withBatchSize(s.getInt("modelloop.builtin.batch-size", b.batchSize()))
-                .withBackbone(s.get("modelloop.builtin.backbone"));
+                .withBackbone(s.get("modelloop.builtin.backbone"))
+                // flips and shifts help photos of objects; turn them off for text, digits or symbols
+                .withAugment(!"false".equalsIgnoreCase(s.get("modelloop.builtin.augment", "true").trim()));
         String lr = s.get("modelloop.builtin.learning-rate");
         try {
             return lr.isBlank() ? b : b.withLearningRate(Double.parseDouble(lr));

@@ -31,6 +31,7 @@ import io.modelloop.runs.RunStore;
 import io.modelloop.training.TrainingPipeline;
 import io.modelloop.training.TrainingRoutes;
 import io.modelloop.trigger.Triggers;
+import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.DetectionWiring;
 import io.modelloop.review.HumanReview;
 import io.modelloop.review.HumanReviews;
@@ -315,10 +316,11 @@ public final class ModelLoop implements AutoCloseable {
                 camel.getRegistry().bind("trainingPipeline", trainingPipeline);
                 camel.addRoutes(new TrainingRoutes(trainingPipeline, placement,
                         settings.getLong("modelloop.training.poll-interval-ms", 30000)));
-                humanReview = HumanReviews.create(settings, detectionStore, s3, bucket, Clock.systemUTC());
+                CurrentLabels labels = DetectionWiring.labels(s3, bucket);
+                humanReview = HumanReviews.create(settings, detectionStore, s3, bucket, Clock.systemUTC(), labels);
                 imageLinks = new ImageLinks(new AwsClients(settings).s3Presigner(s3Endpoint), java.time.Duration.ofMinutes(5));
                 camel.getRegistry().bind("humanReview", humanReview);
-                DetectionWiring.bind(camel, settings, s3, bucket, detectionStore, humanReview, modelBackend, parameters,
+                DetectionWiring.bind(camel, settings, s3, bucket, detectionStore, humanReview, labels, modelBackend, parameters,
                         systemState, runs, notifier);
                 // new images to direct:detect: S3 events from SQS, or polling the detection prefix
                 var trigger = Triggers.routes(settings, s3, sqs, placement);

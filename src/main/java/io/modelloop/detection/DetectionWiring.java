@@ -21,12 +21,16 @@ public final class DetectionWiring {
     private DetectionWiring() {
     }
 
+    /** The label folders as detection, review and results see them: cached briefly, refreshed when a folder is added. */
+    public static CurrentLabels labels(S3Client s3, String bucket) {
+        return new CurrentLabels(s3, bucket, Duration.ofSeconds(30), Clock.systemUTC());
+    }
+
     public static void bind(CamelContext camel, Settings settings, S3Client s3, String bucket, DetectionStore store,
-                            HumanReview review, ModelBackend model, ParameterService parameters,
+                            HumanReview review, CurrentLabels labels, ModelBackend model, ParameterService parameters,
                             SystemStateRepository systemState, RunRecorder runs, Notifier notifier) {
         Clock clock = Clock.systemUTC();
         LoopMetrics metrics = LoopMetrics.of(camel);
-        CurrentLabels labels = new CurrentLabels(s3, bucket, Duration.ofSeconds(30), clock);
         ImageValidator validator = new ImageValidator(s3, settings.getLong("modelloop.detection.max-image-bytes", 15L << 20));
         camel.getRegistry().bind("detectionService", new DetectionService(validator, model, store, review, labels,
                 parameters, systemState, runs, notifier, metrics, clock));

@@ -1,8 +1,10 @@
 package io.modelloop.review;
 
+import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.training.LabeledImages;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -57,12 +59,20 @@ public final class BuiltinReviewService implements HumanReview {
     private final S3Client s3;
     private final String bucket;
     private final Clock clock;
+    private final CurrentLabels labels;
 
+    /** Reads the label folders afresh each time they are asked for. */
     public BuiltinReviewService(DetectionStore store, S3Client s3, String bucket, Clock clock) {
+        this(store, s3, bucket, clock, new CurrentLabels(s3, bucket, Duration.ZERO, clock));
+    }
+
+    /** @param labels the label folders, shared with detection and results (one cache, invalidated on new folders) */
+    public BuiltinReviewService(DetectionStore store, S3Client s3, String bucket, Clock clock, CurrentLabels labels) {
         this.store = store;
         this.s3 = s3;
         this.bucket = bucket;
         this.clock = clock;
+        this.labels = labels;
     }
 
     @Override
@@ -98,7 +108,7 @@ public final class BuiltinReviewService implements HumanReview {
 
     /** The label folders of the training set now (sorted). */
     public List<String> currentLabels() {
-        return List.copyOf(new LabeledImages(s3, bucket).list().keySet());
+        return labels.get();
     }
 
     /** What the reviewer chooses from: the loop's labels and today's, then None of the Above. */

@@ -2,6 +2,7 @@ package io.modelloop.review;
 
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
+import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.storage.AwsClients;
 import java.time.Clock;
@@ -19,13 +20,19 @@ public final class HumanReviews {
      * @param bucket the bucket of the layout
      */
     public static HumanReview create(Settings settings, DetectionStore store, S3Client s3, String bucket, Clock clock) {
+        return create(settings, store, s3, bucket, clock, new CurrentLabels(s3, bucket, java.time.Duration.ZERO, clock));
+    }
+
+    /** @param labels the label folders, shared with detection and the results route */
+    public static HumanReview create(Settings settings, DetectionStore store, S3Client s3, String bucket, Clock clock,
+                                     CurrentLabels labels) {
         String name = settings.get("modelloop.review.backend", "builtin").trim();
         return switch (name) {
             case "builtin" -> {
                 if (store == null) {
                     throw new ConfigurationException("The built-in review service needs the detection store");
                 }
-                yield new BuiltinReviewService(store, s3, bucket, clock);
+                yield new BuiltinReviewService(store, s3, bucket, clock, labels);
             }
             case "a2i" -> new A2iHumanReview(new AwsClients(settings).a2iRuntime(),
                     settings.require("modelloop.review.a2i.flow-definition-arn"));

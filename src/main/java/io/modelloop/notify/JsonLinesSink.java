@@ -9,6 +9,7 @@ public final class JsonLinesSink implements NotificationSink {
 
     private final ProducerTemplate producer;
     private final String uri;
+    private final String fileName;
 
     public JsonLinesSink(ProducerTemplate producer, Path file) {
         this.producer = producer;
@@ -16,8 +17,6 @@ public final class JsonLinesSink implements NotificationSink {
         this.uri = "file:" + abs.getParent() + "?fileExist=Append&appendChars=\\n";
         this.fileName = abs.getFileName().toString();
     }
-
-    private final String fileName;
 
     @Override
     public String name() {

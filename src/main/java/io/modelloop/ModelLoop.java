@@ -36,6 +36,9 @@ import io.modelloop.detection.DetectionWiring;
 import io.modelloop.review.HumanReview;
 import io.modelloop.review.HumanReviews;
 import io.modelloop.web.ApiRoutes;
+import io.modelloop.web.WebConsole;
+import io.modelloop.web.auth.UserDirectory;
+import io.modelloop.web.auth.WebAuthSettings;
 import io.modelloop.web.ReviewApi;
 import io.modelloop.web.DetectionApi;
 import io.modelloop.web.ModelApi;
@@ -81,6 +84,8 @@ public final class ModelLoop implements AutoCloseable {
     private final CamelNotifier notifier = new CamelNotifier(Clock.systemUTC());
     private List<WorkflowTimer> timers = List.of();
     private volatile Throwable startFailure;
+    private volatile String firstOperatorPassword;
+    private WebConsole webConsole;
     private Thread runner;
     private RunStore runStore;
     private DetectionStore detectionStore;
@@ -332,6 +337,14 @@ public final class ModelLoop implements AutoCloseable {
                         new StatusApi(about(), parameters, systemState, timers, sinkHealth),
                         new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline),
                         new RunApi(runStore), new DetectionApi(detectionStore), new ReviewApi(humanReview, imageLinks::link)));
+                UserDirectory users = new UserDirectory(WebAuthSettings.usersFile(settings), settings.asMap());
+                firstOperatorPassword = WebAuthSettings.createFirstOperator(settings, users);
+                if (users.isEmpty()) {
+                    LOG.warn("No console users are configured: nobody can sign in. Add NAME=ROLE:HASH lines to {} "
+                            + "(hashes from `modelloop hash-password`)", users.file());
+                }
+                webConsole = new WebConsole(WebAuthSettings.authenticator(settings, users,
+                        WebAuthSettings.newCliToken(settings)), settings.get("modelloop.web.secure-cookies", "auto"));
                 if (localS3 != null) {
                     camel.addRoutes(localRepairRoute());
                 }
@@ -342,6 +355,16 @@ public final class ModelLoop implements AutoCloseable {
                 health.register(new NotificationSinksHealthCheck(sinkHealth));
             } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void beforeStart(BaseMainSupport main) {
+            // Camel Main adds its HTTP server service after configuring; the console must start after it
+            try {
+                main.getCamelContext().addService(webConsole);
+            } catch (Exception e) {
+                throw new IllegalStateException("Installing the web console failed: " + e.getMessage(), e);
             }
         }
 
@@ -391,7 +414,12 @@ public final class ModelLoop implements AutoCloseable {
         int http = settings.getInt("modelloop.http.port", 8080);
         int mgmt = settings.getInt("modelloop.management.port", 8081);
         StringBuilder b = new StringBuilder("\n  ModelLoop is running (profile ").append(settings.profile()).append(")\n");
-        b.append("  Console and API : http://localhost:").append(http).append("/api/status\n");
+        b.append("  Console         : http://localhost:").append(http).append("/\n");
+        if (firstOperatorPassword != null) {
+            b.append("    sign in as 'operator' with password ").append(firstOperatorPassword)
+             .append("  (shown only now; stored as a hash in ").append(WebAuthSettings.usersFile(settings)).append(")\n");
+        }
+        b.append("  JSON API        : http://localhost:").append(http).append("/api/status  (curl -u USER:PASSWORD)\n");
         b.append("  Health          : http://localhost:").append(mgmt).append("/observe/health\n");
         b.append("  Jolokia (Hawtio): http://localhost:").append(mgmt).append("/observe/jolokia\n");
         if (localS3 != null) {

@@ -44,7 +44,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         ObjectMapper json = new ObjectMapper();
         out.println("Health: " + json.readTree(h.body()).path("status").asText("unknown") + " (" + health + ")");
-        HttpResponse<String> st = http.send(HttpRequest.newBuilder(URI.create(status)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse<String> st = http.send(ApiCredentials.sign(HttpRequest.newBuilder(URI.create(status)), s).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (st.statusCode() == 200) {
             JsonNode n = json.readTree(st.body());
@@ -56,7 +56,7 @@ final class StatusCommand implements Callable<Integer> {
                     + " min, next " + t.getValue().path("nextFire").asText() : "paused")));
             out.println("Model serving: " + n.path("systemState").path("runningModelVersion").asText("none"));
         } else {
-            out.println("Status API answered " + st.statusCode());
+            out.println("Status API answered " + st.statusCode() + (st.statusCode() == 401 ? ": " + ApiCredentials.hint(s) : ""));
         }
         return "UP".equals(json.readTree(h.body()).path("status").asText()) ? 0 : 1;
     }

@@ -38,11 +38,15 @@ final class TrainCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         HttpResponse<String> r;
         try {
-            r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
+            r = http.send(ApiCredentials.sign(HttpRequest.newBuilder(URI.create(url)), s).timeout(Duration.ofMinutes(2))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             spec.commandLine().getErr().println("modelloop: no ModelLoop answers at " + url
                     + " (start it with `java -jar modelloop.jar`)");
+            return 1;
+        }
+        if (r.statusCode() == 401) {
+            spec.commandLine().getErr().println("modelloop: " + ApiCredentials.hint(s));
             return 1;
         }
         JsonNode run = new ObjectMapper().readTree(r.body());

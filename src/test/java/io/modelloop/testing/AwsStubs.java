@@ -123,6 +123,7 @@ public final class AwsStubs implements AutoCloseable {
         o.put("modelloop.notify.sns.endpoint", sns.baseUrl());
         o.put("modelloop.notify.sns.topic-arn", TOPIC_ARN);
         o.put("modelloop.notify.retry.delay-ms", "50");
+        o.putAll(Fixture.testUsers());
         // no S3-event queue here: tests that need a trigger choose one in extra
         o.put("modelloop.trigger", "none");
         // no DynamoDB stub here: detections and runs stay in the embedded database

@@ -11,6 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import io.modelloop.web.auth.PasswordHasher;
+import io.modelloop.web.auth.UserDirectory;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,6 +22,11 @@ import java.util.Map;
 public final class Fixture {
 
     public static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Console users every fixture instance has: an operator and a reviewer (password = name + "-password"). */
+    public static final String OPERATOR = "test-operator";
+    public static final String REVIEWER = "test-reviewer";
+    private static final String OPERATOR_HASH = PasswordHasher.hash(password(OPERATOR).toCharArray());
+    private static final String REVIEWER_HASH = PasswordHasher.hash(password(REVIEWER).toCharArray());
 
     private Fixture() {
     }
@@ -42,6 +51,7 @@ public final class Fixture {
         o.put("modelloop.management.host", "127.0.0.1");
         o.put("modelloop.s3.port", Integer.toString(freePort()));
         o.put("modelloop.notify.retry.delay-ms", "50");
+        o.putAll(testUsers());
         o.putAll(extra);
         return Settings.load(Path.of("config"), Map.of(), o);
     }
@@ -62,7 +72,28 @@ public final class Fixture {
         return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
     }
 
+    /** Configuration keys giving an instance the test operator and reviewer. */
+    public static Map<String, String> testUsers() {
+        return Map.of(UserDirectory.INLINE_PREFIX + OPERATOR, "operator:" + OPERATOR_HASH,
+                UserDirectory.INLINE_PREFIX + REVIEWER, "reviewer:" + REVIEWER_HASH);
+    }
+
+    public static String password(String user) {
+        return user + "-password";
+    }
+
+    public static String basic(String user) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends the request as the test operator (HTTP basic) unless it carries its own Authorization. */
     public static HttpResponse<String> send(HttpRequest request) {
+        return sendRaw(request.headers().firstValue("Authorization").isPresent() ? request
+                : HttpRequest.newBuilder(request, (n, v) -> true).header("Authorization", basic(OPERATOR)).build());
+    }
+
+    /** Sends the request exactly as built: no credentials added. */
+    public static HttpResponse<String> sendRaw(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -144,7 +144,7 @@ class ReviewApiTest {
         assertThat(body.path("confidence").asDouble()).isEqualTo(37.5);
         assertThat(body.path("choices").toString()).isEqualTo("[\"cat\",\"None of the Above\"]");
         String link = body.path("image").asText();
-        HttpResponse<byte[]> image = Fixture.HTTP.send(HttpRequest.newBuilder(URI.create(base + link)).GET().build(),
+        HttpResponse<byte[]> image = Fixture.HTTP.send(HttpRequest.newBuilder(URI.create(base + link)).header("Authorization", Fixture.basic(Fixture.OPERATOR)).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(image.statusCode()).isEqualTo(200);
         assertThat(image.headers().firstValue("Content-Type")).hasValue("image/jpeg");

@@ -89,7 +89,7 @@ public final class BuiltinReviewService implements HumanReview {
         List<String> labels = loop.labels() == null || loop.labels().isEmpty() ? currentLabels() : loop.labels();
         HumanLoop open = new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
                 loop.confidence(), loop.imageUri(), List.copyOf(labels), HumanLoop.Status.OPEN,
-                loop.createdAt() == null ? clock.instant() : loop.createdAt(), null, null, null);
+                loop.createdAt() == null ? clock.instant() : loop.createdAt(), null, null, null, null, null);
         return store.createLoop(open) ? StartResult.STARTED : StartResult.ALREADY_STARTED;
     }
 

@@ -86,7 +86,7 @@ class BuiltinReviewServiceTest {
 
     HumanLoop loop(String detectionId, String source, Instant createdAt, List<String> labels) {
         return new HumanLoop(HumanLoopNames.forDetection(detectionId, source), source, detectionId, "cat", 42.0,
-                "s3://" + BUCKET + "/images_for_detection/red flower+1.png", labels, null, createdAt, null, null, null);
+                "s3://" + BUCKET + "/images_for_detection/red flower+1.png", labels, null, createdAt, null, null, null, null, null);
     }
 
     HumanLoop newLoop() {

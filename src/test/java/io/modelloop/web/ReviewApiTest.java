@@ -103,7 +103,7 @@ class ReviewApiTest {
 
     static HumanLoop startLoop(String detectionId, Instant createdAt) {
         HumanLoop l = new HumanLoop("review-" + detectionId, HumanLoop.A2I_WORKFLOW, detectionId, "cat", 37.5,
-                "s3://" + BUCKET + "/images_for_detection/tabby cat.jpg", List.of("cat"), null, createdAt, null, null, null);
+                "s3://" + BUCKET + "/images_for_detection/tabby cat.jpg", List.of("cat"), null, createdAt, null, null, null, null, null);
         service.start(l);
         return l;
     }

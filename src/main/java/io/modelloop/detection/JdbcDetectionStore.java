@@ -32,10 +32,10 @@ import java.util.Optional;
  * recording a review never read-modify-write the body and cannot lose each other's update.
  *
  * <p>Table {@code human_loops}: the loop as JSON in {@code body} as created, its status and
- * answer in columns. Duplicate guards are in the database: the primary keys (insertIfAbsent,
- * createLoop), {@code WHERE human_loop_name IS NULL} (attachLoop) and {@code WHERE status =
- * 'OPEN'} (completeLoop); H2 re-checks the condition after waiting for a concurrent writer's
- * row lock, so exactly one caller wins.
+ * answer and reviewer hold in columns. Duplicate guards are in the database: the primary keys
+ * (insertIfAbsent, createLoop), {@code WHERE human_loop_name IS NULL} (attachLoop), {@code WHERE
+ * status = 'OPEN'} plus the hold (completeLoop) and the hold condition (holdLoop); H2 re-checks
+ * the condition after waiting for a concurrent writer's row lock, so exactly one caller wins.
  *
  * <p>Times are TIMESTAMP(9) WITH TIME ZONE so nanosecond instants compare exactly in keyset paging.
  */
@@ -45,7 +45,9 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
     private static final String DUPLICATE_KEY = "23505";
     private static final String DETECTION_COLUMNS =
             "body, sampled, human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement";
-    private static final String LOOP_COLUMNS = "body, status, answer, reviewer, answered_at";
+    private static final String LOOP_COLUMNS = "body, status, answer, reviewer, answered_at, held_by, held_until";
+    /** Free for reviewer ?: nobody holds it, the hold lapsed at ? (the time), or ? holds it already. */
+    private static final String FREE_FOR = "(held_by IS NULL OR held_until IS NULL OR held_until <= ? OR held_by = ?)";
 
     private final H2Database database;
     private final boolean ownsDatabase;
@@ -78,6 +80,9 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
                     + "status VARCHAR(20) NOT NULL, created_at TIMESTAMP(9) WITH TIME ZONE NOT NULL, answer VARCHAR(200), "
                     + "reviewer VARCHAR(200), answered_at TIMESTAMP(9) WITH TIME ZONE, body CLOB NOT NULL)");
             s.execute("CREATE INDEX IF NOT EXISTS human_loops_open ON human_loops(status, created_at, name)");
+            // databases created before reviewer holds get the columns on first start
+            s.execute("ALTER TABLE human_loops ADD COLUMN IF NOT EXISTS held_by VARCHAR(200)");
+            s.execute("ALTER TABLE human_loops ADD COLUMN IF NOT EXISTS held_until TIMESTAMP(9) WITH TIME ZONE");
         } catch (SQLException e) {
             if (ownsDatabase) {
                 database.close();
@@ -278,10 +283,10 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         HumanLoop.Status status = loop.status() == null ? HumanLoop.Status.OPEN : loop.status();
         HumanLoop stored = new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
                 loop.confidence(), loop.imageUri(), loop.labels(), status, created, loop.answer(), loop.reviewer(),
-                loop.answeredAt());
+                loop.answeredAt(), loop.heldBy(), loop.heldUntil());
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO human_loops (name, detection_id, source, status, created_at, answer, reviewer, answered_at, body) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO human_loops (name, detection_id, source, status, created_at, answer, reviewer, answered_at, "
+                        + "held_by, held_until, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, stored.name());
             ps.setString(2, stored.detectionId());
             ps.setString(3, stored.source());
@@ -290,7 +295,9 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
             ps.setString(6, stored.answer());
             ps.setString(7, stored.reviewer());
             ps.setObject(8, time(stored.answeredAt()));
-            ps.setString(9, write(stored));
+            ps.setString(9, stored.heldBy());
+            ps.setObject(10, time(stored.heldUntil()));
+            ps.setString(11, write(stored));
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -319,8 +326,22 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         args.add(reviewer);
         args.add(time(answeredAt));
         args.add(name);
-        return update("UPDATE human_loops SET status = 'ANSWERED', answer = ?, reviewer = ?, answered_at = ? "
-                + "WHERE name = ? AND status = 'OPEN'", args) == 1;
+        args.add(time(answeredAt));
+        args.add(reviewer);
+        return update("UPDATE human_loops SET status = 'ANSWERED', answer = ?, reviewer = ?, answered_at = ?, "
+                + "held_by = NULL, held_until = NULL WHERE name = ? AND status = 'OPEN' AND " + FREE_FOR, args) == 1;
+    }
+
+    @Override
+    public boolean holdLoop(String name, String reviewer, Instant now, Instant until) {
+        return update("UPDATE human_loops SET held_by = ?, held_until = ? WHERE name = ? AND status = 'OPEN' AND " + FREE_FOR,
+                Arrays.asList(reviewer, time(until), name, time(now), reviewer)) == 1;
+    }
+
+    @Override
+    public void releaseLoop(String name, String reviewer) {
+        update("UPDATE human_loops SET held_by = NULL, held_until = NULL WHERE name = ? AND held_by = ?",
+                List.of(name, reviewer));
     }
 
     @Override
@@ -362,7 +383,8 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
                 HumanLoop body = read(rs.getString(1), HumanLoop.class);
                 out.add(new HumanLoop(body.name(), body.source(), body.detectionId(), body.detectedLabel(),
                         body.confidence(), body.imageUri(), body.labels(), HumanLoop.Status.valueOf(rs.getString(2)),
-                        body.createdAt(), rs.getString(3), rs.getString(4), instant(rs.getObject(5, OffsetDateTime.class))));
+                        body.createdAt(), rs.getString(3), rs.getString(4), instant(rs.getObject(5, OffsetDateTime.class)),
+                        rs.getString(6), instant(rs.getObject(7, OffsetDateTime.class))));
             }
             return out;
         } catch (SQLException e) {

@@ -37,8 +37,11 @@ public final class ApiRoutes extends RouteBuilder {
             .get("/runs").id("api-runs-list").produces("application/json").to("direct:api-runs-list")
             .get("/runs/{id}").id("api-runs-get").produces("application/json").to("direct:api-runs-get")
             .get("/reviews").id("api-reviews-list").produces("application/json").to("direct:api-reviews-list")
+            .post("/reviews/next").id("api-reviews-next").produces("application/json").to("direct:api-reviews-next")
             .get("/reviews/{loop}").id("api-reviews-get").produces("application/json").to("direct:api-reviews-get")
             .get("/reviews/{loop}/image").id("api-reviews-image").to("direct:api-reviews-image")
+            .post("/reviews/{loop}/hold").id("api-reviews-hold").produces("application/json").to("direct:api-reviews-hold")
+            .post("/reviews/{loop}/release").id("api-reviews-release").produces("application/json").to("direct:api-reviews-release")
             .post("/reviews/{loop}/answer").id("api-reviews-answer").produces("application/json").to("direct:api-reviews-answer")
             .get("/detections").id("api-detections-list").produces("application/json").to("direct:api-detections-list")
             .get("/detections/stats").id("api-detections-stats").produces("application/json").to("direct:api-detections-stats")
@@ -55,6 +58,9 @@ public final class ApiRoutes extends RouteBuilder {
         from("direct:api-reviews-list").routeId("api-reviews-list-impl").bean(reviewApi, "list");
         from("direct:api-reviews-get").routeId("api-reviews-get-impl").bean(reviewApi, "get");
         from("direct:api-reviews-image").routeId("api-reviews-image-impl").bean(reviewApi, "image");
+        from("direct:api-reviews-next").routeId("api-reviews-next-impl").bean(reviewApi, "next");
+        from("direct:api-reviews-hold").routeId("api-reviews-hold-impl").bean(reviewApi, "hold");
+        from("direct:api-reviews-release").routeId("api-reviews-release-impl").bean(reviewApi, "release");
         from("direct:api-reviews-answer").routeId("api-reviews-answer-impl").bean(reviewApi, "answer");
         from("direct:api-detections-list").routeId("api-detections-list-impl").bean(detectionApi, "list");
         from("direct:api-detections-stats").routeId("api-detections-stats-impl").bean(detectionApi, "stats");

@@ -57,7 +57,7 @@ abstract class DetectionStoreContract {
 
     static HumanLoop loop(String name, Instant createdAt) {
         return new HumanLoop(name, HumanLoop.A2I_WORKFLOW, "det-" + name, "cat", 42.5, "s3://bucket/images_for_detection/x.jpg",
-                List.of("cat", "dog"), HumanLoop.Status.OPEN, createdAt, null, null, null);
+                List.of("cat", "dog"), HumanLoop.Status.OPEN, createdAt, null, null, null, null, null);
     }
 
     static List<String> ids(List<Detection> ds) {
@@ -166,7 +166,7 @@ abstract class DetectionStoreContract {
         HumanLoop first = loop("loop-1", T0);
         assertThat(store.createLoop(first)).isTrue();
         assertThat(store.createLoop(new HumanLoop("loop-1", HumanLoop.HUMAN_SAMPLING, "other", "dog", 99.0,
-                "s3://bucket/other.jpg", List.of("dog"), HumanLoop.Status.OPEN, T0.plusSeconds(9), null, null, null)))
+                "s3://bucket/other.jpg", List.of("dog"), HumanLoop.Status.OPEN, T0.plusSeconds(9), null, null, null, null, null)))
                 .isFalse();
         assertThat(store.getLoop("loop-1")).contains(first);
         assertThat(store.getLoop("loop-2")).isEmpty();
@@ -182,6 +182,103 @@ abstract class DetectionStoreContract {
         assertThat(answered.answeredAt()).isEqualTo(at);
         assertThat(answered.labels()).containsExactly("cat", "dog");
         assertThat(answered.imageUri()).isEqualTo(first.imageUri());
+    }
+
+    @Test
+    void aHoldKeepsAnOpenLoopForOneReviewerUntilItLapses() {
+        store.createLoop(loop("loop-1", T0));
+        Instant until = T0.plusSeconds(300);
+
+        assertThat(store.holdLoop("loop-1", "alice", T0, until)).isTrue();
+        HumanLoop held = store.getLoop("loop-1").orElseThrow();
+        assertThat(held.heldBy()).isEqualTo("alice");
+        assertThat(held.heldUntil()).isEqualTo(until);
+        assertThat(store.openLoops(10)).singleElement().satisfies(l -> {
+            assertThat(l.heldBy()).isEqualTo("alice");
+            assertThat(l.heldUntil()).isEqualTo(until);
+        });
+
+        assertThat(store.holdLoop("loop-1", "bob", T0.plusSeconds(10), T0.plusSeconds(310))).as("alice has it").isFalse();
+        assertThat(store.holdLoop("loop-1", "bob", until.minusNanos(1), until.plusSeconds(300))).as("one ns before it lapses")
+                .isFalse();
+        assertThat(store.holdLoop("loop-1", "alice", T0.plusSeconds(60), T0.plusSeconds(360))).as("extended").isTrue();
+        assertThat(store.getLoop("loop-1").orElseThrow().heldUntil()).isEqualTo(T0.plusSeconds(360));
+
+        assertThat(store.holdLoop("loop-1", "bob", T0.plusSeconds(360), T0.plusSeconds(660))).as("lapsed at heldUntil").isTrue();
+        assertThat(store.getLoop("loop-1").orElseThrow().heldBy()).isEqualTo("bob");
+        assertThat(store.holdLoop("missing", "bob", T0, until)).isFalse();
+        assertThat(store.getLoop("missing")).isEmpty();
+    }
+
+    @Test
+    void anAnsweredLoopCannotBeHeldAndAnsweringDropsTheHold() {
+        store.createLoop(loop("loop-1", T0));
+        store.holdLoop("loop-1", "alice", T0, T0.plusSeconds(300));
+
+        assertThat(store.completeLoop("loop-1", "cat", "alice", T0.plusSeconds(20))).isTrue();
+
+        HumanLoop answered = store.getLoop("loop-1").orElseThrow();
+        assertThat(answered.heldBy()).isNull();
+        assertThat(answered.heldUntil()).isNull();
+        assertThat(store.holdLoop("loop-1", "alice", T0.plusSeconds(30), T0.plusSeconds(330))).isFalse();
+        assertThat(store.holdLoop("loop-1", "bob", T0.plusSeconds(900), T0.plusSeconds(1200))).isFalse();
+    }
+
+    @Test
+    void anotherReviewerCannotAnswerWhileTheHoldLastsButCanOnceItLapses() {
+        store.createLoop(loop("loop-1", T0));
+        store.holdLoop("loop-1", "alice", T0, T0.plusSeconds(300));
+
+        assertThat(store.completeLoop("loop-1", "dog", "bob", T0.plusSeconds(299))).isFalse();
+        assertThat(store.getLoop("loop-1").orElseThrow().status()).isEqualTo(HumanLoop.Status.OPEN);
+
+        assertThat(store.completeLoop("loop-1", "dog", "bob", T0.plusSeconds(300))).isTrue();
+        assertThat(store.getLoop("loop-1").orElseThrow().reviewer()).isEqualTo("bob");
+    }
+
+    @Test
+    void releaseDropsOnlyTheHoldersOwnHold() {
+        store.createLoop(loop("loop-1", T0));
+        store.holdLoop("loop-1", "alice", T0, T0.plusSeconds(300));
+
+        store.releaseLoop("loop-1", "bob");
+        assertThat(store.getLoop("loop-1").orElseThrow().heldBy()).as("not bob's to release").isEqualTo("alice");
+
+        store.releaseLoop("loop-1", "alice");
+        HumanLoop free = store.getLoop("loop-1").orElseThrow();
+        assertThat(free.heldBy()).isNull();
+        assertThat(free.heldUntil()).isNull();
+        assertThat(store.holdLoop("loop-1", "bob", T0.plusSeconds(1), T0.plusSeconds(301))).isTrue();
+
+        store.releaseLoop("missing", "alice");
+        assertThat(store.getLoop("missing")).as("releasing an unknown loop creates nothing").isEmpty();
+    }
+
+    @Test
+    void holdLoopFromTwoThreadsAtOnceHasExactlyOneWinner() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String name = "hold-race-" + round;
+                assertThat(store.createLoop(loop(name, T0.plusSeconds(round)))).isTrue();
+                CountDownLatch gate = new CountDownLatch(1);
+                List<Future<Boolean>> holds = new ArrayList<>();
+                for (String reviewer : List.of("alice", "bob")) {
+                    Callable<Boolean> hold = () -> {
+                        gate.await();
+                        return store.holdLoop(name, reviewer, T0.plusSeconds(100), T0.plusSeconds(400));
+                    };
+                    holds.add(pool.submit(hold));
+                }
+                gate.countDown();
+                boolean alice = holds.get(0).get(30, TimeUnit.SECONDS);
+                boolean bob = holds.get(1).get(30, TimeUnit.SECONDS);
+                assertThat(alice ^ bob).as("round %d: alice %s, bob %s", round, alice, bob).isTrue();
+                assertThat(store.getLoop(name).orElseThrow().heldBy()).isEqualTo(alice ? "alice" : "bob");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -61,7 +61,7 @@ class WebSecurityTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
         assertThat(r.headers().firstValue("Location")).contains("/console/models.html");
         String setCookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("ml_session=")).findFirst().orElseThrow();
-        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Lax").contains("Path=/");
+        assertThat(setCookie).containsIgnoringCase("HttpOnly").contains("SameSite=Lax").contains("Path=/");
         return cookie(r, Authenticator.SESSION_COOKIE);
     }
 

@@ -30,6 +30,7 @@ public final class ApiRoutes extends RouteBuilder {
         rest("/api")
             .get("/parameters").id("api-parameters-list").produces("application/json").to("direct:api-parameters-list")
             .put("/parameters/{name}").id("api-parameters-set").produces("application/json").to("direct:api-parameters-set")
+            .get("/parameters/{name}/history").id("api-parameters-history").produces("application/json").to("direct:api-parameters-history")
             .get("/status").id("api-status").produces("application/json").to("direct:api-status")
             .get("/models").id("api-models").produces("application/json").to("direct:api-models")
             .post("/training/check").id("api-training-check").produces("application/json").to("direct:api-training-check")
@@ -46,6 +47,7 @@ public final class ApiRoutes extends RouteBuilder {
 
         from("direct:api-parameters-list").routeId("api-parameters-list-impl").bean(parameterApi, "list");
         from("direct:api-parameters-set").routeId("api-parameters-set-impl").bean(parameterApi, "set");
+        from("direct:api-parameters-history").routeId("api-parameters-history-impl").bean(parameterApi, "history");
         from("direct:api-status").routeId("api-status-impl").bean(statusApi, "status");
         from("direct:api-models").routeId("api-models-impl").bean(modelApi, "models");
         from("direct:api-training-check").routeId("api-training-check-impl").bean(modelApi, "check");

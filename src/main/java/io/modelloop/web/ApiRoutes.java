@@ -12,15 +12,17 @@ public final class ApiRoutes extends RouteBuilder {
     private final RunApi runApi;
     private final ReviewApi reviewApi;
     private final DetectionApi detectionApi;
+    private final NotificationApi notificationApi;
 
     public ApiRoutes(ParameterApi parameterApi, StatusApi statusApi, ModelApi modelApi, RunApi runApi,
-                     DetectionApi detectionApi, ReviewApi reviewApi) {
+                     DetectionApi detectionApi, ReviewApi reviewApi, NotificationApi notificationApi) {
         this.parameterApi = parameterApi;
         this.statusApi = statusApi;
         this.modelApi = modelApi;
         this.runApi = runApi;
         this.reviewApi = reviewApi;
         this.detectionApi = detectionApi;
+        this.notificationApi = notificationApi;
     }
 
     @Override
@@ -43,7 +45,8 @@ public final class ApiRoutes extends RouteBuilder {
             .post("/reviews/{loop}/answer").id("api-reviews-answer").produces("application/json").to("direct:api-reviews-answer")
             .get("/detections").id("api-detections-list").produces("application/json").to("direct:api-detections-list")
             .get("/detections/stats").id("api-detections-stats").produces("application/json").to("direct:api-detections-stats")
-            .get("/detections/{id}").id("api-detections-get").produces("application/json").to("direct:api-detections-get");
+            .get("/detections/{id}").id("api-detections-get").produces("application/json").to("direct:api-detections-get")
+            .get("/notifications").id("api-notifications-list").produces("application/json").to("direct:api-notifications-list");
 
         from("direct:api-parameters-list").routeId("api-parameters-list-impl").bean(parameterApi, "list");
         from("direct:api-parameters-set").routeId("api-parameters-set-impl").bean(parameterApi, "set");
@@ -61,5 +64,6 @@ public final class ApiRoutes extends RouteBuilder {
         from("direct:api-detections-list").routeId("api-detections-list-impl").bean(detectionApi, "list");
         from("direct:api-detections-stats").routeId("api-detections-stats-impl").bean(detectionApi, "stats");
         from("direct:api-detections-get").routeId("api-detections-get-impl").bean(detectionApi, "get");
+        from("direct:api-notifications-list").routeId("api-notifications-list-impl").bean(notificationApi, "list");
     }
 }

@@ -344,7 +344,7 @@ public final class ModelLoop implements AutoCloseable {
                 camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
                         new StatusApi(about(), parameters, systemState, timers, sinkHealth),
                         new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline),
-                        new RunApi(runStore), new DetectionApi(detectionStore), new ReviewApi(humanReview, imageLinks::link),
+                        new RunApi(runStore), new DetectionApi(detectionStore, () -> parameters.values().minimumLabelDetectionConfidence()), new ReviewApi(humanReview, imageLinks::link),
                         new NotificationApi(notificationLog)));
                 if (localS3 != null) {
                     camel.addRoutes(localRepairRoute());

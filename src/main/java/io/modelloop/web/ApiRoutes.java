@@ -45,6 +45,8 @@ public final class ApiRoutes extends RouteBuilder {
             .post("/reviews/{loop}/answer").id("api-reviews-answer").produces("application/json").to("direct:api-reviews-answer")
             .get("/detections").id("api-detections-list").produces("application/json").to("direct:api-detections-list")
             .get("/detections/stats").id("api-detections-stats").produces("application/json").to("direct:api-detections-stats")
+            .get("/detections/hourly").id("api-detections-hourly").produces("application/json").to("direct:api-detections-hourly")
+            .get("/detections/confidence").id("api-detections-confidence").produces("application/json").to("direct:api-detections-confidence")
             .get("/detections/{id}").id("api-detections-get").produces("application/json").to("direct:api-detections-get")
             .get("/notifications").id("api-notifications-list").produces("application/json").to("direct:api-notifications-list");
 
@@ -63,6 +65,8 @@ public final class ApiRoutes extends RouteBuilder {
         from("direct:api-reviews-answer").routeId("api-reviews-answer-impl").bean(reviewApi, "answer");
         from("direct:api-detections-list").routeId("api-detections-list-impl").bean(detectionApi, "list");
         from("direct:api-detections-stats").routeId("api-detections-stats-impl").bean(detectionApi, "stats");
+        from("direct:api-detections-hourly").routeId("api-detections-hourly-impl").bean(detectionApi, "hourly");
+        from("direct:api-detections-confidence").routeId("api-detections-confidence-impl").bean(detectionApi, "confidence");
         from("direct:api-detections-get").routeId("api-detections-get-impl").bean(detectionApi, "get");
         from("direct:api-notifications-list").routeId("api-notifications-list-impl").bean(notificationApi, "list");
     }

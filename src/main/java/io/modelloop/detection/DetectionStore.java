@@ -36,6 +36,12 @@ public interface DetectionStore {
 
     DetectionStats stats(Instant since);
 
+    /** Counts per UTC hour of detection since that time (null = all), oldest first; hours without detections are left out. */
+    List<HourlyCounts> hourly(Instant since);
+
+    /** The confidence of the CLASSIFIED detections since that time (null = all) in bins equal bins from 0 to 100. */
+    ConfidenceHistogram confidenceHistogram(Instant since, int bins);
+
     /** Creates the loop unless one with that name exists; true when this call created it. */
     boolean createLoop(HumanLoop loop);
 

@@ -46,7 +46,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * openLoops query the byState index. No call scans the table. Index reads are eventually
  * consistent (usually well under a second behind); get and getLoop read the item consistently.
  * stats(since) reads the detections since that time from the byTime index (only the counted
- * attributes), so its cost grows with the period asked for.
+ * attributes), so its cost grows with the period asked for; hourly and confidenceHistogram
+ * read the same way, which is why the API bounds their period.
  */
 public final class DynamoDetectionStore implements DetectionStore, AutoCloseable {
 
@@ -332,6 +333,48 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
         }
         return new DetectionStats(total, byOutcome, below, reviewed, sampled, answered, agreed,
                 answered == 0 ? null : (double) agreed / answered);
+    }
+
+    @Override
+    public List<HourlyCounts> hourly(Instant since) {
+        Map<Instant, HourlyCounts> hours = new java.util.TreeMap<>();
+        for (var item : since(since, "#outcome, #reviewedAt, #detectedAt")) {
+            Instant hour = instant(item, "detectedAt").truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+            hours.put(hour, hours.getOrDefault(hour, HourlyCounts.empty(hour))
+                    .plus(Detection.Outcome.valueOf(s(item, "outcome")), 1, item.containsKey("reviewedAt") ? 1 : 0));
+        }
+        return List.copyOf(hours.values());
+    }
+
+    @Override
+    public ConfidenceHistogram confidenceHistogram(Instant since, int bins) {
+        ConfidenceHistogram.checkBins(bins);
+        long[] counts = new long[bins];
+        for (var item : since(since, "#outcome, #confidence")) {
+            Double confidence = number(item, "confidence");
+            if (Detection.Outcome.CLASSIFIED.name().equals(s(item, "outcome")) && confidence != null) {
+                counts[ConfidenceHistogram.binOf(confidence, bins)]++;
+            }
+        }
+        return ConfidenceHistogram.of(counts);
+    }
+
+    /** Detections since that time from the byTime index, only the projected attributes, every page. */
+    private Iterable<Map<String, AttributeValue>> since(Instant since, String projection) {
+        Map<String, String> names = new HashMap<>(Map.of("#pk", GSI1_PK));
+        for (String name : projection.split(",\\s*")) {
+            names.put(name, name.substring(1));
+        }
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", AttributeValue.fromS("DET")));
+        String condition = "#pk = :pk";
+        if (since != null) {
+            condition += " AND #sk >= :since";
+            names.put("#sk", GSI1_SK);
+            values.put(":since", AttributeValue.fromS(sortable(since)));
+        }
+        QueryRequest request = QueryRequest.builder().tableName(table).indexName(GSI1).keyConditionExpression(condition)
+                .expressionAttributeNames(names).expressionAttributeValues(values).projectionExpression(projection).build();
+        return client.queryPaginator(request).items();
     }
 
     // ------------------------------------------------------------------ human loops

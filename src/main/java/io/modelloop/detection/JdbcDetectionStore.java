@@ -83,6 +83,7 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
             // databases created before reviewer holds get the columns on first start
             s.execute("ALTER TABLE human_loops ADD COLUMN IF NOT EXISTS held_by VARCHAR(200)");
             s.execute("ALTER TABLE human_loops ADD COLUMN IF NOT EXISTS held_until TIMESTAMP(9) WITH TIME ZONE");
+            addConfidenceColumn(c);
         } catch (SQLException e) {
             if (ownsDatabase) {
                 database.close();
@@ -97,8 +98,8 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
     public boolean insertIfAbsent(Detection d) {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO detections (id, object_key, detected_at, label, outcome, below_threshold, sampled, "
-                        + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body, confidence) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bindRow(ps, d);
             ps.executeUpdate();
             return true;
@@ -114,8 +115,8 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
     public void replace(Detection d) {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
                 "MERGE INTO detections (id, object_key, detected_at, label, outcome, below_threshold, sampled, "
-                        + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body) "
-                        + "KEY (id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body, confidence) "
+                        + "KEY (id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bindRow(ps, d);
             ps.executeUpdate();
         } catch (SQLException e) {
@@ -141,6 +142,41 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         ps.setString(12, d.copiedKey());
         setBoolean(ps, 13, d.agreement());
         ps.setString(14, write(d));
+        if (d.confidence() == null) {
+            ps.setNull(15, Types.DOUBLE);
+        } else {
+            ps.setDouble(15, d.confidence());
+        }
+    }
+
+    /**
+     * The confidence column came after the first databases were written: when it is added to
+     * an existing table, it is filled in from each record's JSON body, once.
+     */
+    private static void addConfidenceColumn(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS "
+                + "WHERE TABLE_NAME = 'DETECTIONS' AND COLUMN_NAME = 'CONFIDENCE' AND TABLE_SCHEMA = SCHEMA()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) > 0) {
+                return;
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE detections ADD COLUMN confidence DOUBLE PRECISION");
+        }
+        try (PreparedStatement select = c.prepareStatement("SELECT id, body FROM detections WHERE outcome = 'CLASSIFIED'");
+             PreparedStatement update = c.prepareStatement("UPDATE detections SET confidence = ? WHERE id = ?");
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                Double confidence = read(rs.getString(2), Detection.class).confidence();
+                if (confidence != null) {
+                    update.setDouble(1, confidence);
+                    update.setString(2, rs.getString(1));
+                    update.executeUpdate();
+                }
+            }
+        }
     }
 
     @Override
@@ -273,6 +309,51 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         } catch (SQLException e) {
             throw failure("count detections", e);
         }
+    }
+
+    @Override
+    public List<HourlyCounts> hourly(Instant since) {
+        String where = since == null ? "" : " WHERE detected_at >= ?";
+        List<Object> args = since == null ? List.of() : List.of(time(since));
+        Map<Instant, HourlyCounts> hours = new java.util.TreeMap<>();
+        try (Connection c = database.connection();
+             PreparedStatement ps = prepare(c, "SELECT hour_start, outcome, COUNT(*), COUNT(reviewed_at) FROM "
+                     + "(SELECT DATE_TRUNC('HOUR', detected_at) AS hour_start, outcome, reviewed_at FROM detections" + where + ") "
+                     + "GROUP BY hour_start, outcome", args);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Instant hour = rs.getObject(1, OffsetDateTime.class).toInstant();
+                hours.put(hour, hours.getOrDefault(hour, HourlyCounts.empty(hour))
+                        .plus(Detection.Outcome.valueOf(rs.getString(2)), rs.getLong(3), rs.getLong(4)));
+            }
+        } catch (SQLException e) {
+            throw failure("count detections by hour", e);
+        }
+        return List.copyOf(hours.values());
+    }
+
+    @Override
+    public ConfidenceHistogram confidenceHistogram(Instant since, int bins) {
+        ConfidenceHistogram.checkBins(bins);
+        List<Object> args = new ArrayList<>(List.of(bins, bins - 1));
+        if (since != null) {
+            args.add(time(since));
+        }
+        long[] counts = new long[bins];
+        // the bin arithmetic is ConfidenceHistogram.binOf's, so both stores put an edge value in the same bin
+        try (Connection c = database.connection();
+             PreparedStatement ps = prepare(c, "SELECT bin_no, COUNT(*) FROM (SELECT "
+                     + "GREATEST(0, LEAST(CAST(FLOOR(confidence * ? / CAST(100 AS DOUBLE PRECISION)) AS INT), ?)) AS bin_no "
+                     + "FROM detections WHERE outcome = 'CLASSIFIED' AND confidence IS NOT NULL"
+                     + (since == null ? "" : " AND detected_at >= ?") + ") GROUP BY bin_no", args);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts[rs.getInt(1)] = rs.getLong(2);
+            }
+        } catch (SQLException e) {
+            throw failure("count detections by confidence", e);
+        }
+        return ConfidenceHistogram.of(counts);
     }
 
     // ------------------------------------------------------------------ human loops

@@ -468,4 +468,50 @@ abstract class DetectionStoreContract {
         Set<String> keys = store.stats(T0.plusSeconds(3600)).byOutcome().keySet();
         assertThat(keys).containsExactlyInAnyOrder("CLASSIFIED", "NO_MODEL", "REJECTED");
     }
+
+    @Test
+    void hourlyCountsOutcomesAndReviewsPerUtcHourOfDetection() {
+        Instant h10 = Instant.parse("2026-11-24T10:00:00Z");
+        store.insertIfAbsent(classified("a", h10, "cat", 90.0));
+        store.insertIfAbsent(classified("b", h10.plusSeconds(3599).plusNanos(999_999_999), "dog", 40.0));
+        store.insertIfAbsent(detection("c", h10.plusSeconds(60), null, Outcome.NO_MODEL, null));
+        store.insertIfAbsent(classified("d", h10.plusSeconds(3600), "cat", 80.0)); // 11:00 sharp
+        store.insertIfAbsent(detection("e", h10.plusSeconds(3 * 3600 + 5), null, Outcome.REJECTED, null));
+        store.insertIfAbsent(classified("f", h10.minusNanos(1), "cat", 99.0)); // 09:59:59.999999999
+        store.attachLoop("b", "review-b", HumanLoop.A2I_WORKFLOW);
+        store.recordReview("b", "dog", h10.plusSeconds(7200), null, null);
+
+        assertThat(store.hourly(h10)).containsExactly(
+                new HourlyCounts(h10, 2, 1, 0, 1),
+                new HourlyCounts(h10.plusSeconds(3600), 1, 0, 0, 0),
+                new HourlyCounts(h10.plusSeconds(3 * 3600), 0, 0, 1, 0));
+        assertThat(store.hourly(null)).first().isEqualTo(new HourlyCounts(h10.minusSeconds(3600), 1, 0, 0, 0));
+        assertThat(store.hourly(h10.plusSeconds(3601))).containsExactly(new HourlyCounts(h10.plusSeconds(3 * 3600), 0, 0, 1, 0));
+    }
+
+    @Test
+    void confidenceHistogramBinsClassifiedConfidencesWithEdgesInTheUpperBin() {
+        double[] confidences = {0.0, 4.999, 5.0, 50.0, 69.99, 70.0, 99.5, 100.0};
+        for (int i = 0; i < confidences.length; i++) {
+            store.insertIfAbsent(classified("c" + i, T0.plusSeconds(i), "cat", confidences[i]));
+        }
+        store.insertIfAbsent(detection("n", T0, null, Outcome.NO_MODEL, null));
+        store.insertIfAbsent(detection("old", T0.minusSeconds(3600), "cat", Outcome.CLASSIFIED, 10.0));
+
+        ConfidenceHistogram h = store.confidenceHistogram(T0, 20);
+        assertThat(h.total()).isEqualTo(8);
+        assertThat(h.bins()).hasSize(20);
+        assertThat(h.bins().get(0)).isEqualTo(new ConfidenceHistogram.Bin(0, 5, 2));
+        assertThat(h.bins().get(1)).isEqualTo(new ConfidenceHistogram.Bin(5, 10, 1));
+        assertThat(h.bins().get(10).count()).isEqualTo(1);
+        assertThat(h.bins().get(13).count()).as("69.99").isEqualTo(1);
+        assertThat(h.bins().get(14).count()).as("70").isEqualTo(1);
+        assertThat(h.bins().get(19)).as("99.5 and 100").isEqualTo(new ConfidenceHistogram.Bin(95, 100, 2));
+
+        ConfidenceHistogram all = store.confidenceHistogram(null, 3);
+        assertThat(all.total()).isEqualTo(9);
+        assertThat(all.bins()).extracting(ConfidenceHistogram.Bin::count).containsExactly(4L, 1L, 4L);
+        assertThat(store.confidenceHistogram(T0.plusSeconds(3600), 4).total()).isZero();
+        assertThatThrownBy(() -> store.confidenceHistogram(null, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

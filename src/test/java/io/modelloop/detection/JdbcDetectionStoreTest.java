@@ -77,4 +77,19 @@ class JdbcDetectionStoreTest extends DetectionStoreContract {
         }
         database = new H2Database(dir.resolve("modelloop")); // for closeStore
     }
+
+    @Test
+    void aDatabaseFromBeforeTheConfidenceColumnIsFilledInFromTheRecords() throws Exception {
+        store.insertIfAbsent(classified("d1", T0, "cat", 72.5));
+        store.insertIfAbsent(detection("d2", T0, null, Detection.Outcome.NO_MODEL, null));
+        try (var c = database.connection(); var s = c.createStatement()) {
+            s.execute("ALTER TABLE detections DROP COLUMN confidence");
+        }
+
+        JdbcDetectionStore reopened = new JdbcDetectionStore(database);
+
+        ConfidenceHistogram h = reopened.confidenceHistogram(null, 10);
+        assertThat(h.total()).isEqualTo(1);
+        assertThat(h.bins().get(7).count()).isEqualTo(1);
+    }
 }

@@ -28,6 +28,7 @@
 
   function show(which) {
     $("current").classList.toggle("hidden", which !== "current");
+    $("figure").classList.toggle("hidden", which !== "current");
     $("empty").classList.toggle("hidden", which !== "empty");
   }
 

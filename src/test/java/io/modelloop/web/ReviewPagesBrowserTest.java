@@ -93,7 +93,11 @@ class ReviewPagesBrowserTest {
     }
 
     static void put(String key, byte[] body) {
-        loop.s3().putObject(b -> b.bucket(bucket).key(key).contentType("image/png"), RequestBody.fromBytes(body));
+        put(loop, key, body);
+    }
+
+    static void put(ModelLoop app, String key, byte[] body) {
+        app.s3().putObject(b -> b.bucket(app.settings().bucket()).key(key).contentType("image/png"), RequestBody.fromBytes(body));
     }
 
     /** A picture big enough to look like a photo in the screenshots. */
@@ -122,15 +126,21 @@ class ReviewPagesBrowserTest {
 
     /** An open A2I loop on a recorded detection of a new image (not under images_for_detection/, so no detection runs). */
     static HumanLoop openLoop(String file, String detectedLabel, double confidence, List<String> labels, Instant createdAt) {
+        return openLoop(loop, file, detectedLabel, confidence, labels, createdAt);
+    }
+
+    static HumanLoop openLoop(ModelLoop app, String file, String detectedLabel, double confidence, List<String> labels,
+                              Instant createdAt) {
         String id = "det-browser-" + (++seq);
         String key = "incoming/" + file;
-        put(key, png(new Color(0x92400E), seq % 3));
-        loop.detectionStore().insertIfAbsent(new Detection(id, id, createdAt, bucket, key, "etag-" + id, null, "v1",
+        String bucket = app.settings().bucket();
+        put(app, key, png(new Color(0x92400E), seq % 3));
+        app.detectionStore().insertIfAbsent(new Detection(id, id, createdAt, bucket, key, "etag-" + id, null, "v1",
                 Detection.Outcome.CLASSIFIED, null, detectedLabel, confidence, 70.0, true, false, null, null, null, null,
                 null, null, createdAt));
         HumanLoop l = HumanLoop.open(HumanLoop.A2I_WORKFLOW, id, detectedLabel, confidence, bucket, key, labels, createdAt);
-        service().start(l);
-        loop.detectionStore().attachLoop(id, l.name(), l.source());
+        app.humanReview().start(l);
+        app.detectionStore().attachLoop(id, l.name(), l.source());
         return l;
     }
 
@@ -257,6 +267,18 @@ class ReviewPagesBrowserTest {
 
             awaitShown(b, "race-2.png");
             assertThat(b.find("#notice").getText()).contains("already answered", "someone-else");
+        }
+    }
+
+    @Test
+    void withShowDetectedLabelFalseTheModelsLabelAndConfidenceAreHidden(@TempDir Path otherData) throws Exception {
+        try (ModelLoop other = Fixture.startLocal(otherData, Map.of("modelloop.review.show-detected-label", "false"));
+             Browser b = new Browser(Fixture.httpBase(other))) {
+            openLoop(other, "hidden-1.png", "cat", 88.0, List.of("cat", "dog"), Instant.now());
+            b.signIn(Fixture.REVIEWER);
+            awaitShown(b, "hidden-1.png");
+            assertThat(b.all("#detected-label, #detected-confidence")).isEmpty();
+            assertThat(b.find("#current").getText()).doesNotContain("Model says", "88");
         }
     }
 

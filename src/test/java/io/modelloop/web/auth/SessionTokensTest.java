@@ -47,6 +47,17 @@ class SessionTokensTest {
     }
 
     @Test
+    void aRenewedSessionKeepsItsCsrfTokenAndLivesLonger() {
+        Session s = at(t0, KEY).issue("alice", Role.OPERATOR);
+        SessionTokens later = at(t0.plus(Duration.ofHours(7)), KEY);
+        assertThat(later.wantsRenewal(s)).isTrue();
+        Session renewed = later.renew(s);
+        assertThat(renewed.expiresAt()).isEqualTo(t0.plus(Duration.ofHours(19)));
+        assertThat(later.csrfToken(renewed)).isEqualTo(later.csrfToken(s));
+        assertThat(later.wantsRenewal(renewed)).isFalse();
+    }
+
+    @Test
     void csrfTokensBelongToOneSignIn() {
         SessionTokens tokens = at(t0, KEY);
         Session a = tokens.issue("alice", Role.OPERATOR);

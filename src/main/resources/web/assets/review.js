@@ -14,7 +14,6 @@
     session: null,
     loop: null,          // the loop shown, as GET /api/reviews/{loop} or POST /api/reviews/next returns it
     picked: null,        // label of the picked choice button; null = the new-label input (if filled)
-    holds: null,         // null until known: whether the server has POST /api/reviews/next (reviewer holds)
     skipped: [],         // loops skipped on this page, so that "next" does not hand them straight back
     showDetected: true,
     busy: false,
@@ -62,27 +61,11 @@
 
   // --- taking the next loop ---------------------------------------------------------------------
 
-  /** The next loop to show, or {loop: null, count} when there is none; holds it where the server can. */
+  /** The next loop to show, now held for this reviewer, or {loop: null, count} when there is none. */
   async function takeNext() {
-    if (state.holds !== false) {
-      const r = await ML.api("/api/reviews/next", { method: "POST", body: { skip: state.skipped } });
-      if (r.status === 404 || r.status === 405) {
-        state.holds = false; // a server without reviewer holds: pick from the list instead
-      } else if (r.ok && r.data) {
-        state.holds = true;
-        return r.data.name ? { loop: r.data } : { loop: null, count: r.data.count || 0 };
-      } else {
-        throw new Error((r.data && r.data.error) || "HTTP " + r.status);
-      }
-    }
-    const list = await ML.api("/api/reviews?limit=100");
-    if (!list.ok) throw new Error((list.data && list.data.error) || "HTTP " + list.status);
-    state.showDetected = list.data.showDetectedLabel !== false;
-    const first = list.data.loops.find((l) => !state.skipped.includes(l.name));
-    if (!first) return { loop: null, count: list.data.count };
-    const one = await ML.api("/api/reviews/" + encodeURIComponent(first.name));
-    if (!one.ok) throw new Error((one.data && one.data.error) || "HTTP " + one.status);
-    return { loop: one.data };
+    const r = await ML.api("/api/reviews/next", { method: "POST", body: { skip: state.skipped } });
+    if (!r.ok || !r.data) throw new Error((r.data && r.data.error) || "HTTP " + r.status);
+    return r.data.name ? { loop: r.data } : { loop: null, count: r.data.count || 0 };
   }
 
   async function loadNext() {
@@ -194,7 +177,7 @@
     updatePicked();
     try {
       const r = await ML.api("/api/reviews/" + encodeURIComponent(loop.name) + "/answer",
-        { method: "POST", body: { label, reviewer: state.session.user } });
+        { method: "POST", body: { label } });
       if (r.ok) {
         notice("Saved “" + label + "” for " + fileName(loop.imageUri) + ".", "ok");
         await loadNext();
@@ -219,7 +202,7 @@
     state.busy = true;
     try {
       if (!state.skipped.includes(loop.name)) state.skipped.push(loop.name);
-      if (state.holds) await ML.api("/api/reviews/" + encodeURIComponent(loop.name) + "/release", { method: "POST" });
+      await ML.api("/api/reviews/" + encodeURIComponent(loop.name) + "/release", { method: "POST" });
       notice("");
       await loadNext();
     } finally {
@@ -269,7 +252,7 @@
     document.addEventListener("keydown", onKey);
     // give the hold back when the reviewer leaves, instead of letting it run out
     window.addEventListener("pagehide", () => {
-      if (state.holds && state.loop && state.session) {
+      if (state.loop && state.session) {
         fetch("/api/reviews/" + encodeURIComponent(state.loop.name) + "/release", { method: "POST", keepalive: true,
           credentials: "same-origin", headers: { "X-CSRF-Token": state.session.csrf || "" } }).catch(() => {});
       }

@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -250,7 +249,6 @@ class ReviewPagesBrowserTest {
 
     @Test
     void whenSomeoneElseAnswersFirstThePageSaysSoAndMovesOn() {
-        boolean holds = holdsAvailable();
         Instant t = Instant.now().minusSeconds(300);
         HumanLoop first = openLoop("race-1.png", "cat", 30.0, List.of("cat", "dog"), t);
         openLoop("race-2.png", "dog", 30.0, List.of("cat", "dog"), t.plusSeconds(60));
@@ -259,9 +257,7 @@ class ReviewPagesBrowserTest {
             b.signIn(Fixture.REVIEWER);
             awaitShown(b, "race-1.png");
             // the page's hold runs out and someone else answers meanwhile: straight in the store
-            if (holds) {
-                service().release(first.name(), Fixture.REVIEWER);
-            }
+            service().release(first.name(), Fixture.REVIEWER);
             assertThat(loop.detectionStore().completeLoop(first.name(), "cat", "someone-else", Instant.now())).isTrue();
             new Actions(b.driver()).sendKeys("1").sendKeys(Keys.ENTER).perform();
 
@@ -297,29 +293,10 @@ class ReviewPagesBrowserTest {
         }
     }
 
-    static boolean holdsAvailable() {
-        HttpResponse<String> r = post("/api/reviews/next", "{\"skip\": []}");
-        if (r.statusCode() == 200) {
-            try {
-                JsonNode n = JsonResponses.JSON.readTree(r.body());
-                if (n.hasNonNull("name")) {
-                    post("/api/reviews/" + n.path("name").asText() + "/release", "{}");
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return r.statusCode() != 404 && r.statusCode() != 405;
-    }
 
-    /**
-     * NEEDS REVIEWER HOLDS (POST /api/reviews/next, .../hold, .../release, from the holds branch): skipped
-     * until they are merged. The page holds the loop it shows, so another reviewer gets a different one and
-     * cannot answer the held one.
-     */
+    /** The page holds the loop it shows, so another reviewer gets a different one and cannot answer the held one. */
     @Test
     void twoReviewersNeverGetTheSameLoopAtOnce() throws Exception {
-        Assumptions.assumeTrue(holdsAvailable(), "reviewer holds (POST /api/reviews/next) are not merged yet");
         Instant t = Instant.now().minusSeconds(300);
         HumanLoop first = openLoop("hold-1.png", "cat", 30.0, List.of("cat", "dog"), t);
         HumanLoop second = openLoop("hold-2.png", "dog", 30.0, List.of("cat", "dog"), t.plusSeconds(60));

@@ -2,14 +2,11 @@ package io.modelloop.web;
 
 import io.modelloop.web.auth.Authenticator;
 import io.modelloop.web.auth.SignInHandlers;
-import io.modelloop.web.auth.SignInThrottle;
 import io.modelloop.web.auth.WebSecurity;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.time.Clock;
-import java.time.Duration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
@@ -53,7 +50,7 @@ public final class WebConsole extends ServiceSupport implements CamelContextAwar
             throw new IllegalStateException("The business HTTP server is not running: the web console cannot be installed");
         }
         Router router = platform;
-        SignInHandlers signIn = new SignInHandlers(auth, cookies, new SignInThrottle(10, Duration.ofMinutes(15), Clock.systemUTC()));
+        SignInHandlers signIn = new SignInHandlers(auth, cookies, auth.throttle());
         int order = FIRST;
         router.route().order(order++).handler(new WebSecurity(auth, cookies));
         router.get("/signin").order(order++).handler(signIn::page);

@@ -32,6 +32,7 @@ public final class Authenticator {
     private final Role proxyDefaultRole;
     private final String cliToken;
     private final Clock clock;
+    private final SignInThrottle throttle;
     // PBKDF2 costs ~0.1 s by design; a script calling the API repeatedly should not pay it per call
     private final ConcurrentHashMap<String, Verified> basicCache = new ConcurrentHashMap<>();
 
@@ -42,6 +43,14 @@ public final class Authenticator {
      */
     public Authenticator(UserDirectory users, SessionTokens tokens, String trustedUserHeader, Role proxyDefaultRole,
                          String cliToken, Clock clock) {
+        this(users, tokens, trustedUserHeader, proxyDefaultRole, cliToken, clock,
+                new SignInThrottle(10, java.time.Duration.ofMinutes(15), clock));
+    }
+
+    /** @param throttle failed password checks per user name, shared by the sign-in page and basic credentials */
+    public Authenticator(UserDirectory users, SessionTokens tokens, String trustedUserHeader, Role proxyDefaultRole,
+                         String cliToken, Clock clock, SignInThrottle throttle) {
+        this.throttle = throttle;
         this.users = users;
         this.tokens = tokens;
         this.trustedUserHeader = trustedUserHeader == null || trustedUserHeader.isBlank() ? null : trustedUserHeader.strip();
@@ -82,6 +91,19 @@ public final class Authenticator {
         return tokens;
     }
 
+    public SignInThrottle throttle() {
+        return throttle;
+    }
+
+    /** Whether recognising this request means a password hash check, which belongs off the event loop. */
+    public boolean needsPasswordCheck(String authorization) {
+        if (authorization == null || !authorization.strip().regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        Verified cached = basicCache.get(sha256(authorization.strip()));
+        return cached == null || !clock.instant().isBefore(cached.until());
+    }
+
     private Optional<Session> fromAuthorization(String authorization) {
         Instant now = clock.instant();
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -111,7 +133,14 @@ public final class Authenticator {
         if (colon < 1) {
             return Optional.empty();
         }
-        Optional<User> user = verifyPassword(decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray());
+        String name = decoded.substring(0, colon);
+        if (throttle.blocked(name)) {
+            return Optional.empty();
+        }
+        Optional<User> user = verifyPassword(name, decoded.substring(colon + 1).toCharArray());
+        if (user.isEmpty()) {
+            throttle.failed(name);
+        }
         user.ifPresent(u -> {
             if (basicCache.size() > 1000) {
                 basicCache.clear();

@@ -52,10 +52,27 @@ public final class WebSecurity implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
-        Optional<Session> session = auth.authenticate(req::getHeader, name -> {
+        if (auth.needsPasswordCheck(req.getHeader("Authorization"))) {
+            // PBKDF2 takes ~0.1 s on purpose: not on the event loop. The body must wait for the route's
+            // body handler, which resumes the request
+            req.pause();
+            ctx.vertx().executeBlocking(() -> identify(req), false).onComplete(r ->
+                    proceed(ctx, r.succeeded() ? r.result() : Optional.empty()));
+        } else {
+            proceed(ctx, identify(req));
+        }
+    }
+
+    private Optional<Session> identify(HttpServerRequest req) {
+        return auth.authenticate(req::getHeader, name -> {
             Cookie c = req.getCookie(name);
             return c == null ? null : c.getValue();
         });
+    }
+
+    private void proceed(RoutingContext ctx, Optional<Session> session) {
+        HttpServerRequest req = ctx.request();
+        String path = ctx.normalizedPath();
         if (session.isEmpty()) {
             if (AccessRules.isApi(path) || !SAFE.contains(req.method())) {
                 json(ctx, 401, "sign in first: the console at /signin, or HTTP basic credentials of a configured user");

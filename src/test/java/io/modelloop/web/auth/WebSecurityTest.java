@@ -29,7 +29,8 @@ class WebSecurityTest {
 
     @BeforeAll
     static void start() throws Exception {
-        loop = Fixture.startLocal(dir, Map.of("modelloop.web.trusted-user-header", "X-Forwarded-User"));
+        loop = Fixture.startLocal(dir, Map.of("modelloop.web.trusted-user-header", "X-Forwarded-User",
+                UserDirectory.INLINE_PREFIX + "guessed", "reviewer:" + PasswordHasher.hash("the-right-password".toCharArray())));
         base = Fixture.httpBase(loop);
     }
 
@@ -92,6 +93,10 @@ class WebSecurityTest {
         assertThat(raw(req("/api/parameters").header("Authorization", "Basic " + java.util.Base64.getEncoder()
                 .encodeToString((Fixture.OPERATOR + ":wrong-password").getBytes()))).statusCode()).isEqualTo(401);
         assertThat(raw(req("/assets/app.css")).statusCode()).isEqualTo(200);
+        // a page (static file, no body handler) behind basic credentials checked off the event loop
+        HttpResponse<String> review = raw(req("/review/?fresh").header("Authorization", Fixture.basic(Fixture.REVIEWER)));
+        assertThat(review.statusCode()).isEqualTo(200);
+        assertThat(review.body()).contains("<html");
     }
 
     @Test
@@ -173,6 +178,21 @@ class WebSecurityTest {
         assertThat(SignInHandlers.safeNext("https://evil.example/")).isNull();
         assertThat(SignInHandlers.safeNext("/\\evil.example")).isNull();
         assertThat(SignInHandlers.safeNext("/console/runs.html?id=1")).isEqualTo("/console/runs.html?id=1");
+    }
+
+    @Test
+    void passwordGuessingThroughBasicCredentialsLocksTheNameForAWhile() throws Exception {
+        String right = "Basic " + java.util.Base64.getEncoder().encodeToString("guessed:the-right-password".getBytes());
+        for (int i = 0; i < 10; i++) {
+            String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString(("guessed:guess-" + i).getBytes());
+            assertThat(raw(req("/api/reviews").header("Authorization", wrong)).statusCode()).isEqualTo(401);
+        }
+        assertThat(raw(req("/api/reviews").header("Authorization", right)).statusCode()).isEqualTo(401);
+        // a PUT with a body whose credentials are checked off the event loop still arrives whole
+        HttpResponse<String> put = Fixture.send(HttpRequest.newBuilder(URI.create(base + "/api/parameters/Minimum-F1-Score"))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"value\": \"0.75\"}")).build());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(loop.parameters().values().raw().get("Minimum-F1-Score")).isEqualTo("0.75");
     }
 
     @Test

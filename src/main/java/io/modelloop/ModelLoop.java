@@ -336,7 +336,7 @@ public final class ModelLoop implements AutoCloseable {
                 camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
                         new StatusApi(about(), parameters, systemState, timers, sinkHealth),
                         new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline),
-                        new RunApi(runStore), new DetectionApi(detectionStore), new ReviewApi(humanReview, imageLinks::link)));
+                        new RunApi(runStore), new DetectionApi(detectionStore, s3), new ReviewApi(humanReview, imageLinks::link)));
                 UserDirectory users = new UserDirectory(WebAuthSettings.usersFile(settings), settings.asMap());
                 firstOperatorPassword = WebAuthSettings.createFirstOperator(settings, users);
                 if (users.isEmpty()) {

@@ -42,7 +42,8 @@ public final class ApiRoutes extends RouteBuilder {
             .post("/reviews/{loop}/answer").id("api-reviews-answer").produces("application/json").to("direct:api-reviews-answer")
             .get("/detections").id("api-detections-list").produces("application/json").to("direct:api-detections-list")
             .get("/detections/stats").id("api-detections-stats").produces("application/json").to("direct:api-detections-stats")
-            .get("/detections/{id}").id("api-detections-get").produces("application/json").to("direct:api-detections-get");
+            .get("/detections/{id}").id("api-detections-get").produces("application/json").to("direct:api-detections-get")
+            .get("/detections/{id}/image").id("api-detections-image").to("direct:api-detections-image");
 
         from("direct:api-parameters-list").routeId("api-parameters-list-impl").bean(parameterApi, "list");
         from("direct:api-parameters-set").routeId("api-parameters-set-impl").bean(parameterApi, "set");
@@ -59,5 +60,6 @@ public final class ApiRoutes extends RouteBuilder {
         from("direct:api-detections-list").routeId("api-detections-list-impl").bean(detectionApi, "list");
         from("direct:api-detections-stats").routeId("api-detections-stats-impl").bean(detectionApi, "stats");
         from("direct:api-detections-get").routeId("api-detections-get-impl").bean(detectionApi, "get");
+        from("direct:api-detections-image").routeId("api-detections-image-impl").bean(detectionApi, "image");
     }
 }

@@ -5,6 +5,9 @@ import io.modelloop.detection.DetectionStore;
 import io.modelloop.detection.DetectionStores;
 import io.modelloop.notify.CamelNotifier;
 import io.modelloop.notify.NotificationFormatter;
+import io.modelloop.notify.NotificationLog;
+import io.modelloop.notify.NotificationLogs;
+import io.modelloop.notify.NotificationRecorder;
 import io.modelloop.notify.NotificationSinkFactory;
 import io.modelloop.notify.NotificationSinkHealth;
 import io.modelloop.notify.NotificationSinkRoutes;
@@ -42,6 +45,7 @@ import io.modelloop.web.auth.WebAuthSettings;
 import io.modelloop.web.ReviewApi;
 import io.modelloop.web.DetectionApi;
 import io.modelloop.web.ModelApi;
+import io.modelloop.web.NotificationApi;
 import io.modelloop.web.RunApi;
 import io.modelloop.web.ParameterApi;
 import io.modelloop.web.StatusApi;
@@ -89,6 +93,7 @@ public final class ModelLoop implements AutoCloseable {
     private Thread runner;
     private RunStore runStore;
     private DetectionStore detectionStore;
+    private NotificationLog notificationLog;
     private AwsClients awsClients;
     private H2Database h2;
     private DynamoDbClient dynamo;
@@ -171,6 +176,7 @@ public final class ModelLoop implements AutoCloseable {
         }
         closeQuietly(detectionStore, "detection store");
         closeQuietly(runStore, "run store");
+        closeQuietly(notificationLog, "notification log");
         synchronized (this) {
             if (h2 != null) {
                 h2.close();
@@ -247,6 +253,11 @@ public final class ModelLoop implements AutoCloseable {
         return detectionStore;
     }
 
+    /** Every notification sent, for the console (same store as the run records). */
+    public NotificationLog notificationLog() {
+        return notificationLog;
+    }
+
     /** The embedded database file data/modelloop, opened when a store uses it. */
     private synchronized H2Database h2() {
         if (h2 == null) {
@@ -311,6 +322,8 @@ public final class ModelLoop implements AutoCloseable {
                 detectionStore = DetectionStores.create(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
                 camel.getRegistry().bind("runStore", runStore);
                 camel.getRegistry().bind("detectionStore", detectionStore);
+                notificationLog = NotificationLogs.create(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
+                camel.getRegistry().bind("notificationRecorder", new NotificationRecorder(notificationLog));
                 RunRecorder runs = new RunRecorder(runStore, Clock.systemUTC());
                 // SPEC 5: a parameter change is a run too
                 parameters.addListener((change, now) -> runs.start("PARAMETER_CHANGE", Map.of("parameter", change.name(),
@@ -336,7 +349,8 @@ public final class ModelLoop implements AutoCloseable {
                 camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
                         new StatusApi(about(), parameters, systemState, timers, sinkHealth),
                         new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline),
-                        new RunApi(runStore), new DetectionApi(detectionStore, s3), new ReviewApi(humanReview, imageLinks::link)));
+                        new RunApi(runStore), new DetectionApi(detectionStore, () -> parameters.values().minimumLabelDetectionConfidence(), s3),
+                        new ReviewApi(humanReview, imageLinks::link), new NotificationApi(notificationLog)));
                 UserDirectory users = new UserDirectory(WebAuthSettings.usersFile(settings), settings.asMap());
                 firstOperatorPassword = WebAuthSettings.createFirstOperator(settings, users);
                 if (users.isEmpty()) {

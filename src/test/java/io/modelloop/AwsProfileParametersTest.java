@@ -216,6 +216,37 @@ class AwsProfileParametersTest {
                 .isEqualTo(ParameterDefinition.MINIMUM_INFERENCE_UNITS);
     }
 
+    @Test
+    @Order(6)
+    void parameterHistoryComesFromSsmNewestFirstAcrossPages() {
+        String name = ParameterDefinition.MINIMUM_LABEL_DETECTION_CONFIDENCE;
+        List<AwsStubs.SsmVersion> versions = new java.util.ArrayList<>();
+        for (int v = 1; v <= 7; v++) {
+            versions.add(new AwsStubs.SsmVersion(Integer.toString(60 + v), v, 1.7672256E9 + 60 * v,
+                    "arn:aws:iam::123456789012:user/operator-" + v));
+        }
+        aws.stubParameterHistory(name, versions, 3); // 3 pages, oldest first as SSM lists them
+
+        var reply = Fixture.get(Fixture.httpBase(loop) + "/api/parameters/" + name + "/history?limit=4");
+
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+        JsonNode body = json(reply.body());
+        assertThat(body.path("parameter").asText()).isEqualTo(name);
+        JsonNode history = body.path("history");
+        assertThat(history).hasSize(4);
+        assertThat(history.get(0).path("value").asText()).isEqualTo("67");
+        assertThat(history.get(0).path("changedBy").asText()).isEqualTo("arn:aws:iam::123456789012:user/operator-7");
+        assertThat(history.get(0).path("changedAt").asText()).isEqualTo("2026-01-01T00:07:00Z");
+        assertThat(history.get(0).path("source").asText()).isEqualTo("ssm");
+        assertThat(history.get(3).path("value").asText()).isEqualTo("64");
+        List<JsonNode> calls = aws.ssmBodies("GetParameterHistory");
+        assertThat(calls).hasSize(3).allSatisfy(c -> assertThat(c.path("Name").asText()).isEqualTo(PREFIX + name));
+        assertThat(calls.get(2).path("NextToken").asText()).isNotEmpty();
+
+        var unknown = Fixture.get(Fixture.httpBase(loop) + "/api/parameters/No-Such-Parameter/history");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+    }
+
     /** Values in definition order, so the pages hold the same names as before. */
     private static Map<String, String> ordered(Map<String, String> values) {
         Map<String, String> m = new LinkedHashMap<>();

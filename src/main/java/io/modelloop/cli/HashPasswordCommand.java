@@ -1,9 +1,6 @@
 package io.modelloop.cli;
 
 import io.modelloop.web.auth.PasswordHasher;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,17 +16,10 @@ final class HashPasswordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        char[] password;
-        if (System.console() != null) {
-            password = System.console().readPassword("Password: ");
-            char[] again = System.console().readPassword("Again: ");
-            if (!java.util.Arrays.equals(password, again)) {
-                spec.commandLine().getErr().println("modelloop: the two passwords differ");
-                return 1;
-            }
-        } else {
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            password = line == null ? new char[0] : line.toCharArray();
+        char[] password = PasswordInput.read();
+        if (password == null) {
+            spec.commandLine().getErr().println("modelloop: the two passwords differ");
+            return 1;
         }
         try {
             spec.commandLine().getOut().println(PasswordHasher.hash(password));

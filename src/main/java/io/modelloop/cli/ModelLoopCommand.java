@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
                     + "deploys a new model only when its F1 is good enough.",
             "",
             "Without a sub-command it runs ModelLoop (same as 'run')."},
-        subcommands = {RunCommand.class, ParamsCommand.class, StatusCommand.class, TrainCommand.class, HashPasswordCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ParamsCommand.class, StatusCommand.class, TrainCommand.class, UsersCommand.class, HashPasswordCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure (e.g. a refused parameter value), 2 bad arguments."})
 public final class ModelLoopCommand implements Callable<Integer> {
 

@@ -1,6 +1,7 @@
 package io.modelloop.cli;
 
 import io.modelloop.parameters.ParameterDefinition;
+import io.modelloop.parameters.ParameterHistoryEntry;
 import io.modelloop.parameters.ParameterService;
 import io.modelloop.parameters.StoredParameter;
 import java.io.PrintWriter;
@@ -108,6 +109,8 @@ final class ParamsCommand implements Callable<Integer> {
             var settings = params.effective(options).settings();
             try (ParameterAdmin admin = new ParameterAdmin(settings)) {
                 admin.store().write(d.name(), d.rule().canonical(value));
+                admin.store().recordChange(d.name(), new ParameterHistoryEntry(d.rule().canonical(value),
+                        java.time.Instant.now(), System.getProperty("user.name"), ParameterHistoryEntry.CLI));
                 long seconds = Math.max(1, settings.getLong("modelloop.parameters.poll-interval-ms", 30000) / 1000);
                 spec.commandLine().getOut().printf("%s set to %s in %s; a running ModelLoop applies it within %d s.%n",
                         d.name(), d.rule().canonical(value), admin.store().location(), seconds);

@@ -36,6 +36,12 @@ public interface DetectionStore {
 
     DetectionStats stats(Instant since);
 
+    /** Counts per UTC hour of detection since that time (null = all), oldest first; hours without detections are left out. */
+    List<HourlyCounts> hourly(Instant since);
+
+    /** The confidence of the CLASSIFIED detections since that time (null = all) in bins equal bins from 0 to 100. */
+    ConfidenceHistogram confidenceHistogram(Instant since, int bins);
+
     /** Creates the loop unless one with that name exists; true when this call created it. */
     boolean createLoop(HumanLoop loop);
 
@@ -45,8 +51,21 @@ public interface DetectionStore {
     List<HumanLoop> openLoops(int limit);
 
     /**
-     * Marks an open loop answered, atomically: true for exactly one caller even when two
-     * reviewers answer at the same moment.
+     * Marks an open loop answered and drops its hold, atomically: true for exactly one caller even
+     * when two reviewers answer at the same moment. False too when another reviewer holds the
+     * loop past {@code answeredAt}, so a hold taken by another replica between the caller's read
+     * and this write still wins.
      */
     boolean completeLoop(String name, String answer, String reviewer, Instant answeredAt);
+
+    /**
+     * Holds an open loop for {@code reviewer} until {@code until}, atomically: when nobody holds it,
+     * its hold lapsed ({@code heldUntil <= now}) or the same reviewer holds it (then the hold is
+     * extended). False when the loop is unknown, answered or held by someone else; of two
+     * reviewers holding at once exactly one gets true.
+     */
+    boolean holdLoop(String name, String reviewer, Instant now, Instant until);
+
+    /** Drops the hold when {@code reviewer} has it; anyone else's hold stays. */
+    void releaseLoop(String name, String reviewer);
 }

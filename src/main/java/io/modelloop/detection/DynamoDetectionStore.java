@@ -36,21 +36,27 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * single conditional UpdateItem calls: insertIfAbsent and createLoop put with
  * {@code attribute_not_exists(pk)}, attachLoop sets the loop with
  * {@code attribute_not_exists(humanLoopName)}, completeLoop answers with {@code status = OPEN}
- * (and drops the loop from the open-loops index). A losing caller gets
- * ConditionalCheckFailedException, which means false here.
+ * and the loop free for the reviewer (and drops the loop from the open-loops index), holdLoop
+ * sets {@code heldBy}/{@code heldUntil} on the same condition. A losing caller gets
+ * ConditionalCheckFailedException, which means false here. {@code heldUntil} is stored in the
+ * fixed-width sortable form so the condition can compare it with {@code <=} as a string.
  *
  * <p>Listing queries the byTime index (newest first; the time range and the paging cursor are
  * key conditions, the other filters a FilterExpression); classifiedAfter, waitingForModel and
  * openLoops query the byState index. No call scans the table. Index reads are eventually
  * consistent (usually well under a second behind); get and getLoop read the item consistently.
  * stats(since) reads the detections since that time from the byTime index (only the counted
- * attributes), so its cost grows with the period asked for.
+ * attributes), so its cost grows with the period asked for; hourly and confidenceHistogram
+ * read the same way, which is why the API bounds their period.
  */
 public final class DynamoDetectionStore implements DetectionStore, AutoCloseable {
 
     private static final String DET = "DET#";
     private static final String LOOP = "LOOP#";
     private static final String OPEN_LOOPS = "LOOP#OPEN";
+    /** Free for :reviewer: nobody holds it, the hold lapsed at :now, or :reviewer holds it already. */
+    private static final String FREE_FOR = "(attribute_not_exists(#heldBy) OR attribute_not_exists(#heldUntil)"
+            + " OR #heldUntil <= :now OR #heldBy = :reviewer)";
 
     private final DynamoDbClient client;
     private final String table;
@@ -329,6 +335,48 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
                 answered == 0 ? null : (double) agreed / answered);
     }
 
+    @Override
+    public List<HourlyCounts> hourly(Instant since) {
+        Map<Instant, HourlyCounts> hours = new java.util.TreeMap<>();
+        for (var item : since(since, "#outcome, #reviewedAt, #detectedAt")) {
+            Instant hour = instant(item, "detectedAt").truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+            hours.put(hour, hours.getOrDefault(hour, HourlyCounts.empty(hour))
+                    .plus(Detection.Outcome.valueOf(s(item, "outcome")), 1, item.containsKey("reviewedAt") ? 1 : 0));
+        }
+        return List.copyOf(hours.values());
+    }
+
+    @Override
+    public ConfidenceHistogram confidenceHistogram(Instant since, int bins) {
+        ConfidenceHistogram.checkBins(bins);
+        long[] counts = new long[bins];
+        for (var item : since(since, "#outcome, #confidence")) {
+            Double confidence = number(item, "confidence");
+            if (Detection.Outcome.CLASSIFIED.name().equals(s(item, "outcome")) && confidence != null) {
+                counts[ConfidenceHistogram.binOf(confidence, bins)]++;
+            }
+        }
+        return ConfidenceHistogram.of(counts);
+    }
+
+    /** Detections since that time from the byTime index, only the projected attributes, every page. */
+    private Iterable<Map<String, AttributeValue>> since(Instant since, String projection) {
+        Map<String, String> names = new HashMap<>(Map.of("#pk", GSI1_PK));
+        for (String name : projection.split(",\\s*")) {
+            names.put(name, name.substring(1));
+        }
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", AttributeValue.fromS("DET")));
+        String condition = "#pk = :pk";
+        if (since != null) {
+            condition += " AND #sk >= :since";
+            names.put("#sk", GSI1_SK);
+            values.put(":since", AttributeValue.fromS(sortable(since)));
+        }
+        QueryRequest request = QueryRequest.builder().tableName(table).indexName(GSI1).keyConditionExpression(condition)
+                .expressionAttributeNames(names).expressionAttributeValues(values).projectionExpression(projection).build();
+        return client.queryPaginator(request).items();
+    }
+
     // ------------------------------------------------------------------ human loops
 
     @Override
@@ -351,6 +399,10 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
         put(item, "answer", loop.answer());
         put(item, "reviewer", loop.reviewer());
         put(item, "answeredAt", loop.answeredAt());
+        put(item, "heldBy", loop.heldBy());
+        if (loop.heldUntil() != null) {
+            put(item, "heldUntil", sortable(loop.heldUntil()));
+        }
         if (status == HumanLoop.Status.OPEN) {
             put(item, GSI2_PK, OPEN_LOOPS);
             put(item, GSI2_SK, sortable(created) + "#" + loop.name());
@@ -381,8 +433,10 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
         put(fields, "answer", answer);
         put(fields, "reviewer", reviewer);
         put(fields, "answeredAt", answeredAt);
-        Map<String, String> names = new HashMap<>(Map.of("#gpk", GSI2_PK, "#gsk", GSI2_SK));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":open", AttributeValue.fromS(HumanLoop.Status.OPEN.name())));
+        Map<String, String> names = new HashMap<>(Map.of("#gpk", GSI2_PK, "#gsk", GSI2_SK, "#heldBy", "heldBy",
+                "#heldUntil", "heldUntil"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":open", AttributeValue.fromS(HumanLoop.Status.OPEN.name()),
+                ":now", AttributeValue.fromS(sortable(answeredAt)), ":reviewer", AttributeValue.fromS(reviewer)));
         List<String> sets = new ArrayList<>();
         fields.forEach((field, value) -> {
             names.put("#" + field, field);
@@ -391,12 +445,42 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
         });
         try {
             client.updateItem(r -> r.tableName(table).key(key(LOOP + name))
-                    .updateExpression("SET " + String.join(", ", sets) + " REMOVE #gpk, #gsk")
-                    .conditionExpression("#status = :open")
+                    .updateExpression("SET " + String.join(", ", sets) + " REMOVE #gpk, #gsk, #heldBy, #heldUntil")
+                    .conditionExpression("#status = :open AND " + FREE_FOR)
                     .expressionAttributeNames(names).expressionAttributeValues(values));
             return true;
-        } catch (ConditionalCheckFailedException notOpen) {
+        } catch (ConditionalCheckFailedException notOpenOrHeld) {
             return false;
+        }
+    }
+
+    @Override
+    public boolean holdLoop(String name, String reviewer, Instant now, Instant until) {
+        Map<String, String> names = Map.of("#status", "status", "#heldBy", "heldBy", "#heldUntil", "heldUntil");
+        Map<String, AttributeValue> values = Map.of(":open", AttributeValue.fromS(HumanLoop.Status.OPEN.name()),
+                ":now", AttributeValue.fromS(sortable(now)), ":reviewer", AttributeValue.fromS(reviewer),
+                ":until", AttributeValue.fromS(sortable(until)));
+        try {
+            client.updateItem(r -> r.tableName(table).key(key(LOOP + name))
+                    .updateExpression("SET #heldBy = :reviewer, #heldUntil = :until")
+                    .conditionExpression("#status = :open AND " + FREE_FOR)
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException unknownAnsweredOrHeld) {
+            return false;
+        }
+    }
+
+    @Override
+    public void releaseLoop(String name, String reviewer) {
+        try {
+            client.updateItem(r -> r.tableName(table).key(key(LOOP + name))
+                    .updateExpression("REMOVE #heldBy, #heldUntil")
+                    .conditionExpression("#heldBy = :reviewer")
+                    .expressionAttributeNames(Map.of("#heldBy", "heldBy", "#heldUntil", "heldUntil"))
+                    .expressionAttributeValues(Map.of(":reviewer", AttributeValue.fromS(reviewer))));
+        } catch (ConditionalCheckFailedException notTheirs) {
+            // someone else's hold, or none: nothing to release
         }
     }
 
@@ -466,6 +550,6 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
                 number(i, "confidence"), s(i, "imageUri"),
                 labels == null ? null : labels.l().stream().map(AttributeValue::s).toList(),
                 status == null ? null : HumanLoop.Status.valueOf(status), instant(i, "createdAt"),
-                s(i, "answer"), s(i, "reviewer"), instant(i, "answeredAt"));
+                s(i, "answer"), s(i, "reviewer"), instant(i, "answeredAt"), s(i, "heldBy"), instant(i, "heldUntil"));
     }
 }

@@ -32,10 +32,10 @@ import java.util.Optional;
  * recording a review never read-modify-write the body and cannot lose each other's update.
  *
  * <p>Table {@code human_loops}: the loop as JSON in {@code body} as created, its status and
- * answer in columns. Duplicate guards are in the database: the primary keys (insertIfAbsent,
- * createLoop), {@code WHERE human_loop_name IS NULL} (attachLoop) and {@code WHERE status =
- * 'OPEN'} (completeLoop); H2 re-checks the condition after waiting for a concurrent writer's
- * row lock, so exactly one caller wins.
+ * answer and reviewer hold in columns. Duplicate guards are in the database: the primary keys
+ * (insertIfAbsent, createLoop), {@code WHERE human_loop_name IS NULL} (attachLoop), {@code WHERE
+ * status = 'OPEN'} plus the hold (completeLoop) and the hold condition (holdLoop); H2 re-checks
+ * the condition after waiting for a concurrent writer's row lock, so exactly one caller wins.
  *
  * <p>Times are TIMESTAMP(9) WITH TIME ZONE so nanosecond instants compare exactly in keyset paging.
  */
@@ -45,7 +45,9 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
     private static final String DUPLICATE_KEY = "23505";
     private static final String DETECTION_COLUMNS =
             "body, sampled, human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement";
-    private static final String LOOP_COLUMNS = "body, status, answer, reviewer, answered_at";
+    private static final String LOOP_COLUMNS = "body, status, answer, reviewer, answered_at, held_by, held_until";
+    /** Free for reviewer ?: nobody holds it, the hold lapsed at ? (the time), or ? holds it already. */
+    private static final String FREE_FOR = "(held_by IS NULL OR held_until IS NULL OR held_until <= ? OR held_by = ?)";
 
     private final H2Database database;
     private final boolean ownsDatabase;
@@ -78,6 +80,10 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
                     + "status VARCHAR(20) NOT NULL, created_at TIMESTAMP(9) WITH TIME ZONE NOT NULL, answer VARCHAR(200), "
                     + "reviewer VARCHAR(200), answered_at TIMESTAMP(9) WITH TIME ZONE, body CLOB NOT NULL)");
             s.execute("CREATE INDEX IF NOT EXISTS human_loops_open ON human_loops(status, created_at, name)");
+            // databases created before reviewer holds get the columns on first start
+            s.execute("ALTER TABLE human_loops ADD COLUMN IF NOT EXISTS held_by VARCHAR(200)");
+            s.execute("ALTER TABLE human_loops ADD COLUMN IF NOT EXISTS held_until TIMESTAMP(9) WITH TIME ZONE");
+            addConfidenceColumn(c);
         } catch (SQLException e) {
             if (ownsDatabase) {
                 database.close();
@@ -92,8 +98,8 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
     public boolean insertIfAbsent(Detection d) {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO detections (id, object_key, detected_at, label, outcome, below_threshold, sampled, "
-                        + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body, confidence) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bindRow(ps, d);
             ps.executeUpdate();
             return true;
@@ -109,8 +115,8 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
     public void replace(Detection d) {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
                 "MERGE INTO detections (id, object_key, detected_at, label, outcome, below_threshold, sampled, "
-                        + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body) "
-                        + "KEY (id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body, confidence) "
+                        + "KEY (id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bindRow(ps, d);
             ps.executeUpdate();
         } catch (SQLException e) {
@@ -136,6 +142,41 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         ps.setString(12, d.copiedKey());
         setBoolean(ps, 13, d.agreement());
         ps.setString(14, write(d));
+        if (d.confidence() == null) {
+            ps.setNull(15, Types.DOUBLE);
+        } else {
+            ps.setDouble(15, d.confidence());
+        }
+    }
+
+    /**
+     * The confidence column came after the first databases were written: when it is added to
+     * an existing table, it is filled in from each record's JSON body, once.
+     */
+    private static void addConfidenceColumn(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS "
+                + "WHERE TABLE_NAME = 'DETECTIONS' AND COLUMN_NAME = 'CONFIDENCE' AND TABLE_SCHEMA = SCHEMA()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) > 0) {
+                return;
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE detections ADD COLUMN confidence DOUBLE PRECISION");
+        }
+        try (PreparedStatement select = c.prepareStatement("SELECT id, body FROM detections WHERE outcome = 'CLASSIFIED'");
+             PreparedStatement update = c.prepareStatement("UPDATE detections SET confidence = ? WHERE id = ?");
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                Double confidence = read(rs.getString(2), Detection.class).confidence();
+                if (confidence != null) {
+                    update.setDouble(1, confidence);
+                    update.setString(2, rs.getString(1));
+                    update.executeUpdate();
+                }
+            }
+        }
     }
 
     @Override
@@ -270,6 +311,51 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         }
     }
 
+    @Override
+    public List<HourlyCounts> hourly(Instant since) {
+        String where = since == null ? "" : " WHERE detected_at >= ?";
+        List<Object> args = since == null ? List.of() : List.of(time(since));
+        Map<Instant, HourlyCounts> hours = new java.util.TreeMap<>();
+        try (Connection c = database.connection();
+             PreparedStatement ps = prepare(c, "SELECT hour_start, outcome, COUNT(*), COUNT(reviewed_at) FROM "
+                     + "(SELECT DATE_TRUNC('HOUR', detected_at) AS hour_start, outcome, reviewed_at FROM detections" + where + ") "
+                     + "GROUP BY hour_start, outcome", args);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Instant hour = rs.getObject(1, OffsetDateTime.class).toInstant();
+                hours.put(hour, hours.getOrDefault(hour, HourlyCounts.empty(hour))
+                        .plus(Detection.Outcome.valueOf(rs.getString(2)), rs.getLong(3), rs.getLong(4)));
+            }
+        } catch (SQLException e) {
+            throw failure("count detections by hour", e);
+        }
+        return List.copyOf(hours.values());
+    }
+
+    @Override
+    public ConfidenceHistogram confidenceHistogram(Instant since, int bins) {
+        ConfidenceHistogram.checkBins(bins);
+        List<Object> args = new ArrayList<>(List.of(bins, bins - 1));
+        if (since != null) {
+            args.add(time(since));
+        }
+        long[] counts = new long[bins];
+        // the bin arithmetic is ConfidenceHistogram.binOf's, so both stores put an edge value in the same bin
+        try (Connection c = database.connection();
+             PreparedStatement ps = prepare(c, "SELECT bin_no, COUNT(*) FROM (SELECT "
+                     + "GREATEST(0, LEAST(CAST(FLOOR(confidence * ? / CAST(100 AS DOUBLE PRECISION)) AS INT), ?)) AS bin_no "
+                     + "FROM detections WHERE outcome = 'CLASSIFIED' AND confidence IS NOT NULL"
+                     + (since == null ? "" : " AND detected_at >= ?") + ") GROUP BY bin_no", args);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts[rs.getInt(1)] = rs.getLong(2);
+            }
+        } catch (SQLException e) {
+            throw failure("count detections by confidence", e);
+        }
+        return ConfidenceHistogram.of(counts);
+    }
+
     // ------------------------------------------------------------------ human loops
 
     @Override
@@ -278,10 +364,10 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         HumanLoop.Status status = loop.status() == null ? HumanLoop.Status.OPEN : loop.status();
         HumanLoop stored = new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
                 loop.confidence(), loop.imageUri(), loop.labels(), status, created, loop.answer(), loop.reviewer(),
-                loop.answeredAt());
+                loop.answeredAt(), loop.heldBy(), loop.heldUntil());
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO human_loops (name, detection_id, source, status, created_at, answer, reviewer, answered_at, body) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO human_loops (name, detection_id, source, status, created_at, answer, reviewer, answered_at, "
+                        + "held_by, held_until, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, stored.name());
             ps.setString(2, stored.detectionId());
             ps.setString(3, stored.source());
@@ -290,7 +376,9 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
             ps.setString(6, stored.answer());
             ps.setString(7, stored.reviewer());
             ps.setObject(8, time(stored.answeredAt()));
-            ps.setString(9, write(stored));
+            ps.setString(9, stored.heldBy());
+            ps.setObject(10, time(stored.heldUntil()));
+            ps.setString(11, write(stored));
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -319,8 +407,22 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         args.add(reviewer);
         args.add(time(answeredAt));
         args.add(name);
-        return update("UPDATE human_loops SET status = 'ANSWERED', answer = ?, reviewer = ?, answered_at = ? "
-                + "WHERE name = ? AND status = 'OPEN'", args) == 1;
+        args.add(time(answeredAt));
+        args.add(reviewer);
+        return update("UPDATE human_loops SET status = 'ANSWERED', answer = ?, reviewer = ?, answered_at = ?, "
+                + "held_by = NULL, held_until = NULL WHERE name = ? AND status = 'OPEN' AND " + FREE_FOR, args) == 1;
+    }
+
+    @Override
+    public boolean holdLoop(String name, String reviewer, Instant now, Instant until) {
+        return update("UPDATE human_loops SET held_by = ?, held_until = ? WHERE name = ? AND status = 'OPEN' AND " + FREE_FOR,
+                Arrays.asList(reviewer, time(until), name, time(now), reviewer)) == 1;
+    }
+
+    @Override
+    public void releaseLoop(String name, String reviewer) {
+        update("UPDATE human_loops SET held_by = NULL, held_until = NULL WHERE name = ? AND held_by = ?",
+                List.of(name, reviewer));
     }
 
     @Override
@@ -362,7 +464,8 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
                 HumanLoop body = read(rs.getString(1), HumanLoop.class);
                 out.add(new HumanLoop(body.name(), body.source(), body.detectionId(), body.detectedLabel(),
                         body.confidence(), body.imageUri(), body.labels(), HumanLoop.Status.valueOf(rs.getString(2)),
-                        body.createdAt(), rs.getString(3), rs.getString(4), instant(rs.getObject(5, OffsetDateTime.class))));
+                        body.createdAt(), rs.getString(3), rs.getString(4), instant(rs.getObject(5, OffsetDateTime.class)),
+                        rs.getString(6), instant(rs.getObject(7, OffsetDateTime.class))));
             }
             return out;
         } catch (SQLException e) {

@@ -25,10 +25,29 @@ public final class FileParameterStore implements ParameterStore {
 
     private final Path file;
     private final Path lockFile;
+    private final ParameterHistoryFile history;
 
     public FileParameterStore(Path file) {
         this.file = file.toAbsolutePath();
         this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
+        String base = this.file.getFileName().toString().replaceFirst("\\.properties$", "");
+        this.history = new ParameterHistoryFile(this.file.resolveSibling(base + ".history.jsonl"));
+    }
+
+    /** The JSON-lines value history beside the parameters file. */
+    public Path historyFile() {
+        return history.file();
+    }
+
+    @Override
+    public java.util.List<ParameterHistoryEntry> history(String name, int limit) {
+        return history.newestFirst(name, limit);
+    }
+
+    @Override
+    public void recordChange(String name, ParameterHistoryEntry entry) {
+        // the same lock as the parameters file: the CLI and the service append to one history
+        locked(() -> history.append(name, entry));
     }
 
     @Override

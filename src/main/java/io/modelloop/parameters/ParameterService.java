@@ -88,6 +88,7 @@ public final class ParameterService {
             if (raw == null) {
                 // Deleted by hand: put back the value in force so the store shows what runs.
                 store.write(d.name(), current.get(d.name()));
+                recordHistory(d.name(), current.get(d.name()), null, ParameterHistoryEntry.RESTORED);
                 notifier.notify("ParameterRestored", d.name() + " was missing and was written back as "
                         + current.get(d.name()), Map.of("parameter", d.name(), "value", current.get(d.name())));
                 lastSeenRaw.put(d.name(), current.get(d.name()));
@@ -97,6 +98,8 @@ public final class ParameterService {
                 continue;
             }
             lastSeenRaw.put(d.name(), raw);
+            // a value this service wrote was recorded by set(); the history file skips it here
+            recordHistory(d.name(), raw, null, ParameterHistoryEntry.FILE_EDIT);
             if (!d.rule().accepts(raw)) {
                 reject(d, raw, current.get(d.name()));
                 continue;
@@ -136,13 +139,35 @@ public final class ParameterService {
      * @throws InvalidParameterException for an unknown or machine-owned name, or a value
      *                                   that breaks its rule; nothing is stored then
      */
-    public synchronized List<ParameterChange> set(String name, String value) {
+    public List<ParameterChange> set(String name, String value) {
+        return set(name, value, null);
+    }
+
+    /**
+     * As {@link #set(String, String)}, recording who set it in the parameter's history.
+     *
+     * @param user the signed-in user, or null when unknown
+     */
+    public synchronized List<ParameterChange> set(String name, String value, String user) {
         // synchronized with refresh(): else the poll could apply the stored value between the
         // write and the read below, and the caller would be told nothing changed
         ParameterDefinition d = definition(name);
         validate(d, value);
-        store.write(d.name(), d.rule().canonical(value));
+        String canonical = d.rule().canonical(value);
+        store.write(d.name(), canonical);
+        if (!canonical.equals(lastSeenRaw.get(d.name()))) {
+            recordHistory(d.name(), canonical, user, ParameterHistoryEntry.CONSOLE_API);
+        }
         return refresh();
+    }
+
+    /**
+     * The values the parameter had, newest first (at most limit).
+     *
+     * @throws InvalidParameterException for an unknown or machine-owned name
+     */
+    public List<ParameterHistoryEntry> history(String name, int limit) {
+        return store.history(definition(name).name(), limit);
     }
 
     public static ParameterDefinition definition(String name) {
@@ -189,6 +214,15 @@ public final class ParameterService {
         String encoded = ValuesInForce.encode(current.raw());
         if (!encoded.equals(stored)) {
             store.write(ParameterDefinition.VALUES_IN_FORCE, encoded);
+        }
+    }
+
+    /** The history is a record for people: failing to write it never stops a parameter change. */
+    private void recordHistory(String name, String value, String user, String source) {
+        try {
+            store.recordChange(name, new ParameterHistoryEntry(value, Instant.now(), user, source));
+        } catch (RuntimeException e) {
+            LOG.warn("Parameter history of {} not recorded: {}", name, e.getMessage());
         }
     }
 

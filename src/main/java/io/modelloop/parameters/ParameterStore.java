@@ -18,6 +18,21 @@ public interface ParameterStore {
     /** Where the parameters are, for messages (e.g. ssm:/modelloop/prod/ or a file path). */
     String location();
 
+    /**
+     * Earlier values of one parameter, newest first, at most limit; empty when the store keeps
+     * no history.
+     */
+    default java.util.List<ParameterHistoryEntry> history(String name, int limit) {
+        return java.util.List.of();
+    }
+
+    /**
+     * Notes a value ModelLoop wrote or saw appear, for stores that keep no history of their own
+     * (SSM does, so this is a no-op there).
+     */
+    default void recordChange(String name, ParameterHistoryEntry entry) {
+    }
+
     /** Writes each default whose name is missing; returns the names it created. */
     default java.util.List<String> createMissing(Map<String, String> defaults) {
         Map<String, StoredParameter> existing = readAll();

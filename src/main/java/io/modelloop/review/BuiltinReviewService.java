@@ -7,11 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -33,6 +35,11 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * folders under images_labeled_by_folder/ now, so labels added since appear too, plus
  * {@code None of the Above}. A reviewer may also type a new label; any label must match SPEC
  * 4.2's rule.
+ *
+ * <p>Holds: whoever opens a loop ({@link #next}, {@link #hold}) has it to themself for the hold
+ * duration, so two reviewers do not spend time on the same image; the hold is a conditional
+ * write in the store, so it holds across replicas. An answer from anyone else is refused while
+ * the hold lasts; a lapsed hold counts as none, so a reviewer who walks away blocks nobody for long.
  */
 public final class BuiltinReviewService implements HumanReview {
 
@@ -44,7 +51,11 @@ public final class BuiltinReviewService implements HumanReview {
             + " at most 99 letters, digits, spaces, '_', '.' or '-' (" + LabeledImages.LABEL.pattern() + ")";
     /** At most this many open loops are counted for the queue size. */
     public static final int COUNT_CAP = 10_000;
+    /** How long an opened loop stays with its reviewer unless configured otherwise. */
+    public static final Duration DEFAULT_HOLD = Duration.ofMinutes(5);
     private static final int REVIEWER_MAX = 128;
+    /** Open loops read per step when looking for the next free one (grows when they are all taken). */
+    private static final int NEXT_WINDOW = 25;
     private static final Logger LOG = LoggerFactory.getLogger(BuiltinReviewService.class);
 
     /** The review queue: how many loops are open (at most {@link #COUNT_CAP}) and the oldest of them. */
@@ -60,19 +71,34 @@ public final class BuiltinReviewService implements HumanReview {
     private final String bucket;
     private final Clock clock;
     private final CurrentLabels labels;
+    private final Duration holdDuration;
 
-    /** Reads the label folders afresh each time they are asked for. */
+    /** Reads the label folders afresh each time they are asked for; holds last {@link #DEFAULT_HOLD}. */
     public BuiltinReviewService(DetectionStore store, S3Client s3, String bucket, Clock clock) {
         this(store, s3, bucket, clock, new CurrentLabels(s3, bucket, Duration.ZERO, clock));
     }
 
     /** @param labels the label folders, shared with detection and results (one cache, invalidated on new folders) */
     public BuiltinReviewService(DetectionStore store, S3Client s3, String bucket, Clock clock, CurrentLabels labels) {
+        this(store, s3, bucket, clock, labels, DEFAULT_HOLD);
+    }
+
+    /** @param holdDuration how long an opened loop stays with its reviewer (positive) */
+    public BuiltinReviewService(DetectionStore store, S3Client s3, String bucket, Clock clock, CurrentLabels labels,
+                                Duration holdDuration) {
+        if (holdDuration == null || holdDuration.isNegative() || holdDuration.isZero()) {
+            throw new IllegalArgumentException("The review hold duration must be positive, got " + holdDuration);
+        }
         this.store = store;
         this.s3 = s3;
         this.bucket = bucket;
         this.clock = clock;
         this.labels = labels;
+        this.holdDuration = holdDuration;
+    }
+
+    public Duration holdDuration() {
+        return holdDuration;
     }
 
     @Override
@@ -89,21 +115,78 @@ public final class BuiltinReviewService implements HumanReview {
         List<String> labels = loop.labels() == null || loop.labels().isEmpty() ? currentLabels() : loop.labels();
         HumanLoop open = new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
                 loop.confidence(), loop.imageUri(), List.copyOf(labels), HumanLoop.Status.OPEN,
-                loop.createdAt() == null ? clock.instant() : loop.createdAt(), null, null, null);
+                loop.createdAt() == null ? clock.instant() : loop.createdAt(), null, null, null, null, null);
         return store.createLoop(open) ? StartResult.STARTED : StartResult.ALREADY_STARTED;
     }
 
-    /** Open loops, oldest first, at most {@code limit}, with the number open (counted up to {@link #COUNT_CAP}). */
+    /**
+     * Open loops, oldest first, at most {@code limit}, with the number open (counted up to
+     * {@link #COUNT_CAP}, held ones included); each shows its hold unless it lapsed.
+     */
     public Queue openLoops(int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1");
         }
         List<HumanLoop> open = store.openLoops(Math.max(limit, COUNT_CAP));
-        return new Queue(open.size(), List.copyOf(open.subList(0, Math.min(limit, open.size()))));
+        Instant now = clock.instant();
+        return new Queue(open.size(), open.subList(0, Math.min(limit, open.size())).stream()
+                .map(l -> current(l, now)).toList());
     }
 
+    /** The loop as stored, its hold shown unless it lapsed; reading it takes no hold. */
     public Optional<HumanLoop> loop(String name) {
-        return store.getLoop(name);
+        Instant now = clock.instant();
+        return store.getLoop(name).map(l -> current(l, now));
+    }
+
+    /**
+     * Holds the oldest open loop the reviewer may have: not in {@code skipped} and not held by
+     * someone else (their own hold is extended). Empty when no such loop is left.
+     */
+    public Optional<HumanLoop> next(String reviewer, Set<String> skipped) {
+        String worker = validReviewer(reviewer);
+        Instant now = clock.instant();
+        Instant until = now.plus(holdDuration);
+        Set<String> passed = new HashSet<>(skipped == null ? Set.of() : skipped);
+        int window = Math.min(COUNT_CAP, passed.size() + NEXT_WINDOW);
+        while (true) {
+            List<HumanLoop> open = store.openLoops(window);
+            for (HumanLoop loop : open) {
+                // the listing may be a moment old: the conditional hold decides, a lost race just moves on
+                if (passed.add(loop.name()) && !loop.heldByAnother(worker, now)
+                        && store.holdLoop(loop.name(), worker, now, until)) {
+                    LOG.info("Human loop {} held by {} until {}", loop.name(), worker, until);
+                    return Optional.of(loop.withHold(worker, until));
+                }
+            }
+            if (open.size() < window || window >= COUNT_CAP) {
+                return Optional.empty();
+            }
+            window = Math.min(COUNT_CAP, window * 4);
+        }
+    }
+
+    /**
+     * Holds this loop for the reviewer (extends their own hold).
+     *
+     * @throws ReviewRefusedException 400 invalid reviewer, 404 unknown loop, 409 answered or held by someone else
+     */
+    public HumanLoop hold(String name, String reviewer) {
+        HumanLoop loop = find(name);
+        String worker = validReviewer(reviewer);
+        Instant now = clock.instant();
+        Instant until = now.plus(holdDuration);
+        write(loop, worker, now, () -> store.holdLoop(name, worker, now, until));
+        return loop.withHold(worker, until);
+    }
+
+    /** Gives up the reviewer's hold (a skip); another reviewer's hold stays. @return the loop now */
+    public HumanLoop release(String name, String reviewer) {
+        HumanLoop loop = find(name);
+        String worker = validReviewer(reviewer);
+        store.releaseLoop(name, worker);
+        Instant now = clock.instant();
+        return current(store.getLoop(name).orElse(loop.withHold(null, null)), now);
     }
 
     /** The label folders of the training set now (sorted). */
@@ -130,21 +213,19 @@ public final class BuiltinReviewService implements HumanReview {
      * the A2I-format output to the bucket.
      *
      * @return the output's key
-     * @throws ReviewRefusedException 400 invalid label/reviewer, 404 unknown loop, 409 already answered
+     * @throws ReviewRefusedException 400 invalid label/reviewer, 404 unknown loop, 409 already answered or
+     *                                held by another reviewer whose hold has not lapsed
      * @throws HumanReviewException   when the output could not be written (the answer is recorded; {@link #writeOutput} can write it again)
      */
     public String answer(String name, String label, String reviewer) {
-        HumanLoop loop = store.getLoop(name).orElseThrow(() ->
-                new ReviewRefusedException(ReviewRefusedException.Reason.NOT_FOUND, "No human loop " + name));
+        HumanLoop loop = find(name);
         if (loop.status() == HumanLoop.Status.ANSWERED) {
             throw alreadyAnswered(loop);
         }
         String chosen = validLabel(label);
         String worker = validReviewer(reviewer);
         Instant now = clock.instant();
-        if (!store.completeLoop(name, chosen, worker, now)) {
-            throw alreadyAnswered(store.getLoop(name).orElse(loop));
-        }
+        write(loop, worker, now, () -> store.completeLoop(name, chosen, worker, now));
         LOG.info("Human loop {} answered '{}' by {}", name, chosen, worker);
         return writeOutput(loop, chosen, worker, now);
     }
@@ -154,8 +235,7 @@ public final class BuiltinReviewService implements HumanReview {
      * object store failed while answering; the key is the same, so this is idempotent.
      */
     public String writeOutput(String name) {
-        HumanLoop loop = store.getLoop(name).orElseThrow(() ->
-                new ReviewRefusedException(ReviewRefusedException.Reason.NOT_FOUND, "No human loop " + name));
+        HumanLoop loop = find(name);
         if (loop.status() != HumanLoop.Status.ANSWERED) {
             throw new IllegalStateException("Human loop " + name + " is not answered yet");
         }
@@ -176,8 +256,7 @@ public final class BuiltinReviewService implements HumanReview {
 
     /** The loop's image from the object store (the caller closes the stream). */
     public Image image(String name) {
-        HumanLoop loop = store.getLoop(name).orElseThrow(() ->
-                new ReviewRefusedException(ReviewRefusedException.Reason.NOT_FOUND, "No human loop " + name));
+        HumanLoop loop = find(name);
         String[] location = s3Location(loop.imageUri());
         try {
             ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(location[0]).key(location[1]));
@@ -214,10 +293,48 @@ public final class BuiltinReviewService implements HumanReview {
         return r;
     }
 
+    private HumanLoop find(String name) {
+        return store.getLoop(name).orElseThrow(() ->
+                new ReviewRefusedException(ReviewRefusedException.Reason.NOT_FOUND, "No human loop " + name));
+    }
+
+    /**
+     * Runs a conditional store write on an open loop; when it loses, says why from a fresh read.
+     * A hold released between the write and the read leaves the loop free: then the write is tried
+     * again (a few times; after that the loop is changing hands too fast to call).
+     */
+    private void write(HumanLoop read, String worker, Instant now, BooleanSupplier conditionalWrite) {
+        HumanLoop loop = read;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (loop.status() == HumanLoop.Status.ANSWERED) {
+                throw alreadyAnswered(loop);
+            }
+            if (loop.heldByAnother(worker, now)) {
+                throw heldBy(loop);
+            }
+            if (conditionalWrite.getAsBoolean()) {
+                return;
+            }
+            loop = find(loop.name());
+        }
+        throw new ReviewRefusedException(ReviewRefusedException.Reason.HELD, "Human loop " + loop.name()
+                + " is changing hands; try again", loop);
+    }
+
+    /** A lapsed hold shown as none. */
+    private static HumanLoop current(HumanLoop loop, Instant now) {
+        return loop.heldBy() != null && !loop.heldAt(now) ? loop.withHold(null, null) : loop;
+    }
+
+    private static ReviewRefusedException heldBy(HumanLoop loop) {
+        return new ReviewRefusedException(ReviewRefusedException.Reason.HELD, "Human loop " + loop.name()
+                + " is held by " + loop.heldBy() + " until " + loop.heldUntil(), loop);
+    }
+
     private static ReviewRefusedException alreadyAnswered(HumanLoop loop) {
         return new ReviewRefusedException(ReviewRefusedException.Reason.ALREADY_ANSWERED, "Human loop " + loop.name()
                 + " is already answered" + (loop.answer() == null ? "" : " ('" + loop.answer() + "' by " + loop.reviewer()
-                + (loop.answeredAt() == null ? "" : " at " + loop.answeredAt()) + ")"));
+                + (loop.answeredAt() == null ? "" : " at " + loop.answeredAt()) + ")"), loop);
     }
 
     /** s3://bucket/key → {bucket, key}; the key as written (spaces, +, unicode kept). */

@@ -13,12 +13,14 @@ import java.util.List;
  * @param imageUri        s3://bucket/key of the image
  * @param labels          the label choices offered (current labels), "None of the Above" is always added
  * @param status          OPEN or ANSWERED
+ * @param heldBy          the reviewer who opened the loop and has it to themself until heldUntil (null: free)
+ * @param heldUntil       when that hold lapses; a hold at or past this time counts as free
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record HumanLoop(String name, String source, String detectionId, String detectedLabel, Double confidence,
                         String imageUri, List<String> labels, Status status, Instant createdAt,
-                        String answer, String reviewer, Instant answeredAt) {
+                        String answer, String reviewer, Instant answeredAt, String heldBy, Instant heldUntil) {
 
     public static final String A2I_WORKFLOW = "A2I Workflow";
     public static final String HUMAN_SAMPLING = "Human Sampling";
@@ -30,6 +32,22 @@ public record HumanLoop(String name, String source, String detectionId, String d
     public static HumanLoop open(String source, String detectionId, String detectedLabel, Double confidence,
                                  String bucket, String key, List<String> labels, Instant now) {
         return new HumanLoop(HumanLoopNames.forDetection(detectionId, source), source, detectionId, detectedLabel,
-                confidence, "s3://" + bucket + "/" + key, labels, Status.OPEN, now, null, null, null);
+                confidence, "s3://" + bucket + "/" + key, labels, Status.OPEN, now, null, null, null, null, null);
+    }
+
+    /** True when someone other than {@code reviewer} holds this open loop at {@code now}. */
+    public boolean heldByAnother(String reviewer, Instant now) {
+        return heldAt(now) && !heldBy.equals(reviewer);
+    }
+
+    /** True when the loop is open and its hold has not lapsed at {@code now}. */
+    public boolean heldAt(Instant now) {
+        return status == Status.OPEN && heldBy != null && heldUntil != null && heldUntil.isAfter(now);
+    }
+
+    /** This loop with the given hold (both null: none). */
+    public HumanLoop withHold(String by, Instant until) {
+        return new HumanLoop(name, source, detectionId, detectedLabel, confidence, imageUri, labels, status, createdAt,
+                answer, reviewer, answeredAt, by, until);
     }
 }

@@ -6,6 +6,7 @@ import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.storage.AwsClients;
 import java.time.Clock;
+import java.time.Duration;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Picks the human review backend named by modelloop.review.backend (builtin | a2i, default builtin). */
@@ -20,7 +21,7 @@ public final class HumanReviews {
      * @param bucket the bucket of the layout
      */
     public static HumanReview create(Settings settings, DetectionStore store, S3Client s3, String bucket, Clock clock) {
-        return create(settings, store, s3, bucket, clock, new CurrentLabels(s3, bucket, java.time.Duration.ZERO, clock));
+        return create(settings, store, s3, bucket, clock, new CurrentLabels(s3, bucket, Duration.ZERO, clock));
     }
 
     /** @param labels the label folders, shared with detection and the results route */
@@ -32,12 +33,21 @@ public final class HumanReviews {
                 if (store == null) {
                     throw new ConfigurationException("The built-in review service needs the detection store");
                 }
-                yield new BuiltinReviewService(store, s3, bucket, clock, labels);
+                yield new BuiltinReviewService(store, s3, bucket, clock, labels, holdDuration(settings));
             }
             case "a2i" -> new A2iHumanReview(new AwsClients(settings).a2iRuntime(),
                     settings.require("modelloop.review.a2i.flow-definition-arn"));
             default -> throw new ConfigurationException("Unknown review backend '" + name
                     + "' in modelloop.review.backend: use builtin or a2i");
         };
+    }
+
+    /** modelloop.review.hold-minutes: how long a loop a reviewer opened stays theirs (default 5). */
+    static Duration holdDuration(Settings settings) {
+        int minutes = settings.getInt("modelloop.review.hold-minutes", 5);
+        if (minutes < 1) {
+            throw new ConfigurationException("modelloop.review.hold-minutes must be at least 1, got " + minutes);
+        }
+        return Duration.ofMinutes(minutes);
     }
 }

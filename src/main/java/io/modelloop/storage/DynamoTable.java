@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -26,8 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *
  * <ul>
  *   <li>Primary key: {@code pk} (string) only, prefixed by item kind: {@code DET#<id>},
- *       {@code LOOP#<name>}, {@code RUN#<id>}.</li>
- *   <li>GSI {@code byTime}: {@code gsi1pk} = {@code DET} or {@code RUN}, {@code gsi1sk} =
+ *       {@code LOOP#<name>}, {@code RUN#<id>}, {@code NOTE#<id>}.</li>
+ *   <li>GSI {@code byTime}: {@code gsi1pk} = {@code DET}, {@code RUN} or {@code NOTE}, {@code gsi1sk} =
  *       {@code <time>#<id>} with a fixed-width UTC time, so a Query returns records in time
  *       order (newest first with ScanIndexForward=false) and a time range or a paging cursor is
  *       a key condition.</li>
@@ -35,6 +36,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *       {@code gsi2sk} = {@code <time>#<id>}: detections of one outcome oldest first (human
  *       sampling walks CLASSIFIED, re-processing walks NO_MODEL), and the open loops oldest first
  *       (the index is sparse: answering a loop removes its gsi2 attributes).</li>
+ *   <li>TTL on the attribute {@code ttl} (epoch seconds): only notification-log items carry it.
+ *       A table created here has TTL switched on; on a table created elsewhere, switch it on
+ *       for {@code ttl} or old notifications stay.</li>
  * </ul>
  * The constant partition keys of the GSIs suit ModelLoop's volume (a few detections a second at
  * most; one GSI partition takes about 1000 writes a second). Billing is on demand.
@@ -48,6 +52,7 @@ public final class DynamoTable {
     public static final String GSI2 = "byState";
     public static final String GSI2_PK = "gsi2pk";
     public static final String GSI2_SK = "gsi2sk";
+    public static final String TTL = "ttl";
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoTable.class);
     private static final DateTimeFormatter SORTABLE =
@@ -79,6 +84,12 @@ public final class DynamoTable {
             LOG.info("DynamoDB table {} is being created by someone else", table);
         }
         client.waiter().waitUntilTableExists(r -> r.tableName(table));
+        try {
+            client.updateTimeToLive(r -> r.tableName(table).timeToLiveSpecification(t -> t.attributeName(TTL).enabled(true)));
+        } catch (DynamoDbException e) {
+            // items then stay until deleted by hand; everything else works
+            LOG.warn("TTL could not be switched on for DynamoDB table {}: {}", table, e.getMessage());
+        }
         LOG.info("Created DynamoDB table {}", table);
         return true;
     }

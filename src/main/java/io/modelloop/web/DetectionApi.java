@@ -1,16 +1,24 @@
 package io.modelloop.web;
 
+import io.modelloop.detection.ConfidenceHistogram;
 import io.modelloop.detection.Detection;
 import io.modelloop.detection.DetectionPage;
 import io.modelloop.detection.DetectionQuery;
 import io.modelloop.detection.DetectionStore;
+import io.modelloop.detection.HourlyCounts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -19,12 +27,18 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * GET /api/detections (from, to, label, reviewed, sampled, belowThreshold, outcome, limit,
- * cursor), GET /api/detections/stats (since), GET /api/detections/{id} and
+ * cursor), GET /api/detections/stats (since), the chart data GET /api/detections/hourly (since)
+ * and GET /api/detections/confidence (since, bins), GET /api/detections/{id}, and
  * GET /api/detections/{id}/image (the detected image's bytes, for the console's thumbnails).
  */
 public final class DetectionApi {
 
     static final int MAX_LIMIT = 500;
+    /** The chart endpoints read every detection of their period (a DynamoDB query), hence a bound. */
+    static final Duration MAX_CHART_PERIOD = Duration.ofDays(14);
+    static final Duration DEFAULT_CHART_PERIOD = Duration.ofHours(24);
+    private static final String CHART_USAGE = "since: ISO instant at most 14 days ago (default 24 hours ago), "
+            + "bins: 1-" + ConfidenceHistogram.MAX_BINS + " (default 20)";
     private static final String USAGE = "from/to: ISO instants (e.g. 2026-11-24T10:00:00Z), "
             + "reviewed/sampled/belowThreshold: true|false, outcome: CLASSIFIED|NO_MODEL|REJECTED, "
             + "limit: 1-" + MAX_LIMIT + ", cursor: the next value of a previous page";
@@ -33,15 +47,18 @@ public final class DetectionApi {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final DetectionStore detections;
+    private final DoubleSupplier threshold;
     private final S3Client s3;
 
-    public DetectionApi(DetectionStore detections) {
-        this(detections, null);
+    /** @param threshold the Minimum-Label-Detection-Confidence in force */
+    public DetectionApi(DetectionStore detections, DoubleSupplier threshold) {
+        this(detections, threshold, null);
     }
 
     /** @param s3 where the detected images are read from; null answers 404 for every image */
-    public DetectionApi(DetectionStore detections, S3Client s3) {
+    public DetectionApi(DetectionStore detections, DoubleSupplier threshold, S3Client s3) {
         this.detections = detections;
+        this.threshold = threshold;
         this.s3 = s3;
     }
 
@@ -77,6 +94,72 @@ public final class DetectionApi {
             return;
         }
         JsonResponses.reply(exchange, 200, detections.stats(since));
+    }
+
+    /** Counts per hour since the period's start, every hour up to now present (zero when empty). */
+    public void hourly(Exchange exchange) {
+        Instant now = Instant.now();
+        Instant since;
+        try {
+            since = chartSince(exchange, now);
+        } catch (IllegalArgumentException e) {
+            JsonResponses.reply(exchange, 400, Map.of("error", e.getMessage(), "usage", CHART_USAGE));
+            return;
+        }
+        Map<Instant, HourlyCounts> found = new HashMap<>();
+        detections.hourly(since).forEach(h -> found.put(h.hour(), h));
+        List<HourlyCounts> hours = new ArrayList<>();
+        for (Instant h = since.truncatedTo(ChronoUnit.HOURS); !h.isAfter(now); h = h.plus(1, ChronoUnit.HOURS)) {
+            hours.add(found.getOrDefault(h, HourlyCounts.empty(h)));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("since", since);
+        body.put("hours", hours);
+        JsonResponses.reply(exchange, 200, body);
+    }
+
+    public void confidence(Exchange exchange) {
+        Instant since;
+        int bins;
+        try {
+            since = chartSince(exchange, Instant.now());
+            bins = QueryParams.wholeNumber(exchange, "bins", 20, 1, ConfidenceHistogram.MAX_BINS);
+        } catch (IllegalArgumentException e) {
+            JsonResponses.reply(exchange, 400, Map.of("error", e.getMessage(), "usage", CHART_USAGE));
+            return;
+        }
+        ConfidenceHistogram histogram = detections.confidenceHistogram(since, bins);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ConfidenceHistogram.Bin b : histogram.bins()) {
+            Map<String, Object> bin = new LinkedHashMap<>();
+            bin.put("from", plain(b.from()));
+            bin.put("to", plain(b.to()));
+            bin.put("count", b.count());
+            out.add(bin);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("since", since);
+        body.put("bins", out);
+        body.put("threshold", plain(threshold.getAsDouble()));
+        body.put("total", histogram.total());
+        JsonResponses.reply(exchange, 200, body);
+    }
+
+    private static Instant chartSince(Exchange exchange, Instant now) {
+        Instant since = instant(exchange, "since");
+        if (since == null) {
+            return now.minus(DEFAULT_CHART_PERIOD);
+        }
+        // an hour of slack: a console that computes "14 days ago" itself must not be refused
+        if (since.isBefore(now.minus(MAX_CHART_PERIOD).minus(Duration.ofHours(1)))) {
+            throw new IllegalArgumentException("since must be at most 14 days ago, got '" + since + "'");
+        }
+        return since;
+    }
+
+    /** 5 rather than 5.0, so bin edges and thresholds read as people write them. */
+    private static Number plain(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Number) (long) d : (Number) d;
     }
 
     public void get(Exchange exchange) {

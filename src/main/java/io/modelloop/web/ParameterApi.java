@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.modelloop.parameters.InvalidParameterException;
 import io.modelloop.parameters.ParameterChange;
 import io.modelloop.parameters.ParameterDefinition;
+import io.modelloop.parameters.ParameterHistoryEntry;
 import io.modelloop.parameters.ParameterService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,8 +12,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 
-/** GET /api/parameters and PUT /api/parameters/{name}. */
+/** GET /api/parameters, PUT /api/parameters/{name} and GET /api/parameters/{name}/history. */
 public final class ParameterApi {
+
+    /** The signed-in user, set by the console's authentication in front of the API. */
+    public static final String USER_HEADER = "X-ModelLoop-User";
+    static final int MAX_HISTORY = 1000;
 
     private final ParameterService parameters;
 
@@ -39,6 +44,7 @@ public final class ParameterApi {
 
     public void set(Exchange exchange) {
         String name = exchange.getMessage().getHeader("name", String.class);
+        String user = QueryParams.text(exchange, USER_HEADER);
         String value;
         try {
             value = value(exchange);
@@ -47,7 +53,7 @@ public final class ParameterApi {
             return;
         }
         try {
-            List<ParameterChange> applied = parameters.set(name, value);
+            List<ParameterChange> applied = parameters.set(name, value, user);
             JsonResponses.reply(exchange, 200, Map.of("parameter", name, "value", parameters.values().get(name),
                     "changed", !applied.isEmpty()));
         } catch (InvalidParameterException e) {
@@ -56,6 +62,26 @@ public final class ParameterApi {
             JsonResponses.reply(exchange, status, Map.of("error", e.getMessage(), "parameter", name,
                     "value", e.value(), "rule", e.rule()));
         }
+    }
+
+    public void history(Exchange exchange) {
+        String name = exchange.getMessage().getHeader("name", String.class);
+        int limit;
+        try {
+            limit = QueryParams.wholeNumber(exchange, "limit", 50, 1, MAX_HISTORY);
+        } catch (IllegalArgumentException e) {
+            JsonResponses.reply(exchange, 400, Map.of("error", e.getMessage(), "usage", "limit: 1-" + MAX_HISTORY));
+            return;
+        }
+        List<ParameterHistoryEntry> history;
+        try {
+            history = parameters.history(name, limit);
+        } catch (InvalidParameterException e) {
+            int status = name.startsWith(ParameterDefinition.SYSTEM_STATE) ? 403 : 404;
+            JsonResponses.reply(exchange, status, Map.of("error", e.getMessage(), "parameter", name));
+            return;
+        }
+        JsonResponses.reply(exchange, 200, Map.of("parameter", name, "history", history));
     }
 
     /** The new value: a JSON body {"value": "..."} or the plain-text body itself. */

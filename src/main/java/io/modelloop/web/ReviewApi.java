@@ -8,21 +8,28 @@ import io.modelloop.review.HumanReviewException;
 import io.modelloop.review.ReviewRefusedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
  * The review queue of the built-in review service: GET /api/reviews, GET /api/reviews/{loop},
- * GET /api/reviews/{loop}/image, POST /api/reviews/{loop}/answer. With the A2I backend the
+ * GET /api/reviews/{loop}/image, POST /api/reviews/next, POST /api/reviews/{loop}/hold,
+ * POST /api/reviews/{loop}/release, POST /api/reviews/{loop}/answer. With the A2I backend the
  * reviewing happens in A2I and every call answers 404 saying so.
  *
- * <p>No authentication yet: it comes with the web console (SPEC 6, reviewers who log in); until
- * then the reviewer names themself in the answer body.
+ * <p>The reviewer is the signed-in user the web layer passes in {@value #USER_HEADER}; without
+ * that header (no sign-in in front, tests) the body's {@code reviewer} names them. The web layer
+ * must drop a client's own {@value #USER_HEADER} so nobody can act as someone else.
  */
 public final class ReviewApi {
+
+    /** The signed-in user, set by the web layer in front of the routes. */
+    public static final String USER_HEADER = "X-ModelLoop-User";
 
     private final BuiltinReviewService service;
     private final String backend;
@@ -67,21 +74,25 @@ public final class ReviewApi {
             return;
         }
         String name = exchange.getMessage().getHeader("loop", String.class);
-        service.loop(name).ifPresentOrElse(loop -> {
-            Map<String, Object> m = summary(loop);
-            m.put("choices", service.choices(loop));
-            m.put("labelRule", BuiltinReviewService.LABEL_RULE);
-            String link = imageLinks.apply(loop.imageUri());
-            if (link != null) {
-                m.put("imageLink", link);
-            }
-            if (loop.status() == HumanLoop.Status.ANSWERED) {
-                m.put("answer", loop.answer());
-                m.put("reviewer", loop.reviewer());
-                m.put("answeredAt", loop.answeredAt());
-            }
-            JsonResponses.reply(exchange, 200, m);
-        }, () -> JsonResponses.reply(exchange, 404, Map.of("error", "no human loop " + name)));
+        service.loop(name).ifPresentOrElse(loop -> JsonResponses.reply(exchange, 200, detail(loop)),
+                () -> JsonResponses.reply(exchange, 404, Map.of("error", "no human loop " + name)));
+    }
+
+    /** A loop as a reviewer is shown it: the summary, choices, rule, direct image link and answer if any. */
+    private Map<String, Object> detail(HumanLoop loop) {
+        Map<String, Object> m = summary(loop);
+        m.put("choices", service.choices(loop));
+        m.put("labelRule", BuiltinReviewService.LABEL_RULE);
+        String link = imageLinks.apply(loop.imageUri());
+        if (link != null) {
+            m.put("imageLink", link);
+        }
+        if (loop.status() == HumanLoop.Status.ANSWERED) {
+            m.put("answer", loop.answer());
+            m.put("reviewer", loop.reviewer());
+            m.put("answeredAt", loop.answeredAt());
+        }
+        return m;
     }
 
     /** GET /api/reviews/{loop}/image: the image's bytes with its content type. */
@@ -109,6 +120,68 @@ public final class ReviewApi {
         }
     }
 
+    /**
+     * POST /api/reviews/next, body optional {"skip": ["loop", ...]}: holds the oldest loop free for
+     * the caller and answers it like GET /api/reviews/{loop} (with heldBy and heldUntil), or
+     * {"loop": null, "count": open loops} when none is left.
+     */
+    public void next(Exchange exchange) {
+        if (inactive(exchange)) {
+            return;
+        }
+        JsonNode body = optionalBody(exchange);
+        if (body == null) {
+            return;
+        }
+        JsonNode skip = body.path("skip");
+        if (!skip.isMissingNode() && !skip.isNull() && !skip.isArray()) {
+            JsonResponses.reply(exchange, 400, Map.of("error", "skip must be a list of loop names"));
+            return;
+        }
+        Set<String> skipped = new HashSet<>();
+        skip.forEach(n -> skipped.add(n.asText()));
+        try {
+            service.next(reviewer(exchange, body), skipped).ifPresentOrElse(
+                    loop -> JsonResponses.reply(exchange, 200, detail(loop)),
+                    () -> {
+                        Map<String, Object> none = new LinkedHashMap<>();
+                        none.put("loop", null);
+                        none.put("count", service.openLoops(1).count());
+                        JsonResponses.reply(exchange, 200, none);
+                    });
+        } catch (ReviewRefusedException e) {
+            refused(exchange, e);
+        }
+    }
+
+    /** POST /api/reviews/{loop}/hold: 200 with the loop now held by the caller, 409 when someone else holds it. */
+    public void hold(Exchange exchange) {
+        holdOrRelease(exchange, true);
+    }
+
+    /** POST /api/reviews/{loop}/release: gives up the caller's hold (a skip); 200 with the loop. */
+    public void release(Exchange exchange) {
+        holdOrRelease(exchange, false);
+    }
+
+    private void holdOrRelease(Exchange exchange, boolean hold) {
+        if (inactive(exchange)) {
+            return;
+        }
+        String name = exchange.getMessage().getHeader("loop", String.class);
+        JsonNode body = optionalBody(exchange);
+        if (body == null) {
+            return;
+        }
+        try {
+            String reviewer = reviewer(exchange, body);
+            HumanLoop loop = hold ? service.hold(name, reviewer) : service.release(name, reviewer);
+            JsonResponses.reply(exchange, 200, detail(loop));
+        } catch (ReviewRefusedException e) {
+            refused(exchange, e);
+        }
+    }
+
     /** POST /api/reviews/{loop}/answer {"label": "...", "reviewer": "..."}: 200 with the output key. */
     public void answer(Exchange exchange) {
         if (inactive(exchange)) {
@@ -125,7 +198,7 @@ public final class ReviewApi {
                 return;
             }
             label = node.path("label").isValueNode() ? node.path("label").asText() : null;
-            reviewer = node.path("reviewer").isValueNode() ? node.path("reviewer").asText() : null;
+            reviewer = reviewer(exchange, node);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             JsonResponses.reply(exchange, 400, Map.of("error", "body is not valid JSON: " + e.getOriginalMessage()));
             return;
@@ -138,6 +211,33 @@ public final class ReviewApi {
         } catch (HumanReviewException e) {
             JsonResponses.reply(exchange, 503, Map.of("error", e.getMessage(), "loop", name));
         }
+    }
+
+    /** The signed-in user when the web layer named one, else the body's "reviewer" (may be null). */
+    private static String reviewer(Exchange exchange, JsonNode body) {
+        String user = exchange.getMessage().getHeader(USER_HEADER, String.class);
+        if (user != null) {
+            return user;
+        }
+        return body.path("reviewer").isValueNode() ? body.path("reviewer").asText() : null;
+    }
+
+    /** The JSON object sent, an empty one when nothing was sent, or null after answering 400. */
+    private static JsonNode optionalBody(Exchange exchange) {
+        String body = exchange.getMessage().getBody(String.class);
+        if (body == null || body.isBlank()) {
+            return JsonResponses.JSON.createObjectNode();
+        }
+        try {
+            JsonNode node = JsonResponses.JSON.readTree(body);
+            if (node.isObject()) {
+                return node;
+            }
+            JsonResponses.reply(exchange, 400, Map.of("error", "send a JSON object or nothing"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            JsonResponses.reply(exchange, 400, Map.of("error", "body is not valid JSON: " + e.getOriginalMessage()));
+        }
+        return null;
     }
 
     private boolean inactive(Exchange exchange) {
@@ -155,6 +255,10 @@ public final class ReviewApi {
         if (e.reason() == ReviewRefusedException.Reason.INVALID) {
             m.put("rule", BuiltinReviewService.LABEL_RULE);
         }
+        if (e.reason() == ReviewRefusedException.Reason.HELD && e.loop() != null) {
+            m.put("heldBy", e.loop().heldBy());
+            m.put("heldUntil", e.loop().heldUntil());
+        }
         JsonResponses.reply(exchange, e.reason().httpStatus, m);
     }
 
@@ -170,6 +274,10 @@ public final class ReviewApi {
         m.put("labels", loop.labels() == null ? List.of() : loop.labels());
         m.put("status", loop.status());
         m.put("createdAt", loop.createdAt());
+        if (loop.heldBy() != null) {
+            m.put("heldBy", loop.heldBy());
+            m.put("heldUntil", loop.heldUntil());
+        }
         return m;
     }
 }

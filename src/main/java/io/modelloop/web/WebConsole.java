@@ -62,8 +62,14 @@ public final class WebConsole extends ServiceSupport implements CamelContextAwar
         router.get("/api/session").order(order++).handler(signIn::session);
         router.get("/").order(order++).handler(signIn::home);
         for (String page : new String[] {"/console", "/review"}) {
-            router.route(HttpMethod.GET, page).order(order++).handler(ctx ->
-                    ctx.response().setStatusCode(301).putHeader("Location", page + "/").end());
+            // Vert.x matches "/console" and "/console/" alike: only the bare one is redirected
+            router.route(HttpMethod.GET, page).order(order++).handler(ctx -> {
+                if (ctx.normalizedPath().equals(page)) {
+                    ctx.response().setStatusCode(301).putHeader("Location", page + "/").end();
+                } else {
+                    ctx.next();
+                }
+            });
         }
         // a route ending in * hands StaticHandler the path after its prefix, so each folder gets its own root
         for (String folder : new String[] {"console", "review"}) {

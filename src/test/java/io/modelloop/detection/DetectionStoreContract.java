@@ -57,7 +57,7 @@ abstract class DetectionStoreContract {
 
     static HumanLoop loop(String name, Instant createdAt) {
         return new HumanLoop(name, HumanLoop.A2I_WORKFLOW, "det-" + name, "cat", 42.5, "s3://bucket/images_for_detection/x.jpg",
-                List.of("cat", "dog"), HumanLoop.Status.OPEN, createdAt, null, null, null);
+                List.of("cat", "dog"), HumanLoop.Status.OPEN, createdAt, null, null, null, null, null);
     }
 
     static List<String> ids(List<Detection> ds) {
@@ -166,7 +166,7 @@ abstract class DetectionStoreContract {
         HumanLoop first = loop("loop-1", T0);
         assertThat(store.createLoop(first)).isTrue();
         assertThat(store.createLoop(new HumanLoop("loop-1", HumanLoop.HUMAN_SAMPLING, "other", "dog", 99.0,
-                "s3://bucket/other.jpg", List.of("dog"), HumanLoop.Status.OPEN, T0.plusSeconds(9), null, null, null)))
+                "s3://bucket/other.jpg", List.of("dog"), HumanLoop.Status.OPEN, T0.plusSeconds(9), null, null, null, null, null)))
                 .isFalse();
         assertThat(store.getLoop("loop-1")).contains(first);
         assertThat(store.getLoop("loop-2")).isEmpty();
@@ -182,6 +182,103 @@ abstract class DetectionStoreContract {
         assertThat(answered.answeredAt()).isEqualTo(at);
         assertThat(answered.labels()).containsExactly("cat", "dog");
         assertThat(answered.imageUri()).isEqualTo(first.imageUri());
+    }
+
+    @Test
+    void aHoldKeepsAnOpenLoopForOneReviewerUntilItLapses() {
+        store.createLoop(loop("loop-1", T0));
+        Instant until = T0.plusSeconds(300);
+
+        assertThat(store.holdLoop("loop-1", "alice", T0, until)).isTrue();
+        HumanLoop held = store.getLoop("loop-1").orElseThrow();
+        assertThat(held.heldBy()).isEqualTo("alice");
+        assertThat(held.heldUntil()).isEqualTo(until);
+        assertThat(store.openLoops(10)).singleElement().satisfies(l -> {
+            assertThat(l.heldBy()).isEqualTo("alice");
+            assertThat(l.heldUntil()).isEqualTo(until);
+        });
+
+        assertThat(store.holdLoop("loop-1", "bob", T0.plusSeconds(10), T0.plusSeconds(310))).as("alice has it").isFalse();
+        assertThat(store.holdLoop("loop-1", "bob", until.minusNanos(1), until.plusSeconds(300))).as("one ns before it lapses")
+                .isFalse();
+        assertThat(store.holdLoop("loop-1", "alice", T0.plusSeconds(60), T0.plusSeconds(360))).as("extended").isTrue();
+        assertThat(store.getLoop("loop-1").orElseThrow().heldUntil()).isEqualTo(T0.plusSeconds(360));
+
+        assertThat(store.holdLoop("loop-1", "bob", T0.plusSeconds(360), T0.plusSeconds(660))).as("lapsed at heldUntil").isTrue();
+        assertThat(store.getLoop("loop-1").orElseThrow().heldBy()).isEqualTo("bob");
+        assertThat(store.holdLoop("missing", "bob", T0, until)).isFalse();
+        assertThat(store.getLoop("missing")).isEmpty();
+    }
+
+    @Test
+    void anAnsweredLoopCannotBeHeldAndAnsweringDropsTheHold() {
+        store.createLoop(loop("loop-1", T0));
+        store.holdLoop("loop-1", "alice", T0, T0.plusSeconds(300));
+
+        assertThat(store.completeLoop("loop-1", "cat", "alice", T0.plusSeconds(20))).isTrue();
+
+        HumanLoop answered = store.getLoop("loop-1").orElseThrow();
+        assertThat(answered.heldBy()).isNull();
+        assertThat(answered.heldUntil()).isNull();
+        assertThat(store.holdLoop("loop-1", "alice", T0.plusSeconds(30), T0.plusSeconds(330))).isFalse();
+        assertThat(store.holdLoop("loop-1", "bob", T0.plusSeconds(900), T0.plusSeconds(1200))).isFalse();
+    }
+
+    @Test
+    void anotherReviewerCannotAnswerWhileTheHoldLastsButCanOnceItLapses() {
+        store.createLoop(loop("loop-1", T0));
+        store.holdLoop("loop-1", "alice", T0, T0.plusSeconds(300));
+
+        assertThat(store.completeLoop("loop-1", "dog", "bob", T0.plusSeconds(299))).isFalse();
+        assertThat(store.getLoop("loop-1").orElseThrow().status()).isEqualTo(HumanLoop.Status.OPEN);
+
+        assertThat(store.completeLoop("loop-1", "dog", "bob", T0.plusSeconds(300))).isTrue();
+        assertThat(store.getLoop("loop-1").orElseThrow().reviewer()).isEqualTo("bob");
+    }
+
+    @Test
+    void releaseDropsOnlyTheHoldersOwnHold() {
+        store.createLoop(loop("loop-1", T0));
+        store.holdLoop("loop-1", "alice", T0, T0.plusSeconds(300));
+
+        store.releaseLoop("loop-1", "bob");
+        assertThat(store.getLoop("loop-1").orElseThrow().heldBy()).as("not bob's to release").isEqualTo("alice");
+
+        store.releaseLoop("loop-1", "alice");
+        HumanLoop free = store.getLoop("loop-1").orElseThrow();
+        assertThat(free.heldBy()).isNull();
+        assertThat(free.heldUntil()).isNull();
+        assertThat(store.holdLoop("loop-1", "bob", T0.plusSeconds(1), T0.plusSeconds(301))).isTrue();
+
+        store.releaseLoop("missing", "alice");
+        assertThat(store.getLoop("missing")).as("releasing an unknown loop creates nothing").isEmpty();
+    }
+
+    @Test
+    void holdLoopFromTwoThreadsAtOnceHasExactlyOneWinner() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String name = "hold-race-" + round;
+                assertThat(store.createLoop(loop(name, T0.plusSeconds(round)))).isTrue();
+                CountDownLatch gate = new CountDownLatch(1);
+                List<Future<Boolean>> holds = new ArrayList<>();
+                for (String reviewer : List.of("alice", "bob")) {
+                    Callable<Boolean> hold = () -> {
+                        gate.await();
+                        return store.holdLoop(name, reviewer, T0.plusSeconds(100), T0.plusSeconds(400));
+                    };
+                    holds.add(pool.submit(hold));
+                }
+                gate.countDown();
+                boolean alice = holds.get(0).get(30, TimeUnit.SECONDS);
+                boolean bob = holds.get(1).get(30, TimeUnit.SECONDS);
+                assertThat(alice ^ bob).as("round %d: alice %s, bob %s", round, alice, bob).isTrue();
+                assertThat(store.getLoop(name).orElseThrow().heldBy()).isEqualTo(alice ? "alice" : "bob");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -370,5 +467,51 @@ abstract class DetectionStoreContract {
         assertThat(store.stats(T0.plusSeconds(360)).agreement()).isEqualTo(0.0);
         Set<String> keys = store.stats(T0.plusSeconds(3600)).byOutcome().keySet();
         assertThat(keys).containsExactlyInAnyOrder("CLASSIFIED", "NO_MODEL", "REJECTED");
+    }
+
+    @Test
+    void hourlyCountsOutcomesAndReviewsPerUtcHourOfDetection() {
+        Instant h10 = Instant.parse("2026-11-24T10:00:00Z");
+        store.insertIfAbsent(classified("a", h10, "cat", 90.0));
+        store.insertIfAbsent(classified("b", h10.plusSeconds(3599).plusNanos(999_999_999), "dog", 40.0));
+        store.insertIfAbsent(detection("c", h10.plusSeconds(60), null, Outcome.NO_MODEL, null));
+        store.insertIfAbsent(classified("d", h10.plusSeconds(3600), "cat", 80.0)); // 11:00 sharp
+        store.insertIfAbsent(detection("e", h10.plusSeconds(3 * 3600 + 5), null, Outcome.REJECTED, null));
+        store.insertIfAbsent(classified("f", h10.minusNanos(1), "cat", 99.0)); // 09:59:59.999999999
+        store.attachLoop("b", "review-b", HumanLoop.A2I_WORKFLOW);
+        store.recordReview("b", "dog", h10.plusSeconds(7200), null, null);
+
+        assertThat(store.hourly(h10)).containsExactly(
+                new HourlyCounts(h10, 2, 1, 0, 1),
+                new HourlyCounts(h10.plusSeconds(3600), 1, 0, 0, 0),
+                new HourlyCounts(h10.plusSeconds(3 * 3600), 0, 0, 1, 0));
+        assertThat(store.hourly(null)).first().isEqualTo(new HourlyCounts(h10.minusSeconds(3600), 1, 0, 0, 0));
+        assertThat(store.hourly(h10.plusSeconds(3601))).containsExactly(new HourlyCounts(h10.plusSeconds(3 * 3600), 0, 0, 1, 0));
+    }
+
+    @Test
+    void confidenceHistogramBinsClassifiedConfidencesWithEdgesInTheUpperBin() {
+        double[] confidences = {0.0, 4.999, 5.0, 50.0, 69.99, 70.0, 99.5, 100.0};
+        for (int i = 0; i < confidences.length; i++) {
+            store.insertIfAbsent(classified("c" + i, T0.plusSeconds(i), "cat", confidences[i]));
+        }
+        store.insertIfAbsent(detection("n", T0, null, Outcome.NO_MODEL, null));
+        store.insertIfAbsent(detection("old", T0.minusSeconds(3600), "cat", Outcome.CLASSIFIED, 10.0));
+
+        ConfidenceHistogram h = store.confidenceHistogram(T0, 20);
+        assertThat(h.total()).isEqualTo(8);
+        assertThat(h.bins()).hasSize(20);
+        assertThat(h.bins().get(0)).isEqualTo(new ConfidenceHistogram.Bin(0, 5, 2));
+        assertThat(h.bins().get(1)).isEqualTo(new ConfidenceHistogram.Bin(5, 10, 1));
+        assertThat(h.bins().get(10).count()).isEqualTo(1);
+        assertThat(h.bins().get(13).count()).as("69.99").isEqualTo(1);
+        assertThat(h.bins().get(14).count()).as("70").isEqualTo(1);
+        assertThat(h.bins().get(19)).as("99.5 and 100").isEqualTo(new ConfidenceHistogram.Bin(95, 100, 2));
+
+        ConfidenceHistogram all = store.confidenceHistogram(null, 3);
+        assertThat(all.total()).isEqualTo(9);
+        assertThat(all.bins()).extracting(ConfidenceHistogram.Bin::count).containsExactly(4L, 1L, 4L);
+        assertThat(store.confidenceHistogram(T0.plusSeconds(3600), 4).total()).isZero();
+        assertThatThrownBy(() -> store.confidenceHistogram(null, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

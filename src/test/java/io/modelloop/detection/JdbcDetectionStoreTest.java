@@ -2,11 +2,14 @@ package io.modelloop.detection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelloop.review.HumanLoop;
 import io.modelloop.runs.JdbcRunStore;
 import io.modelloop.runs.RunRecorder;
 import io.modelloop.storage.H2Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,5 +51,45 @@ class JdbcDetectionStoreTest extends DetectionStoreContract {
             assertThat(runs.get(runId)).isPresent();
         }
         database = new H2Database(dir.resolve("modelloop")); // for closeStore
+    }
+
+    @Test
+    void aDatabaseFromBeforeHoldsGetsTheHoldColumnsAndItsLoopsCanBeHeld() throws Exception {
+        database.close();
+        Path old = dir.resolve("before-holds");
+        try (H2Database before = new H2Database(old); Connection c = before.connection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE human_loops (name VARCHAR(100) PRIMARY KEY, detection_id VARCHAR(200), "
+                    + "source VARCHAR(50), status VARCHAR(20) NOT NULL, created_at TIMESTAMP(9) WITH TIME ZONE NOT NULL, "
+                    + "answer VARCHAR(200), reviewer VARCHAR(200), answered_at TIMESTAMP(9) WITH TIME ZONE, body CLOB NOT NULL)");
+            s.execute("INSERT INTO human_loops (name, detection_id, source, status, created_at, body) VALUES ("
+                    + "'loop-old', 'det-old', 'A2I Workflow', 'OPEN', TIMESTAMP WITH TIME ZONE '2026-11-24 10:00:00+00', "
+                    + "'{\"name\":\"loop-old\",\"source\":\"A2I Workflow\",\"detectionId\":\"det-old\","
+                    + "\"status\":\"OPEN\",\"createdAt\":\"2026-11-24T10:00:00Z\"}')");
+        }
+
+        try (JdbcDetectionStore upgraded = new JdbcDetectionStore(old)) {
+            assertThat(upgraded.getLoop("loop-old")).get().extracting(HumanLoop::heldBy).isNull();
+            assertThat(upgraded.holdLoop("loop-old", "alice", T0, T0.plusSeconds(300))).isTrue();
+            assertThat(upgraded.openLoops(10)).extracting(HumanLoop::heldBy).containsExactly("alice");
+        }
+        try (JdbcDetectionStore reopened = new JdbcDetectionStore(old)) {
+            assertThat(reopened.getLoop("loop-old")).get().extracting(HumanLoop::heldBy).isEqualTo("alice");
+        }
+        database = new H2Database(dir.resolve("modelloop")); // for closeStore
+    }
+
+    @Test
+    void aDatabaseFromBeforeTheConfidenceColumnIsFilledInFromTheRecords() throws Exception {
+        store.insertIfAbsent(classified("d1", T0, "cat", 72.5));
+        store.insertIfAbsent(detection("d2", T0, null, Detection.Outcome.NO_MODEL, null));
+        try (var c = database.connection(); var s = c.createStatement()) {
+            s.execute("ALTER TABLE detections DROP COLUMN confidence");
+        }
+
+        JdbcDetectionStore reopened = new JdbcDetectionStore(database);
+
+        ConfidenceHistogram h = reopened.confidenceHistogram(null, 10);
+        assertThat(h.total()).isEqualTo(1);
+        assertThat(h.bins().get(7).count()).isEqualTo(1);
     }
 }

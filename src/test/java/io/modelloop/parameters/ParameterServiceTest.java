@@ -294,4 +294,59 @@ class ParameterServiceTest {
             p.store(w, "edited by hand");
         }
     }
+
+    @Test
+    void historyRecordsApiSetsWithTheUserAndHandEditsNewestFirst() throws IOException {
+        service.start();
+        service.set(F1, "0.9", "alice");
+        service.set(F1, "0.9", "alice"); // no change, no entry
+        Files.writeString(file, Files.readString(file).replace(F1 + "=0.9", F1 + "=0.7"));
+        service.refresh();
+        service.set(F1, "0.85");
+
+        List<ParameterHistoryEntry> history = service.history(F1, 10);
+        assertThat(history).extracting(ParameterHistoryEntry::value).containsExactly("0.85", "0.7", "0.9");
+        assertThat(history).extracting(ParameterHistoryEntry::source).containsExactly(
+                ParameterHistoryEntry.CONSOLE_API, ParameterHistoryEntry.FILE_EDIT, ParameterHistoryEntry.CONSOLE_API);
+        assertThat(history).extracting(ParameterHistoryEntry::changedBy).containsExactly(null, null, "alice");
+        assertThat(history.get(0).changedAt()).isAfterOrEqualTo(history.get(1).changedAt());
+        assertThat(service.history(F1, 2)).hasSize(2);
+        assertThat(service.history(ParameterDefinition.HUMAN_SAMPLING_INTERVAL, 10)).isEmpty();
+        assertThat(store.historyFile()).isEqualTo(dir.resolve("parameters.history.jsonl").toAbsolutePath());
+        assertThatThrownBy(() -> service.history("No-Such-Parameter", 10)).isInstanceOf(InvalidParameterException.class);
+        assertThatThrownBy(() -> service.history(ParameterDefinition.SYSTEM_STATE, 10))
+                .isInstanceOf(InvalidParameterException.class);
+    }
+
+    @Test
+    void aValueTheCliRecordedIsNotRecordedAgainAsAHandEditWhenThePollSeesIt() {
+        service.start();
+        // what `params set` does: write, then record with its own source
+        store.write(F1, "0.6");
+        store.recordChange(F1, new ParameterHistoryEntry("0.6", java.time.Instant.now(), "operator", ParameterHistoryEntry.CLI));
+        service.refresh();
+
+        assertThat(service.values().get(F1)).isEqualTo("0.6");
+        assertThat(service.history(F1, 10)).singleElement().satisfies(e -> {
+            assertThat(e.source()).isEqualTo(ParameterHistoryEntry.CLI);
+            assertThat(e.changedBy()).isEqualTo("operator");
+        });
+    }
+
+    @Test
+    void theHistoryFileIsTrimmedToTheLastThousandEntriesAndSkipsDamagedLines() throws IOException {
+        Path historyFile = store.historyFile();
+        Files.createDirectories(historyFile.getParent());
+        Files.writeString(historyFile, "not json\n");
+        java.time.Instant t = java.time.Instant.parse("2026-11-24T10:00:00Z");
+        for (int i = 0; i < 1300; i++) {
+            store.recordChange(F1, new ParameterHistoryEntry(Integer.toString(i), t.plusSeconds(i), null, "test"));
+        }
+        long lines = Files.readAllLines(historyFile).size();
+        assertThat(lines).isBetween(1000L, 1200L);
+        List<ParameterHistoryEntry> kept = store.history(F1, 5000);
+        assertThat(kept).hasSize((int) lines);
+        assertThat(kept.get(0).value()).isEqualTo("1299");
+        assertThat(kept.get(kept.size() - 1).value()).isEqualTo(Integer.toString((int) (1300 - lines)));
+    }
 }

@@ -96,7 +96,7 @@ class A2iHumanReviewTest {
     static HumanLoop loop() {
         return new HumanLoop("review-det-0001", HumanLoop.A2I_WORKFLOW, "det-0001", "cat", 41.5,
                 "s3://bucket/images_for_detection/red flower.jpg", List.of("cat", "dog"), HumanLoop.Status.OPEN,
-                Instant.parse("2026-01-02T03:04:05Z"), null, null, null);
+                Instant.parse("2026-01-02T03:04:05Z"), null, null, null, null, null);
     }
 
     static ResponseDefinitionBuilder error(int status, String type, String message) {

@@ -3,15 +3,24 @@ package io.modelloop.review;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.modelloop.config.ConfigurationException;
+import io.modelloop.config.Settings;
 import io.modelloop.detection.JdbcDetectionStore;
 import io.modelloop.storage.LocalS3Server;
+import io.modelloop.testing.Fixture;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -86,7 +95,7 @@ class BuiltinReviewServiceTest {
 
     HumanLoop loop(String detectionId, String source, Instant createdAt, List<String> labels) {
         return new HumanLoop(HumanLoopNames.forDetection(detectionId, source), source, detectionId, "cat", 42.0,
-                "s3://" + BUCKET + "/images_for_detection/red flower+1.png", labels, null, createdAt, null, null, null);
+                "s3://" + BUCKET + "/images_for_detection/red flower+1.png", labels, null, createdAt, null, null, null, null, null);
     }
 
     HumanLoop newLoop() {
@@ -287,6 +296,218 @@ class BuiltinReviewServiceTest {
             assertThat(in.readAllBytes()).isEqualTo(PNG);
         }
         assertThat(image.contentType()).isEqualTo("image/png");
+    }
+
+    /** A clock the test moves by hand, so holds lapse without waiting. */
+    static final class TestClock extends Clock {
+        private volatile Instant now;
+
+        TestClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    static final Instant T0 = Instant.parse("2026-03-01T09:00:00Z");
+    static final Duration HOLD = Duration.ofMinutes(5);
+
+    /** The service on a hand-moved clock with five-minute holds, and three loops a, b, c (oldest first). */
+    TestClock clockedWithLoops() {
+        TestClock clock = new TestClock(T0);
+        service = new BuiltinReviewService(store, s3, BUCKET, clock,
+                new io.modelloop.detection.CurrentLabels(s3, BUCKET, Duration.ZERO, clock), HOLD);
+        for (String id : List.of("a", "b", "c")) {
+            service.start(loop("det-" + id, HumanLoop.A2I_WORKFLOW, T0.minusSeconds(100 - id.charAt(0)), List.of("cat")));
+        }
+        return clock;
+    }
+
+    static ReviewRefusedException.Reason reason(Throwable t) {
+        return ((ReviewRefusedException) t).reason();
+    }
+
+    @Test
+    void aHoldKeepsTheLoopForItsReviewerAndAnotherIsToldWhoHasItUntilWhen() {
+        clockedWithLoops();
+
+        HumanLoop held = service.hold("review-det-a", "alice");
+
+        assertThat(held.heldBy()).isEqualTo("alice");
+        assertThat(held.heldUntil()).isEqualTo(T0.plus(HOLD));
+        assertThat(service.loop("review-det-a").orElseThrow().heldBy()).isEqualTo("alice");
+        assertThat(service.openLoops(10).loops()).extracting(HumanLoop::heldBy).containsExactly("alice", null, null);
+        assertThat(service.openLoops(10).count()).as("held loops still count as open").isEqualTo(3);
+        assertThatThrownBy(() -> service.hold("review-det-a", "bob"))
+                .isInstanceOfSatisfying(ReviewRefusedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ReviewRefusedException.Reason.HELD);
+                    assertThat(e.reason().httpStatus).isEqualTo(409);
+                    assertThat(e.loop().heldBy()).isEqualTo("alice");
+                })
+                .hasMessageContaining("held by alice until " + T0.plus(HOLD));
+    }
+
+    @Test
+    void aHoldLapsesAfterTheHoldDurationAndThenAnotherReviewerGetsTheLoop() {
+        TestClock clock = clockedWithLoops();
+        service.hold("review-det-a", "alice");
+
+        clock.advance(HOLD.minusSeconds(1));
+        assertThatThrownBy(() -> service.hold("review-det-a", "bob")).isInstanceOf(ReviewRefusedException.class);
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(service.loop("review-det-a").orElseThrow().heldBy()).as("a lapsed hold shows as none").isNull();
+        assertThat(service.openLoops(10).loops()).extracting(HumanLoop::heldBy).containsOnlyNulls();
+        assertThat(service.hold("review-det-a", "bob").heldBy()).isEqualTo("bob");
+    }
+
+    @Test
+    void theSameReviewerHoldingAgainExtendsTheHold() {
+        TestClock clock = clockedWithLoops();
+        service.hold("review-det-a", "alice");
+        clock.advance(Duration.ofMinutes(2));
+
+        HumanLoop again = service.hold("review-det-a", "alice");
+
+        assertThat(again.heldUntil()).isEqualTo(T0.plus(Duration.ofMinutes(2)).plus(HOLD));
+        assertThat(service.loop("review-det-a").orElseThrow().heldUntil()).isEqualTo(again.heldUntil());
+    }
+
+    @Test
+    void anAnswerIsRefusedWhileAnotherReviewerHoldsTheLoopButNotFromTheHolderOrOnceItLapses() {
+        TestClock clock = clockedWithLoops();
+        service.hold("review-det-a", "alice");
+        service.hold("review-det-b", "alice");
+
+        assertThatThrownBy(() -> service.answer("review-det-a", "cat", "bob"))
+                .isInstanceOfSatisfying(ReviewRefusedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ReviewRefusedException.Reason.HELD))
+                .hasMessageContaining("held by alice");
+        assertThat(service.loop("review-det-a").orElseThrow().status()).isEqualTo(HumanLoop.Status.OPEN);
+        assertThat(outputKeys("review-det-a")).isEmpty();
+
+        service.answer("review-det-a", "cat", "alice");
+        HumanLoop answered = service.loop("review-det-a").orElseThrow();
+        assertThat(answered.reviewer()).isEqualTo("alice");
+        assertThat(answered.heldBy()).as("answering drops the hold").isNull();
+
+        clock.advance(HOLD);
+        service.answer("review-det-b", "cat", "bob");
+        assertThat(service.loop("review-det-b").orElseThrow().reviewer()).isEqualTo("bob");
+        service.answer("review-det-c", "cat", "carol"); // never held: anyone may answer
+    }
+
+    @Test
+    void nextHoldsTheOldestLoopNotHeldByOthersAndNotSkipped() {
+        TestClock clock = clockedWithLoops();
+
+        assertThat(service.next("alice", Set.of())).get().satisfies(l -> {
+            assertThat(l.name()).isEqualTo("review-det-a");
+            assertThat(l.heldBy()).isEqualTo("alice");
+            assertThat(l.heldUntil()).isEqualTo(T0.plus(HOLD));
+        });
+        assertThat(service.next("bob", Set.of())).get().extracting(HumanLoop::name).isEqualTo("review-det-b");
+        assertThat(service.next("bob", Set.of("review-det-b"))).get().extracting(HumanLoop::name).isEqualTo("review-det-c");
+        assertThat(service.next("carol", null)).as("a held by alice, b and c by bob").isEmpty();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(service.next("alice", Set.of())).as("her own hold again, extended").get().satisfies(l -> {
+            assertThat(l.name()).isEqualTo("review-det-a");
+            assertThat(l.heldUntil()).isEqualTo(T0.plus(Duration.ofMinutes(2)).plus(HOLD));
+        });
+        assertThat(service.next("alice", Set.of("review-det-a"))).isEmpty();
+
+        clock.advance(Duration.ofMinutes(3)); // bob's holds lapse, alice's (extended) does not
+        assertThat(service.next("carol", Set.of())).get().extracting(HumanLoop::name).isEqualTo("review-det-b");
+        assertThat(service.loop("review-det-b").orElseThrow().heldBy()).isEqualTo("carol");
+    }
+
+    @Test
+    void nextLooksPastMoreLoopsThanItReadsAtOnce() {
+        clockedWithLoops();
+        for (int i = 0; i < 60; i++) {
+            service.start(loop(String.format("det-m%02d", i), HumanLoop.A2I_WORKFLOW, T0.plusSeconds(i), List.of("cat")));
+            service.hold(String.format("review-det-m%02d", i), "alice");
+        }
+        service.start(loop("det-last", HumanLoop.A2I_WORKFLOW, T0.plusSeconds(100), List.of("cat")));
+
+        assertThat(service.next("bob", Set.of("review-det-a", "review-det-b", "review-det-c")))
+                .get().extracting(HumanLoop::name).isEqualTo("review-det-last");
+    }
+
+    @Test
+    void releaseGivesUpOnlyTheCallersHold() {
+        clockedWithLoops();
+        service.hold("review-det-a", "alice");
+
+        assertThat(service.release("review-det-a", "bob").heldBy()).isEqualTo("alice");
+        assertThat(service.release("review-det-a", "alice").heldBy()).isNull();
+        assertThat(service.hold("review-det-a", "bob").heldBy()).isEqualTo("bob");
+        assertThatThrownBy(() -> service.release("review-nope", "bob"))
+                .satisfies(e -> assertThat(reason(e)).isEqualTo(ReviewRefusedException.Reason.NOT_FOUND));
+    }
+
+    @Test
+    void holdRefusesAnsweredAndUnknownLoopsAndANamelessReviewer() {
+        clockedWithLoops();
+        service.answer("review-det-a", "cat", "alice");
+
+        assertThatThrownBy(() -> service.hold("review-det-a", "bob"))
+                .satisfies(e -> assertThat(reason(e)).isEqualTo(ReviewRefusedException.Reason.ALREADY_ANSWERED));
+        assertThatThrownBy(() -> service.hold("review-nope", "bob"))
+                .satisfies(e -> assertThat(reason(e)).isEqualTo(ReviewRefusedException.Reason.NOT_FOUND));
+        assertThatThrownBy(() -> service.hold("review-det-b", " "))
+                .satisfies(e -> assertThat(reason(e)).isEqualTo(ReviewRefusedException.Reason.INVALID));
+        assertThatThrownBy(() -> service.next("", Set.of()))
+                .satisfies(e -> assertThat(reason(e)).isEqualTo(ReviewRefusedException.Reason.INVALID));
+    }
+
+    @Test
+    void twoReviewersAskingForTheNextLoopAtOnceGetDifferentLoops() throws Exception {
+        clockedWithLoops();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            Future<Optional<HumanLoop>> alice = pool.submit(() -> { go.await(); return service.next("alice", Set.of()); });
+            Future<Optional<HumanLoop>> bob = pool.submit(() -> { go.await(); return service.next("bob", Set.of()); });
+            go.countDown();
+            String a = alice.get(30, TimeUnit.SECONDS).orElseThrow().name();
+            String b = bob.get(30, TimeUnit.SECONDS).orElseThrow().name();
+            assertThat(a).isNotEqualTo(b);
+            assertThat(Set.of(a, b)).containsExactlyInAnyOrder("review-det-a", "review-det-b");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theHoldDurationComesFromConfigurationAndDefaultsToFiveMinutes() {
+        Settings defaults = Fixture.localSettings(dbDir.resolve("data"), Map.of());
+        Settings two = Fixture.localSettings(dbDir.resolve("data"), Map.of("modelloop.review.hold-minutes", "2"));
+
+        assertThat(((BuiltinReviewService) HumanReviews.create(defaults, store, s3, BUCKET, Clock.systemUTC())).holdDuration())
+                .isEqualTo(Duration.ofMinutes(5));
+        assertThat(((BuiltinReviewService) HumanReviews.create(two, store, s3, BUCKET, Clock.systemUTC())).holdDuration())
+                .isEqualTo(Duration.ofMinutes(2));
+        Settings zero = Fixture.localSettings(dbDir.resolve("data"), Map.of("modelloop.review.hold-minutes", "0"));
+        assertThatThrownBy(() -> HumanReviews.create(zero, store, s3, BUCKET, Clock.systemUTC()))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("hold-minutes");
     }
 
     @Test

@@ -186,6 +186,48 @@ public final class AwsStubs implements AutoCloseable {
         }
     }
 
+    /** One version of a parameter as GetParameterHistory lists it; lastModified in epoch seconds. */
+    public record SsmVersion(String value, long version, double lastModified, String user) {
+    }
+
+    /**
+     * GetParameterHistory for {@code <PREFIX><name>} answers these versions (oldest first, as SSM
+     * lists them), pageSize per page with a NextToken between pages. Shape from the AWS API
+     * reference: Parameters [{Name, Type, Value, Version, LastModifiedDate, LastModifiedUser, ...}], NextToken.
+     */
+    public void stubParameterHistory(String name, List<SsmVersion> versions, int pageSize) {
+        String token = null;
+        for (int from = 0; from < Math.max(versions.size(), 1); from += pageSize) {
+            List<SsmVersion> page = versions.subList(from, Math.min(versions.size(), from + pageSize));
+            String next = from + pageSize < versions.size() ? "history-token-" + (++tokens) : null;
+            ObjectNode body = JSON.createObjectNode();
+            ArrayNode params = body.putArray("Parameters");
+            for (SsmVersion v : page) {
+                ObjectNode p = JSON.createObjectNode();
+                p.put("Name", PREFIX + name);
+                p.put("Type", "String");
+                p.put("Value", v.value());
+                p.put("Version", v.version());
+                p.put("LastModifiedDate", v.lastModified());
+                p.put("LastModifiedUser", v.user());
+                p.put("Tier", "Standard");
+                p.put("DataType", "text");
+                p.putArray("Labels");
+                p.putArray("Policies");
+                params.add(p);
+            }
+            if (next != null) {
+                body.put("NextToken", next);
+            }
+            MappingBuilder m = ssmCall("GetParameterHistory").withRequestBody(matchingJsonPath("$.Name", equalTo(PREFIX + name)));
+            m = token == null
+                    ? m.withRequestBody(notContaining("\"NextToken\"")).atPriority(5)
+                    : m.withRequestBody(matchingJsonPath("$.NextToken", equalTo(token))).atPriority(4);
+            ssm.stubFor(m.willReturn(ssmJson(200, body.toString())));
+            token = next;
+        }
+    }
+
     static ObjectNode parameter(String name, String value, long version) {
         ObjectNode p = JSON.createObjectNode();
         p.put("Name", PREFIX + name);

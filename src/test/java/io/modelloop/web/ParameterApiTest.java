@@ -149,6 +149,50 @@ class ParameterApiTest {
         assertThat(JSON.readTree(r.body()).path("error").asText()).contains("value");
     }
 
+    @Test
+    void historyShowsTheSignedInUserOfAPutAndAHandEditNewestFirst() throws Exception {
+        String name = ParameterDefinition.AUTOMATIC_HUMAN_SAMPLING_FREQUENCY;
+        HttpResponse<String> set = Fixture.send(HttpRequest.newBuilder(URI.create(api + "/" + name))
+                .header("Content-Type", "application/json").header(ParameterApi.USER_HEADER, "alice")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"120\"}")).build());
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        Path file = data.resolve("parameters.properties");
+        Files.writeString(file, Files.readString(file).replace(name + "=120", name + "=90"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> loop.parameters().values().get(name).equals("90"));
+
+        HttpResponse<String> r = Fixture.get(api + "/" + name + "/history?limit=10");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.path("parameter").asText()).isEqualTo(name);
+        JsonNode history = body.path("history");
+        assertThat(history).hasSize(2);
+        assertThat(history.get(0).path("value").asText()).isEqualTo("90");
+        assertThat(history.get(0).path("source").asText()).isEqualTo("file edit");
+        assertThat(history.get(0).has("changedBy")).as("present, null").isTrue();
+        assertThat(history.get(0).path("changedBy").isNull()).isTrue();
+        assertThat(history.get(1).path("value").asText()).isEqualTo("120");
+        assertThat(history.get(1).path("changedBy").asText()).isEqualTo("alice");
+        assertThat(history.get(1).path("source").asText()).isEqualTo("console/api");
+        java.time.Instant newer = java.time.Instant.parse(history.get(0).path("changedAt").asText());
+        assertThat(newer).isAfterOrEqualTo(java.time.Instant.parse(history.get(1).path("changedAt").asText()));
+        assertThat(JSON.readTree(Fixture.get(api + "/" + name + "/history?limit=1").body()).path("history")).hasSize(1);
+    }
+
+    @Test
+    void historyOfAnUnknownNameIs404AndABadLimitIs400() throws Exception {
+        HttpResponse<String> unknown = Fixture.get(api + "/No-Such-Parameter/history");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).path("error").asText()).contains("unknown parameter");
+        for (String limit : List.of("0", "1001", "ten")) {
+            HttpResponse<String> bad = Fixture.get(api + "/" + F1 + "/history?limit=" + limit);
+            assertThat(bad.statusCode()).as(limit).isEqualTo(400);
+            assertThat(JSON.readTree(bad.body()).path("error").asText()).contains("limit");
+        }
+        assertThat(Fixture.get(api + "/" + ParameterDefinition.SYSTEM_STATE + "/history").statusCode()).isEqualTo(403);
+    }
+
     private static HttpResponse<String> put(String name, String json) {
         return Fixture.send(HttpRequest.newBuilder(URI.create(api + "/" + name))
                 .header("Content-Type", "application/json")

@@ -72,7 +72,7 @@ class ReviewApiTest {
         main = new Main();
         main.setOverrideProperties(p);
         main.configure().addRoutesBuilder(new ApiRoutes(new ParameterApi(null), new StatusApi(Map.of(), null, null, List.of(), null),
-                new ModelApi(null, null, null, null), new RunApi(null), new DetectionApi(null), new ReviewApi(service)));
+                new ModelApi(null, null, null, null), new RunApi(null), new DetectionApi(null, () -> 70), new ReviewApi(service), new NotificationApi(null)));
         CountDownLatch started = new CountDownLatch(1);
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -103,7 +103,7 @@ class ReviewApiTest {
 
     static HumanLoop startLoop(String detectionId, Instant createdAt) {
         HumanLoop l = new HumanLoop("review-" + detectionId, HumanLoop.A2I_WORKFLOW, detectionId, "cat", 37.5,
-                "s3://" + BUCKET + "/images_for_detection/tabby cat.jpg", List.of("cat"), null, createdAt, null, null, null);
+                "s3://" + BUCKET + "/images_for_detection/tabby cat.jpg", List.of("cat"), null, createdAt, null, null, null, null, null);
         service.start(l);
         return l;
     }
@@ -111,6 +111,17 @@ class ReviewApiTest {
     static HttpResponse<String> answer(String loop, String body) {
         return Fixture.send(HttpRequest.newBuilder(URI.create(base + "/api/reviews/" + loop + "/answer"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** A POST as the signed-in {@code user} (the web layer's header), or as nobody when user is null. */
+    static HttpResponse<String> post(String path, String user, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/reviews/" + path))
+                .header("Content-Type", "application/json")
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (user != null) {
+            b.header(ReviewApi.USER_HEADER, user);
+        }
+        return Fixture.send(b.build());
     }
 
     static JsonNode json(HttpResponse<String> r) throws Exception {
@@ -176,6 +187,107 @@ class ReviewApiTest {
         assertThat(second.statusCode()).isEqualTo(409);
         assertThat(json(second).path("error").asText()).contains("already answered");
         assertThat(Fixture.get(base + "/api/reviews/" + l.name()).body()).contains("\"status\":\"ANSWERED\"");
+    }
+
+    @Test
+    void nextHoldsTheOldestFreeLoopForTheSignedInUserAndSaysWhenNoneIsLeft() throws Exception {
+        // older than any other test's loops, so they are first in the queue (answered at the end, so no longer)
+        startLoop("det-n1", Instant.parse("2000-01-01T00:00:01Z"));
+        startLoop("det-n2", Instant.parse("2000-01-01T00:00:02Z"));
+        try {
+            nextWalksTheQueue();
+        } finally {
+            service.answer("review-det-n1", "cat", "nina");
+            service.answer("review-det-n2", "cat", "omar");
+        }
+    }
+
+    private void nextWalksTheQueue() throws Exception {
+        HttpResponse<String> first = post("next", "nina", null);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        JsonNode loop = json(first);
+        assertThat(loop.path("name").asText()).isEqualTo("review-det-n1");
+        assertThat(loop.path("heldBy").asText()).isEqualTo("nina");
+        assertThat(Instant.parse(loop.path("heldUntil").asText())).isAfter(Instant.now().plusSeconds(240));
+        assertThat(loop.path("choices").toString()).isEqualTo("[\"cat\",\"None of the Above\"]");
+        assertThat(loop.path("image").asText()).isEqualTo("/api/reviews/review-det-n1/image");
+
+        HttpResponse<String> second = post("next", "omar", "{\"reviewer\":\"nina\"}");
+        assertThat(json(second).path("name").asText()).as("n1 is nina's").isEqualTo("review-det-n2");
+        assertThat(json(second).path("heldBy").asText()).as("the header names the reviewer, not the body").isEqualTo("omar");
+        assertThat(json(Fixture.get(base + "/api/reviews?limit=2")).path("loops").get(0).path("heldBy").asText())
+                .isEqualTo("nina");
+
+        // skipping every loop she is offered, nina reaches the end of the queue
+        List<String> skipped = new java.util.ArrayList<>(List.of("review-det-n1"));
+        JsonNode last = null;
+        for (int i = 0; i < 100; i++) {
+            last = json(post("next", "nina", JsonResponses.JSON.writeValueAsString(Map.of("skip", skipped))));
+            if (last.path("loop").isNull()) {
+                break;
+            }
+            assertThat(last.path("name").asText()).isNotIn("review-det-n1", "review-det-n2");
+            skipped.add(last.path("name").asText());
+            assertThat(post(last.path("name").asText() + "/release", "nina", null).statusCode()).isEqualTo(200);
+        }
+        assertThat(last.has("loop")).isTrue();
+        assertThat(last.path("loop").isNull()).isTrue();
+        assertThat(last.path("count").asInt()).isGreaterThanOrEqualTo(2);
+
+        assertThat(post("next", "nina", "not json").statusCode()).isEqualTo(400);
+        assertThat(post("next", "nina", "{\"skip\":\"review-det-n1\"}").statusCode()).isEqualTo(400);
+        assertThat(post("next", null, null).statusCode()).as("nobody named").isEqualTo(400);
+    }
+
+    @Test
+    void aHeldLoopIs409ForOthersUntilReleasedAndReadingALoopTakesNoHold() throws Exception {
+        HumanLoop l = startLoop("det-held", Instant.now());
+
+        HttpResponse<String> held = post(l.name() + "/hold", "alice", null);
+        assertThat(held.statusCode()).isEqualTo(200);
+        assertThat(json(held).path("heldBy").asText()).isEqualTo("alice");
+        assertThat(json(held).path("choices").isArray()).isTrue();
+
+        HttpResponse<String> taken = post(l.name() + "/hold", "bob", null);
+        assertThat(taken.statusCode()).isEqualTo(409);
+        assertThat(json(taken).path("heldBy").asText()).isEqualTo("alice");
+        assertThat(json(taken).path("heldUntil").asText()).isNotEmpty();
+        assertThat(json(taken).path("error").asText()).contains("held by alice until");
+
+        HttpResponse<String> refused = post(l.name() + "/answer", "bob", "{\"label\":\"cat\"}");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(json(refused).path("heldBy").asText()).isEqualTo("alice");
+
+        HttpResponse<String> read = Fixture.send(HttpRequest.newBuilder(URI.create(base + "/api/reviews/" + l.name()))
+                .header(ReviewApi.USER_HEADER, "bob").GET().build());
+        assertThat(json(read).path("heldBy").asText()).as("reading leaves alice's hold").isEqualTo("alice");
+
+        assertThat(json(post(l.name() + "/release", "bob", null)).path("heldBy").asText()).isEqualTo("alice");
+        HttpResponse<String> released = post(l.name() + "/release", "alice", null);
+        assertThat(released.statusCode()).isEqualTo(200);
+        assertThat(json(released).has("heldBy")).isFalse();
+
+        HttpResponse<String> answered = post(l.name() + "/answer", "bob", "{\"label\":\"cat\",\"reviewer\":\"mallory\"}");
+        assertThat(answered.statusCode()).isEqualTo(200);
+        String key = json(answered).path("outputKey").asText();
+        String output = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asUtf8String();
+        assertThat(HumanLoopOutput.parse(output).workerId()).as("the header names the reviewer, not the body").isEqualTo("bob");
+        assertThat(post(l.name() + "/hold", "alice", null).statusCode()).as("answered").isEqualTo(409);
+        assertThat(post("review-nope/hold", "alice", null).statusCode()).isEqualTo(404);
+        assertThat(post("review-nope/release", "alice", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void readingALoopDoesNotHoldIt() {
+        HumanLoop l = startLoop("det-read", Instant.now());
+
+        HttpResponse<String> r = Fixture.send(HttpRequest.newBuilder(URI.create(base + "/api/reviews/" + l.name()))
+                .header(ReviewApi.USER_HEADER, "bob").GET().build());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("heldBy");
+        assertThat(service.loop(l.name()).orElseThrow().heldBy()).isNull();
     }
 
     @Test

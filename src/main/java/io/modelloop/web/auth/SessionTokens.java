@@ -43,6 +43,12 @@ public final class SessionTokens {
         return new Session(user, role, now, now.plus(lifetime), B64.encodeToString(nonce), Session.Via.COOKIE);
     }
 
+    /** The same sign-in with a fresh expiry; the nonce, and so the page's CSRF token, stays. */
+    public Session renew(Session s) {
+        Instant now = clock.instant();
+        return new Session(s.user(), s.role(), now, now.plus(lifetime), s.nonce(), Session.Via.COOKIE);
+    }
+
     public String encode(Session s) {
         String payload = s.user() + "|" + s.role().id() + "|" + s.issuedAt().getEpochSecond() + "|"
                 + s.expiresAt().getEpochSecond() + "|" + s.nonce();

@@ -73,6 +73,20 @@ public final class UserDirectory {
     public synchronized void put(User user) {
         Properties p = readFile();
         p.setProperty(user.name(), user.role().id() + ":" + user.passwordHash());
+        write(p);
+    }
+
+    /** Removes a user from the users file; false when the file has no such user. */
+    public synchronized boolean remove(String name) {
+        Properties p = readFile();
+        if (p.remove(name) == null) {
+            return false;
+        }
+        write(p);
+        return true;
+    }
+
+    private void write(Properties p) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".users", ".tmp");

@@ -82,7 +82,7 @@ public final class WebSecurity implements Handler<RoutingContext> {
             }
         }
         if (s.via() == Session.Via.COOKIE && auth.tokens().wantsRenewal(s)) {
-            Session renewed = auth.tokens().issue(s.user(), s.role());
+            Session renewed = auth.tokens().renew(s);
             ctx.response().addCookie(cookies.session(req, auth.tokens().encode(renewed), auth.tokens().lifetime().toSeconds()));
             s = renewed;
         }

@@ -3,7 +3,7 @@
 "use strict";
 
 const Charts = (() => {
-  const W = 640, H = 220, PAD = { l: 44, r: 12, t: 12, b: 34 };
+  const W = 440, H = 220, PAD = { l: 40, r: 10, t: 12, b: 34 };
   const el = ML.el;
 
   function frame(title) {
@@ -104,11 +104,12 @@ const Charts = (() => {
     return svg;
   }
 
+  // four whole-number steps, so count axes never show 1.25 rounded to 1
   function niceMax(n) {
     if (n <= 0) return 0;
-    const p = Math.pow(10, Math.floor(Math.log10(n)));
-    for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= n) return Math.max(m * p, 4);
-    return n;
+    const raw = n / 4, p = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = Math.max(1, [1, 2, 5, 10].map((m) => m * p).find((v) => v >= raw));
+    return step * 4;
   }
 
   /** A legend of coloured keys below a chart. */

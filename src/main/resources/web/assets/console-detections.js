@@ -59,10 +59,10 @@
     const below = d.confidence !== undefined && d.threshold !== undefined && d.confidence < d.threshold;
     return el("tr", { dataset: { id: d.id } },
       el("td", {}, el("a", { href: "/api/detections/" + encodeURIComponent(d.id) + "/image", target: "_blank", rel: "noopener" }, img)),
-      el("td", { text: ML.fmtTime(d.detectedAt), title: d.detectedAt }),
+      el("td", { class: "nowrap", text: ML.fmtTime(d.detectedAt), title: d.detectedAt }),
       el("td", { class: "key mono", text: d.key || "" }),
       el("td", {}, outcomeBadge(d.outcome), d.reason ? el("div", { class: "muted", text: d.reason }) : null),
-      el("td", { text: d.label || "—" }),
+      el("td", { class: "nowrap", text: d.label || "—" }),
       el("td", { class: "num" + (below ? " warn" : ""), text: d.confidence === undefined ? "—" : ML.fmtNum(d.confidence, 1), title: below ? "below the threshold " + d.threshold : null }),
       el("td", { text: d.humanLabel || (d.humanLoopName ? "waiting" : "—") }),
       el("td", {}, d.sampled ? el("span", { class: "badge info", text: "sampled" }) : null,

@@ -33,7 +33,7 @@
     };
     clear(content).append(
       el("div", { class: "grid" }, Object.values(s).map((x) => x.card)),
-      el("div", { class: "grid wide" }, Object.values(c).map((x) => x.card)));
+      el("div", { class: "grid charts" }, Object.values(c).map((x) => x.card)));
     return { s, c };
   }
 

@@ -61,7 +61,7 @@
   function showVersions(data) {
     const list = data.versions || [];
     if (!selected || !list.some((v) => v.id === selected)) selected = (list.find((v) => v.serving) || list[0] || {}).id;
-    clear(versions).append(el("h2", { text: "Versions" }), data.versionsError ? el("div", { class: "message error", text: data.versionsError }) : null,
+    clear(versions).append(...[el("h2", { text: "Versions" }), data.versionsError ? el("div", { class: "message error", text: data.versionsError }) : null,
       list.length ? el("table", { id: "versions" },
         el("thead", {}, el("tr", {}, ["Version", "Status", "F1", "Train / test images", "Created", ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, list.map((v) => el("tr", { class: "clickable" + (v.id === selected ? " selected" : ""), dataset: { id: v.id },
@@ -72,7 +72,7 @@
           el("td", { class: "num", text: (v.trainingImages ?? "—") + " / " + (v.testImages ?? "—") }),
           el("td", { text: ML.fmtTime(v.createdAt) }),
           el("td", {}, v.serving ? el("span", { class: "badge ok serving", text: "serving" }) : null)))))
-        : el("p", { class: "note", text: "No model versions yet. Put labeled images in the label folders and check training." }));
+        : el("p", { class: "note", text: "No model versions yet. Put labeled images in the label folders and check training." })].filter(Boolean));
     showDetail(list.find((v) => v.id === selected));
   }
 

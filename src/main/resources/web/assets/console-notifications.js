@@ -18,7 +18,8 @@
   }
 
   function item(n) {
-    const details = n.details === undefined || n.details === null ? null
+    const empty = n.details === undefined || n.details === null || (typeof n.details === "object" && !Object.keys(n.details).length);
+    const details = empty ? null
       : el("details", {}, el("summary", { text: "Details" }), el("pre", { class: "json", text: typeof n.details === "string" ? n.details : JSON.stringify(n.details, null, 2) }));
     return el("li", {}, el("div", { class: "feed-head" }, el("span", { class: "badge " + kind(n.type), text: n.type || "notification" }),
       el("span", { class: "muted", title: n.at, text: ML.fmtTime(n.at) + " · " + ML.fmtAgo(n.at) })),

@@ -71,7 +71,7 @@
       ? el("div", { class: "error rule" }, "Stored value ", el("code", { text: p.stored }), " is invalid and ignored.") : null;
     return [el("tr", { id: "param-" + p.name },
       el("td", { class: "param-name" }, p.name, el("div", {}, historyBox)),
-      el("td", {}, el("div", {}, "In force: ", current), form, msg, invalidStored),
+      el("td", { class: "param-value" }, el("div", { class: "muted" }, "In force: ", current), form, msg, invalidStored),
       el("td", { class: "mono", text: p.default ?? "" }),
       el("td", { class: "rule", text: p.rule ?? "" }),
       el("td", { text: p.meaning ?? "" }))];

@@ -57,7 +57,8 @@
     const run = r.data;
     document.querySelector("h1").textContent = run.type + " run";
     const steps = run.steps || [];
-    clear(content).append(
+    // native append would print a null as the text "null"
+    clear(content).append(...[
       el("p", {}, el("a", { href: "/console/runs.html", text: "← All runs" })),
       el("section", { class: "card" }, el("dl", { class: "facts", id: "run-facts" },
         el("dt", { text: "Id" }), el("dd", { class: "mono", text: run.id }),
@@ -69,7 +70,7 @@
       el("section", { class: "card" }, el("h2", { text: "Steps" }), steps.length
         ? el("ol", { class: "timeline", id: "timeline" }, steps.map((s, i) => stepBox(s, i, run)))
         : el("p", { class: "note", text: "This run recorded no steps." })),
-      el("div", { class: "grid wide" }, section("Input", run.input), section("Output", run.output)));
+      el("div", { class: "grid wide" }, section("Input", run.input), section("Output", run.output))].filter(Boolean));
     if (run.status !== "RUNNING") clearInterval(timer);
   }
 

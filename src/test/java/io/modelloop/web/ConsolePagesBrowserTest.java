@@ -66,8 +66,11 @@ class ConsolePagesBrowserTest {
                 .until(() -> loop.systemState().load().trainingRunInProgress() == null);
         assertThat(loop.systemState().load().runningModelVersion()).as("the small model is deployed").isEqualTo(version);
 
+        put("images_for_detection/stripes 2.png", TrainingImages.encode(TrainingImages.draw(TrainingImages.STRIPES, new Random(6)), "png"));
+        put("images_for_detection/checkers-3.jpg", TrainingImages.encode(TrainingImages.draw(TrainingImages.CHECKERS, new Random(7)), "jpg"));
         put(DETECTED_KEY, TrainingImages.encode(TrainingImages.draw(TrainingImages.CIRCLE, new Random(5)), "png"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> detected() != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> detected() != null
+                && loop.detectionStore().query(DetectionQuery.all(50)).detections().size() == 3);
         detection = detected();
 
         browser = new Browser(base);
@@ -138,6 +141,11 @@ class ConsolePagesBrowserTest {
         assertThat(browser.find(rowMessage + ".ok").getText()).contains(name, "250");
         assertThat(browser.find("#param-" + name + " .current").getText()).isEqualTo("250");
         assertThat(parameter(name)).isEqualTo("250");
+        // its history, newest first, names the console user
+        browser.find("#param-" + name + " details.param-history summary").click();
+        browser.waitUntil(d -> !d.findElements(By.cssSelector("#param-" + name + " .history tbody tr")).isEmpty());
+        assertThat(browser.all("#param-" + name + " .history tbody tr").get(0).getText()).contains("250");
+        browser.script("document.getElementById(arguments[0]).scrollIntoView({block: 'center'});", "param-" + name);
         browser.screenshot("parameters");
 
         // the change became a PARAMETER_CHANGE run, listed on the runs page

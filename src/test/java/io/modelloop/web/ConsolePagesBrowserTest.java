@@ -232,6 +232,32 @@ class ConsolePagesBrowserTest {
     }
 
     @Test
+    void theNotificationFeedShowsTheDeploymentNewestFirst() throws Exception {
+        JsonNode newest = api("/api/notifications?limit=1").path("notifications").get(0);
+        browser.laptop().open("/console/notifications.html");
+        browser.find("#feed li .badge");
+        assertThat(browser.all("#feed li").get(0).getText()).contains(newest.path("type").asText());
+    }
+
+    @Test
+    void everyPageFitsAPhoneWithOnlyTablesScrollingSideways() {
+        try {
+            browser.phone();
+            for (String page : List.of("/console/", "/console/parameters.html", "/console/runs.html", "/console/models.html",
+                    "/console/detections.html", "/console/notifications.html")) {
+                browser.open(page);
+                browser.waitUntil(d -> d.findElements(By.cssSelector("#loading")).isEmpty());
+                browser.find("header.top nav");
+                Number overflow = (Number) browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
+                assertThat(overflow.intValue()).as(page).isLessThanOrEqualTo(0);
+                browser.screenshot("phone-" + page.replaceAll("^/console/|\\.html$", "").replaceAll("^$", "index"));
+            }
+        } finally {
+            browser.laptop();
+        }
+    }
+
+    @Test
     void stateChangesWithoutTheCsrfTokenAreRefusedAndChangeNothing() throws Exception {
         int checksBefore = api("/api/runs?type=TRAINING_CHECK").path("runs").size();
         String intervalBefore = parameter("Minimum-Untrained-Images");

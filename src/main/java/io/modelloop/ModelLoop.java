@@ -350,7 +350,9 @@ public final class ModelLoop implements AutoCloseable {
                         new StatusApi(about(), parameters, systemState, timers, sinkHealth),
                         new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline),
                         new RunApi(runStore), new DetectionApi(detectionStore, () -> parameters.values().minimumLabelDetectionConfidence(), s3),
-                        new ReviewApi(humanReview, imageLinks::link), new NotificationApi(notificationLog)));
+                        new ReviewApi(humanReview, imageLinks::link,
+                                Boolean.parseBoolean(settings.get("modelloop.review.show-detected-label", "true").trim())),
+                        new NotificationApi(notificationLog)));
                 UserDirectory users = new UserDirectory(WebAuthSettings.usersFile(settings), settings.asMap());
                 firstOperatorPassword = WebAuthSettings.createFirstOperator(settings, users);
                 if (users.isEmpty()) {

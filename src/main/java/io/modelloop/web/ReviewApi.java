@@ -34,6 +34,7 @@ public final class ReviewApi {
     private final BuiltinReviewService service;
     private final String backend;
     private final java.util.function.Function<String, String> imageLinks;
+    private final boolean showDetectedLabel;
 
     /** @param review the active review backend; the queue exists only when it is the built-in service */
     public ReviewApi(HumanReview review) {
@@ -42,12 +43,21 @@ public final class ReviewApi {
 
     /** @param imageLinks short-lived direct link to an s3:// image, shown beside the application's image URL */
     public ReviewApi(HumanReview review, java.util.function.Function<String, String> imageLinks) {
+        this(review, imageLinks, true);
+    }
+
+    /**
+     * @param showDetectedLabel modelloop.review.show-detected-label: whether the review page shows the model's
+     *                          label and confidence (the API itself still returns them)
+     */
+    public ReviewApi(HumanReview review, java.util.function.Function<String, String> imageLinks, boolean showDetectedLabel) {
         this.service = review instanceof BuiltinReviewService b ? b : null;
         this.backend = review == null ? "none" : review.name();
         this.imageLinks = imageLinks;
+        this.showDetectedLabel = showDetectedLabel;
     }
 
-    /** GET /api/reviews?limit=n: {"count": open loops, "loops": [oldest first]}. */
+    /** GET /api/reviews?limit=n: {"count": open loops, "showDetectedLabel": setting, "loops": [oldest first]}. */
     public void list(Exchange exchange) {
         if (inactive(exchange)) {
             return;
@@ -64,8 +74,8 @@ public final class ReviewApi {
             return;
         }
         BuiltinReviewService.Queue q = service.openLoops(limit);
-        JsonResponses.reply(exchange, 200, Map.of("count", q.count(), "loops",
-                q.loops().stream().map(ReviewApi::summary).toList()));
+        JsonResponses.reply(exchange, 200, Map.of("count", q.count(), "showDetectedLabel", showDetectedLabel,
+                "loops", q.loops().stream().map(ReviewApi::summary).toList()));
     }
 
     /** GET /api/reviews/{loop}: the loop, its label choices (None of the Above last) and the image link. */

@@ -1,1 +1,0 @@
-ML.chrome('review');

@@ -349,7 +349,7 @@ public final class ModelLoop implements AutoCloseable {
                 camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
                         new StatusApi(about(), parameters, systemState, timers, sinkHealth),
                         new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline),
-                        new RunApi(runStore), new DetectionApi(detectionStore, () -> parameters.values().minimumLabelDetectionConfidence()),
+                        new RunApi(runStore), new DetectionApi(detectionStore, () -> parameters.values().minimumLabelDetectionConfidence(), s3),
                         new ReviewApi(humanReview, imageLinks::link,
                                 Boolean.parseBoolean(settings.get("modelloop.review.show-detected-label", "true").trim())),
                         new NotificationApi(notificationLog)));

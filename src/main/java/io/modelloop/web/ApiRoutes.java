@@ -51,6 +51,7 @@ public final class ApiRoutes extends RouteBuilder {
             .get("/detections/hourly").id("api-detections-hourly").produces("application/json").to("direct:api-detections-hourly")
             .get("/detections/confidence").id("api-detections-confidence").produces("application/json").to("direct:api-detections-confidence")
             .get("/detections/{id}").id("api-detections-get").produces("application/json").to("direct:api-detections-get")
+            .get("/detections/{id}/image").id("api-detections-image").to("direct:api-detections-image")
             .get("/notifications").id("api-notifications-list").produces("application/json").to("direct:api-notifications-list");
 
         from("direct:api-parameters-list").routeId("api-parameters-list-impl").bean(parameterApi, "list");
@@ -74,6 +75,7 @@ public final class ApiRoutes extends RouteBuilder {
         from("direct:api-detections-hourly").routeId("api-detections-hourly-impl").bean(detectionApi, "hourly");
         from("direct:api-detections-confidence").routeId("api-detections-confidence-impl").bean(detectionApi, "confidence");
         from("direct:api-detections-get").routeId("api-detections-get-impl").bean(detectionApi, "get");
+        from("direct:api-detections-image").routeId("api-detections-image-impl").bean(detectionApi, "image");
         from("direct:api-notifications-list").routeId("api-notifications-list-impl").bean(notificationApi, "list");
     }
 }

@@ -6,6 +6,8 @@ import io.modelloop.detection.DetectionPage;
 import io.modelloop.detection.DetectionQuery;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.detection.HourlyCounts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -17,12 +19,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * GET /api/detections (from, to, label, reviewed, sampled, belowThreshold, outcome, limit,
  * cursor), GET /api/detections/stats (since), the chart data GET /api/detections/hourly (since)
- * and GET /api/detections/confidence (since, bins), and GET /api/detections/{id}.
+ * and GET /api/detections/confidence (since, bins), GET /api/detections/{id}, and
+ * GET /api/detections/{id}/image (the detected image's bytes, for the console's thumbnails).
  */
 public final class DetectionApi {
 
@@ -36,13 +43,23 @@ public final class DetectionApi {
             + "reviewed/sampled/belowThreshold: true|false, outcome: CLASSIFIED|NO_MODEL|REJECTED, "
             + "limit: 1-" + MAX_LIMIT + ", cursor: the next value of a previous page";
 
+    // ids are made by ObjectVersion.detectionId(); anything else cannot name a record
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
     private final DetectionStore detections;
     private final DoubleSupplier threshold;
+    private final S3Client s3;
 
     /** @param threshold the Minimum-Label-Detection-Confidence in force */
     public DetectionApi(DetectionStore detections, DoubleSupplier threshold) {
+        this(detections, threshold, null);
+    }
+
+    /** @param s3 where the detected images are read from; null answers 404 for every image */
+    public DetectionApi(DetectionStore detections, DoubleSupplier threshold, S3Client s3) {
         this.detections = detections;
         this.threshold = threshold;
+        this.s3 = s3;
     }
 
     public void list(Exchange exchange) {
@@ -149,6 +166,53 @@ public final class DetectionApi {
         String id = exchange.getMessage().getHeader("id", String.class);
         detections.get(id).ifPresentOrElse(d -> JsonResponses.reply(exchange, 200, d),
                 () -> JsonResponses.reply(exchange, 404, Map.of("error", "no detection " + id)));
+    }
+
+    /**
+     * Only the object the detection record names is read, so the id cannot be used to fetch
+     * arbitrary keys; the browser gets it from the application (same origin, signed in) rather
+     * than from the object store.
+     */
+    public void image(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("id", String.class);
+        if (id == null || !ID.matcher(id).matches()) {
+            JsonResponses.reply(exchange, 400, Map.of("error", "bad detection id"));
+            return;
+        }
+        Detection d = detections.get(id).orElse(null);
+        if (d == null || s3 == null || d.bucket() == null || d.key() == null) {
+            JsonResponses.reply(exchange, 404, Map.of("error", d == null ? "no detection " + id : "no image for detection " + id));
+            return;
+        }
+        byte[] bytes;
+        String type;
+        try (var in = s3.getObject(b -> b.bucket(d.bucket()).key(d.key()))) {
+            type = in.response().contentType();
+            bytes = in.readAllBytes();
+        } catch (NoSuchKeyException e) {
+            JsonResponses.reply(exchange, 404, Map.of("error", "the image of detection " + id + " is no longer in the object store"));
+            return;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading the image of detection " + id + " failed", e);
+        }
+        if (type == null || type.isBlank() || type.startsWith("application/octet-stream") || type.startsWith("binary/")) {
+            type = imageType(d.key());
+        }
+        Message m = exchange.getMessage();
+        m.removeHeaders("*");
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        m.setHeader(Exchange.CONTENT_TYPE, type);
+        m.setHeader("Cache-Control", "private, max-age=300");
+        m.setBody(bytes);
+    }
+
+    // nosniff is on, so a wrong type would show a broken thumbnail
+    private static String imageType(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        if (k.endsWith(".png")) {
+            return "image/png";
+        }
+        return k.endsWith(".jpg") || k.endsWith(".jpeg") ? "image/jpeg" : "application/octet-stream";
     }
 
     private static String param(Exchange exchange, String name) {

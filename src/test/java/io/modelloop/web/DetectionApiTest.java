@@ -197,4 +197,27 @@ class DetectionApiTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(bad.body()).path("error").asText()).contains("since");
     }
+
+    @Test
+    void servesADetectionsImageFromTheObjectStoreWithItsType() throws Exception {
+        byte[] jpeg = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 1, 2, 3};
+        loop.s3().putObject(b -> b.bucket("bucket").key("images_for_detection/det-00.jpg"),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(jpeg));
+
+        HttpResponse<byte[]> r = Fixture.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/det-00/image"))
+                .header("Authorization", Fixture.basic(Fixture.OPERATOR)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+        assertThat(r.body()).isEqualTo(jpeg);
+
+        // the record exists but its object is gone
+        HttpResponse<String> gone = Fixture.get(api + "/det-02/image");
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(gone.body()).path("error").asText()).contains("no longer in the object store");
+        assertThat(Fixture.get(api + "/det-99/image").statusCode()).isEqualTo(404);
+        assertThat(Fixture.get(api + "/det%2F..%2Fx/image").statusCode()).isIn(400, 404);
+        // signed-out callers never get an image
+        assertThat(Fixture.sendRaw(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/det-00/image")).build())
+                .statusCode()).isEqualTo(401);
+    }
 }

@@ -98,7 +98,10 @@ const Charts = (() => {
     if (threshold !== null && threshold !== undefined) {
       const x = xPos(threshold);
       svg.appendChild(el("line", { class: "threshold", x1: x, x2: x, y1: PAD.t, y2: H - PAD.b }));
-      svg.appendChild(el("text", { x: x + 4, y: PAD.t + 10, class: "threshold-label", text: "threshold " + threshold }));
+      // near the right edge the label goes on the line's left so that it is not cut off
+      const right = x > W - PAD.r - 80;
+      svg.appendChild(el("text", { x: right ? x - 4 : x + 4, y: PAD.t + 10, "text-anchor": right ? "end" : "start",
+        class: "threshold-label", text: "threshold " + threshold }));
     }
     if (!bins.some((b) => b.count)) empty(svg, "no classified detections in this period");
     return svg;

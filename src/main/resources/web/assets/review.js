@@ -246,6 +246,10 @@
     $("start-over").addEventListener("click", () => { state.skipped = []; loadNext(); });
     $("new-label").addEventListener("input", () => { state.picked = null; ML.message($("answer-message"), ""); updatePicked(); });
     $("new-label-form").addEventListener("submit", (e) => { e.preventDefault(); state.picked = null; submit(); });
+    $("loop-image").addEventListener("load", (e) => {
+      // tiny images are scaled up with crisp pixels rather than a blur
+      e.target.classList.toggle("small", e.target.naturalWidth < 200 && e.target.naturalHeight < 200);
+    });
     $("loop-image").addEventListener("error", () => {
       if (state.loop) ML.message($("answer-message"), "The image cannot be shown (it may have been removed from the bucket).", "error");
     });

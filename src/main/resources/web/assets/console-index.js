@@ -101,13 +101,13 @@
       });
       c.hourly.body.replaceChildren(Charts.stackedBars(rows, OUTCOMES, { title: "Detections per hour by outcome" }),
         Charts.legend(OUTCOMES.map((o) => ["series-" + o, o])));
-    } else notAvailable(c.hourly.body, hourly);
+    } else failed(c.hourly.body, hourly);
 
     if (conf.ok) {
       c.confidence.body.replaceChildren(Charts.histogram(conf.data.bins || [], conf.data.threshold, { title: "Confidence histogram" }),
         Charts.legend([["bin below", "below the threshold (to review)"], ["bin", "at or above"]]),
         el("div", { class: "muted", text: conf.data.total + " classified detections" }));
-    } else notAvailable(c.confidence.body, conf);
+    } else failed(c.confidence.body, conf);
 
     document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString();
   }
@@ -116,9 +116,9 @@
     return (r.data && r.data.error) || "HTTP " + r.status;
   }
 
-  // the endpoint may not exist on an older server: say so rather than fail the whole page
-  function notAvailable(body, r) {
-    body.replaceChildren(el("p", { class: "note", text: r.status === 404 ? "Not available on this server." : "Could not load: " + errorText(r) }));
+  // one chart failing to load says so in its own box; the rest of the dashboard still shows
+  function failed(body, r) {
+    body.replaceChildren(el("p", { class: "note", text: "Could not load: " + errorText(r) }));
   }
 
   ML.chrome("dashboard").then(() => ML.every(10000, refresh));

@@ -5,7 +5,6 @@
 (() => {
   const { el, api, clear, message } = ML;
   const content = document.getElementById("content");
-  let historyAvailable = true;
 
   async function load() {
     const r = await api("/api/parameters");
@@ -51,11 +50,6 @@
     const historyBox = el("details", { class: "param-history" }, el("summary", { text: "History" }), historyBody);
     async function loadHistory() {
       const r = await api("/api/parameters/" + encodeURIComponent(p.name) + "/history?limit=20");
-      if (r.status === 404 && !(r.data && r.data.history)) {
-        historyAvailable = false;
-        message(historyBody, "Change history is not available on this server.", "");
-        return;
-      }
       if (!r.ok) return message(historyBody, (r.data && r.data.error) || "HTTP " + r.status, "error");
       const h = r.data.history || [];
       if (!h.length) return message(historyBody, "No recorded changes.", "");
@@ -65,7 +59,7 @@
           el("td", { text: ML.fmtTime(c.changedAt), title: c.changedAt }), el("td", { class: "mono", text: c.value ?? "" }),
           el("td", { text: c.changedBy ?? "—" }), el("td", { text: c.source ?? "—" }))))));
     }
-    historyBox.addEventListener("toggle", () => { if (historyBox.open && historyAvailable) loadHistory(); else if (historyBox.open) message(historyBody, "Change history is not available on this server.", ""); });
+    historyBox.addEventListener("toggle", () => { if (historyBox.open) loadHistory(); });
 
     const invalidStored = p.valid === false && p.stored !== null && p.stored !== undefined
       ? el("div", { class: "error rule" }, "Stored value ", el("code", { text: p.stored }), " is invalid and ignored.") : null;

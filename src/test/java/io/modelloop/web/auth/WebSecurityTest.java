@@ -49,16 +49,21 @@ class WebSecurityTest {
         return HttpRequest.newBuilder(URI.create(base + path));
     }
 
-    /** Signs in through the form as a browser would: returns the session cookie value. */
-    static String signIn(String user, String password) {
+    /** Posts the sign-in form the way a browser does: with the form's token and its cookie. */
+    private static HttpResponse<String> postSignInForm(String user, String password, String next) {
         HttpResponse<String> form = raw(req("/signin"));
         String pre = cookie(form, SignInHandlers.PRE_COOKIE);
         Matcher m = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form.body());
         assertThat(m.find()).isTrue();
-        HttpResponse<String> r = raw(req("/signin").header("Content-Type", "application/x-www-form-urlencoded")
+        return raw(req("/signin").header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Cookie", SignInHandlers.PRE_COOKIE + "=" + pre)
                 .POST(HttpRequest.BodyPublishers.ofString("user=" + enc(user) + "&password=" + enc(password)
-                        + "&_csrf=" + enc(m.group(1)) + "&next=" + enc("/console/models.html"))));
+                        + "&_csrf=" + enc(m.group(1)) + "&next=" + enc(next))));
+    }
+
+    /** Signs in through the form as a browser would: returns the session cookie value. */
+    static String signIn(String user, String password) {
+        HttpResponse<String> r = postSignInForm(user, password, "/console/models.html");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
         assertThat(r.headers().firstValue("Location")).contains("/console/models.html");
         String setCookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("ml_session=")).findFirst().orElseThrow();
@@ -158,14 +163,7 @@ class WebSecurityTest {
 
     @Test
     void wrongPasswordsAreRefusedWithAMessageAndTheNextParameterCannotLeaveTheSite() {
-        HttpResponse<String> form = raw(req("/signin"));
-        String pre = cookie(form, SignInHandlers.PRE_COOKIE);
-        Matcher m = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form.body());
-        assertThat(m.find()).isTrue();
-        HttpResponse<String> r = raw(req("/signin").header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", SignInHandlers.PRE_COOKIE + "=" + pre)
-                .POST(HttpRequest.BodyPublishers.ofString("user=" + Fixture.OPERATOR + "&password=nope-nope&_csrf="
-                        + enc(m.group(1)) + "&next=" + enc("<script>x</script>"))));
+        HttpResponse<String> r = postSignInForm(Fixture.OPERATOR, "nope-nope", "<script>x</script>");
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).contains("Wrong user name or password").doesNotContain("<script>x");
         HttpResponse<String> noToken = raw(req("/signin").header("Content-Type", "application/x-www-form-urlencoded")

@@ -231,6 +231,15 @@ public final class AwsContext implements AutoCloseable {
         return sagemaker;
     }
 
+    /**
+     * Uses this DynamoDB client instead of one built from the settings: DynamoDB Local runs
+     * in-process in the tests, without an HTTP endpoint to point modelloop.dynamodb.endpoint at.
+     */
+    public AwsContext useDynamoDb(DynamoDbClient client) {
+        this.dynamodb = client;
+        return this;
+    }
+
     private <C extends SdkClient> C open(C client) {
         opened.add(client);
         return client;

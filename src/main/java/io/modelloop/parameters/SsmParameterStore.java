@@ -37,7 +37,7 @@ public final class SsmParameterStore implements ParameterStore {
         this.prefix = normalise(prefix);
     }
 
-    static String normalise(String prefix) {
+    public static String normalise(String prefix) {
         String p = prefix == null || prefix.isBlank() ? "/modelloop/" : prefix.trim();
         if (!p.startsWith("/")) {
             p = "/" + p;
@@ -46,7 +46,7 @@ public final class SsmParameterStore implements ParameterStore {
     }
 
     /** The SSM path of a normalised prefix: no trailing slash, except the root "/" itself. */
-    static String path(String prefix) {
+    public static String path(String prefix) {
         return prefix.length() > 1 ? prefix.substring(0, prefix.length() - 1) : prefix;
     }
 

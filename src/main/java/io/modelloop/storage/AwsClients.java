@@ -137,6 +137,20 @@ public final class AwsClients {
                 .build();
     }
 
+    /**
+     * The SageMaker control-plane client of the bootstrap and teardown commands (A2I human task
+     * UI and flow definition); optional endpoint override modelloop.sagemaker.endpoint.
+     */
+    public software.amazon.awssdk.services.sagemaker.SageMakerClient sagemaker() {
+        return configure(software.amazon.awssdk.services.sagemaker.SageMakerClient.builder(),
+                settings.get("modelloop.sagemaker.endpoint")).build();
+    }
+
+    /** STS, for the account id the iam-policy and bootstrap commands build ARNs with (modelloop.sts.endpoint). */
+    public software.amazon.awssdk.services.sts.StsClient sts() {
+        return configure(software.amazon.awssdk.services.sts.StsClient.builder(), settings.get("modelloop.sts.endpoint")).build();
+    }
+
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, String endpoint) {
         builder.credentialsProvider(credentials());
         String region = settings.get("modelloop.aws.region");

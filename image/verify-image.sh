@@ -105,6 +105,11 @@ curl -fs -u "operator:$password" "http://127.0.0.1:$HTTP/api/status" > "$WORK/st
 grep -q '"mounted-config"' "$WORK/status.json" || fail "mounted config not in force: $(head -c 300 "$WORK/status.json")"
 echo "ok    /api/status with the printed password; the mounted config is in force (bucket mounted-config)"
 
+curl -fs "http://127.0.0.1:$MGMT/observe/jolokia/read/org.apache.camel:context=*,type=routes,name=%22detect%22/SourceLocation" \
+    > "$WORK/route-source.json" || fail "Jolokia read of route detect"
+grep -q 'file:/app/routes/detection.yaml' "$WORK/route-source.json" \
+    || fail "route detect not from the mounted /app/routes: $(cat "$WORK/route-source.json")"
+echo "ok    YAML routes come from the mounted /app/routes (route detect: file:/app/routes/detection.yaml)"
 jvm=$(pgrep -P "$pid")
 uid=$(ps -o uid= -p "$jvm" | tr -d ' ')
 [ "$uid" = 10001 ] || fail "the JVM runs as uid $uid, not 10001"

@@ -16,6 +16,7 @@ import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.cluster.CamelClusterView;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
 import org.slf4j.Logger;
@@ -107,13 +108,17 @@ public final class LeaderElection {
                             + "retry-period-ms, got " + duration + " / " + renew + " / " + retry);
                 }
                 String leaseName = s.get("modelloop.leader.lease-name", "modelloop").trim();
-                KubernetesClusterService k = new KubernetesClusterService();
-                k.setId("modelloop-kubernetes-cluster");
+                // The client configuration goes in through the constructor: Camel 4.18 ignores
+                // setMasterUrl/setNamespace on a service built without one. No master URL = the
+                // in-cluster configuration (service-account token, KUBERNETES_SERVICE_HOST).
+                KubernetesConfiguration client = new KubernetesConfiguration();
                 String masterUrl = s.get("modelloop.leader.kubernetes-master-url", "").trim();
                 if (!masterUrl.isEmpty()) {
-                    k.setMasterUrl(masterUrl);
+                    client.setMasterUrl(masterUrl);
                 }
-                k.setNamespace(namespace);
+                client.setNamespace(namespace);
+                KubernetesClusterService k = new KubernetesClusterService(client);
+                k.setId("modelloop-kubernetes-cluster");
                 k.setKubernetesResourcesNamespace(namespace);
                 k.setPodName(pod);
                 k.setLeaseResourceType(LeaseResourceType.Lease);

@@ -123,7 +123,12 @@ public final class WorkflowTimer implements ParameterListener {
         }
         org.apache.camel.Endpoint endpoint = route.getEndpoint();
         if (endpoint instanceof org.apache.camel.DelegateEndpoint d) {
-            endpoint = d.getEndpoint(); // master: the Quartz trigger exists on the leader only
+            // master: (leader election) the Quartz trigger is scheduled on every instance, but only
+            // the leader's consumer runs; a follower's firing finds no consumer and does nothing
+            if (!leader.getAsBoolean()) {
+                return null;
+            }
+            endpoint = d.getEndpoint();
         }
         return endpoint instanceof org.apache.camel.component.quartz.QuartzEndpoint q ? nextFire(q) : null;
     }

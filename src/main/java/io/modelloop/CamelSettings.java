@@ -23,6 +23,8 @@ final class CamelSettings {
             p.setProperty(e.getKey(), e.getValue());
         }
         p.setProperty("modelloop.data", s.dataDir().toString());
+        // leader-only YAML timers start with {{modelloop.leader.consumer-prefix}}: "" or "master:timers:"
+        p.setProperty("modelloop.leader.consumer-prefix", io.modelloop.schedule.LeaderElection.consumerPrefix(s));
         p.setProperty("camel.main.name", "modelloop");
         p.setProperty("camel.main.shutdownTimeout", s.get("modelloop.shutdown.timeout-seconds", "30"));
         p.setProperty("camel.main.jmxEnabled", "true");

@@ -19,6 +19,8 @@ import io.modelloop.parameters.ParameterService;
 import io.modelloop.parameters.ParameterStore;
 import io.modelloop.parameters.ParameterStores;
 import io.modelloop.parameters.SystemStateRepository;
+import io.modelloop.ops.LeadershipHealthCheck;
+import io.modelloop.schedule.LeaderElection;
 import io.modelloop.schedule.TimerPlacement;
 import io.modelloop.schedule.WorkflowTimer;
 import io.modelloop.storage.AwsClients;
@@ -101,6 +103,7 @@ public final class ModelLoop implements AutoCloseable {
     private TrainingPipeline trainingPipeline;
     private HumanReview humanReview;
     private ImageLinks imageLinks;
+    private LeaderElection election;
 
     public ModelLoop(Settings settings) {
         this.settings = settings;
@@ -110,6 +113,7 @@ public final class ModelLoop implements AutoCloseable {
     public ModelLoop start() throws Exception {
         long t0 = System.nanoTime();
         Files.createDirectories(settings.dataDir());
+        election = LeaderElection.create(settings);
         String bucket = settings.bucket();
         AwsClients clients = new AwsClients(settings);
         awsClients = clients;
@@ -284,6 +288,11 @@ public final class ModelLoop implements AutoCloseable {
         }
     }
 
+    /** Which instance runs the timers and pollers (modelloop.leader.election). */
+    public LeaderElection leaderElection() {
+        return election;
+    }
+
     public List<WorkflowTimer> timers() {
         return timers;
     }
@@ -312,12 +321,15 @@ public final class ModelLoop implements AutoCloseable {
                         settings.getInt("modelloop.notify.retry.attempts", 3),
                         settings.getLong("modelloop.notify.retry.delay-ms", 1000)));
 
-                // TimerPlacement.leaderOnly() runs them on the cluster leader (master:) when several instances run
-                timers = List.of(new WorkflowTimer(camel, WorkflowTimer.TRAINING, TimerPlacement.LOCAL),
-                        new WorkflowTimer(camel, WorkflowTimer.SAMPLING, TimerPlacement.LOCAL));
+                // With leader election the timers and pollers run on the leader only (master: consumers);
+                // SQS consumers and the HTTP servers run on every instance
+                election.install(camel);
+                TimerPlacement placement = election.placement();
+                parameters.announceWhen(election::isLeader);
+                timers = List.of(new WorkflowTimer(camel, WorkflowTimer.TRAINING, placement, election::isLeader),
+                        new WorkflowTimer(camel, WorkflowTimer.SAMPLING, placement, election::isLeader));
                 timers.forEach(parameters::addListener);
 
-                TimerPlacement placement = TimerPlacement.LOCAL;
                 runStore = DetectionStores.runStore(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
                 detectionStore = DetectionStores.create(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
                 camel.getRegistry().bind("runStore", runStore);
@@ -325,9 +337,13 @@ public final class ModelLoop implements AutoCloseable {
                 notificationLog = NotificationLogs.create(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
                 camel.getRegistry().bind("notificationRecorder", new NotificationRecorder(notificationLog));
                 RunRecorder runs = new RunRecorder(runStore, Clock.systemUTC());
-                // SPEC 5: a parameter change is a run too
-                parameters.addListener((change, now) -> runs.start("PARAMETER_CHANGE", Map.of("parameter", change.name(),
-                        "oldValue", change.oldValue(), "newValue", change.newValue())).succeed(Map.of("applied", true)));
+                // SPEC 5: a parameter change is a run too (recorded once, by the leader)
+                parameters.addListener((change, now) -> {
+                    if (election.isLeader()) {
+                        runs.start("PARAMETER_CHANGE", Map.of("parameter", change.name(),
+                        "oldValue", change.oldValue(), "newValue", change.newValue())).succeed(Map.of("applied", true));
+                    }
+                });
                 modelBackend = ModelBackends.create(settings, s3, bucket);
                 trainingPipeline = new TrainingPipeline(s3, bucket, modelBackend, parameters, systemState, runs,
                         notifier, Clock.systemUTC());
@@ -347,7 +363,7 @@ public final class ModelLoop implements AutoCloseable {
                 }
 
                 camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
-                        new StatusApi(about(), parameters, systemState, timers, sinkHealth),
+                        new StatusApi(about(), parameters, systemState, timers, sinkHealth, election),
                         new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline),
                         new RunApi(runStore), new DetectionApi(detectionStore, () -> parameters.values().minimumLabelDetectionConfidence(), s3),
                         new ReviewApi(humanReview, imageLinks::link,
@@ -369,6 +385,7 @@ public final class ModelLoop implements AutoCloseable {
                 health.register(new ObjectStoreHealthCheck(s3, bucket));
                 health.register(new ParametersHealthCheck(parameters));
                 health.register(new NotificationSinksHealthCheck(sinkHealth));
+                health.register(new LeadershipHealthCheck(election));
             } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
@@ -389,6 +406,7 @@ public final class ModelLoop implements AutoCloseable {
             try {
                 CamelContext camel = main.getCamelContext();
                 notifier.attach(camel.createProducerTemplate());
+                LeadershipHealthCheck.registerGauge(camel, election);
                 parameters.start();
                 for (WorkflowTimer t : timers) {
                     t.install(parameters.values());

@@ -28,6 +28,7 @@ public final class ParameterService {
     private volatile boolean started;
     private volatile Instant lastRefresh;
     private volatile String lastError;
+    private volatile java.util.function.BooleanSupplier leader = () -> true;
 
     public ParameterService(ParameterStore store, Notifier notifier) {
         this.store = store;
@@ -36,6 +37,22 @@ public final class ParameterService {
 
     public void addListener(ParameterListener listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Several instances: every instance reads the store and applies changes to itself, but only
+     * the one for which {@code leader} answers true notifies them (ParameterChanged,
+     * ParameterRejected) and writes back a parameter deleted by hand; the others apply silently,
+     * so one change gives one notification however many replicas run. A change made through
+     * the API of a follower is notified by the leader when its own poll sees it.
+     */
+    public void announceWhen(java.util.function.BooleanSupplier leader) {
+        this.leader = leader;
+    }
+
+    /** Whether this instance announces parameter changes (see {@link #announceWhen}). */
+    public boolean announces() {
+        return leader.getAsBoolean();
     }
 
     /** Creates missing parameters with their defaults and loads the values in force. */
@@ -59,7 +76,7 @@ public final class ParameterService {
                 String previous = lastInForce.get(d.name());
                 String fallback = d.rule().accepts(previous) ? previous : d.defaultValue();
                 values = values.with(d.name(), fallback);
-                reject(d, raw, fallback);
+                reject(d, raw, fallback, true); // each instance reports what it refused at start
             }
         }
         current = values;
@@ -85,6 +102,9 @@ public final class ParameterService {
         }
         for (ParameterDefinition d : ParameterDefinition.ALL) {
             String raw = rawValue(stored, d.name());
+            if (raw == null && !announces()) {
+                continue; // the leader writes it back; until then the value in force stays
+            }
             if (raw == null) {
                 // Deleted by hand: put back the value in force so the store shows what runs.
                 store.write(d.name(), current.get(d.name()));
@@ -101,7 +121,7 @@ public final class ParameterService {
             // a value this service wrote was recorded by set(); the history file skips it here
             recordHistory(d.name(), raw, null, ParameterHistoryEntry.FILE_EDIT);
             if (!d.rule().accepts(raw)) {
-                reject(d, raw, current.get(d.name()));
+                reject(d, raw, current.get(d.name()), announces());
                 continue;
             }
             String value = d.rule().canonical(raw);
@@ -113,8 +133,10 @@ public final class ParameterService {
             ParameterChange change = new ParameterChange(d.name(), old, value);
             applied.add(change);
             LOG.info("Parameter {} changed from {} to {}", d.name(), old, value);
-            notifier.notify("ParameterChanged", d.name() + " changed from " + old + " to " + value,
-                    Map.of("parameter", d.name(), "oldValue", old, "newValue", value));
+            if (announces()) {
+                notifier.notify("ParameterChanged", d.name() + " changed from " + old + " to " + value,
+                        Map.of("parameter", d.name(), "oldValue", old, "newValue", value));
+            }
             for (ParameterListener l : listeners) {
                 try {
                     l.onChange(change, current);
@@ -125,7 +147,7 @@ public final class ParameterService {
                 }
             }
         }
-        if (!applied.isEmpty()) {
+        if (!applied.isEmpty() && announces()) {
             recordValuesInForce(rawValue(stored, ParameterDefinition.VALUES_IN_FORCE));
         }
         lastRefresh = Instant.now();
@@ -231,9 +253,12 @@ public final class ParameterService {
         return p == null ? null : p.value();
     }
 
-    private void reject(ParameterDefinition d, String raw, String inForce) {
+    private void reject(ParameterDefinition d, String raw, String inForce, boolean notify) {
         LOG.warn("Parameter {} has invalid value '{}' ({}); {} stays in force", d.name(), raw,
                 d.rule().description(), inForce);
+        if (!notify) {
+            return;
+        }
         notifier.notify("ParameterRejected", d.name() + " = '" + raw + "' refused: " + d.rule().description()
                         + "; " + inForce + " stays in force",
                 Map.of("parameter", d.name(), "value", String.valueOf(raw), "rule", d.rule().description(),

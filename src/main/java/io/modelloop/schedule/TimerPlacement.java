@@ -13,8 +13,11 @@ public interface TimerPlacement {
 
     String wrap(String timerName, String consumerUri);
 
-    /** Only the leader of namespace modelloop-NAME runs the timer (needs a cluster service in the registry). */
+    /**
+     * Only the leader of the shared cluster namespace ({@link LeaderElection#NAMESPACE}) runs the
+     * timer: one instance runs all leader-only work (needs a cluster service in the context).
+     */
     static TimerPlacement leaderOnly() {
-        return (name, uri) -> "master:modelloop-" + name + ":" + uri;
+        return (name, uri) -> "master:" + LeaderElection.NAMESPACE + ":" + uri;
     }
 }

@@ -39,13 +39,23 @@ public final class WorkflowTimer implements ParameterListener {
     private final CamelContext camel;
     private final Spec spec;
     private final TimerPlacement placement;
+    private final java.util.function.BooleanSupplier leader;
     private int minutes;
     private ProducerTemplate producer;
 
     public WorkflowTimer(CamelContext camel, Spec spec, TimerPlacement placement) {
+        this(camel, spec, placement, () -> true);
+    }
+
+    /**
+     * @param leader whether this instance runs the leader-only work now: the check run at once
+     *               when the timer is enabled runs on the leader only, as the timer itself does
+     */
+    public WorkflowTimer(CamelContext camel, Spec spec, TimerPlacement placement, java.util.function.BooleanSupplier leader) {
         this.camel = camel;
         this.spec = spec;
         this.placement = placement;
+        this.leader = leader;
     }
 
     /** Adds the timer route with the values in force; it starts only if enabled. */
@@ -69,9 +79,13 @@ public final class WorkflowTimer implements ParameterListener {
                     // the paused Quartz trigger, which fires at once if a tick fell due while
                     // paused, i.e. a second check on top of the one run below.
                     reinstall(true);
-                    LOG.info("Timer {} resumed; running one check now", spec.name());
-                    producer().asyncSend(spec.target(),
-                            e -> e.getMessage().setHeader(TRIGGER_HEADER, "enabled"));
+                    if (leader.getAsBoolean()) {
+                        LOG.info("Timer {} resumed; running one check now", spec.name());
+                        producer().asyncSend(spec.target(),
+                                e -> e.getMessage().setHeader(TRIGGER_HEADER, "enabled"));
+                    } else {
+                        LOG.info("Timer {} resumed; the leader runs its checks", spec.name());
+                    }
                 } else {
                     camel.getRouteController().stopRoute(spec.routeId());
                     LOG.info("Timer {} paused", spec.name());
@@ -107,8 +121,16 @@ public final class WorkflowTimer implements ParameterListener {
         if (route == null || !isRunning()) {
             return null;
         }
-        return route.getEndpoint() instanceof org.apache.camel.component.quartz.QuartzEndpoint q
-                ? nextFire(q) : null;
+        org.apache.camel.Endpoint endpoint = route.getEndpoint();
+        if (endpoint instanceof org.apache.camel.DelegateEndpoint d) {
+            // master: (leader election) the Quartz trigger is scheduled on every instance, but only
+            // the leader's consumer runs; a follower's firing finds no consumer and does nothing
+            if (!leader.getAsBoolean()) {
+                return null;
+            }
+            endpoint = d.getEndpoint();
+        }
+        return endpoint instanceof org.apache.camel.component.quartz.QuartzEndpoint q ? nextFire(q) : null;
     }
 
     private static java.util.Date nextFire(org.apache.camel.component.quartz.QuartzEndpoint q) {

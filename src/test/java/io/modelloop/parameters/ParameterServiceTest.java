@@ -124,6 +124,44 @@ class ParameterServiceTest {
     }
 
     @Test
+    void withSeveralReplicasEveryOneAppliesAChangeButOnlyTheLeaderNotifiesIt() throws IOException {
+        service.start();
+        RecordingNotifier followerNotifier = new RecordingNotifier();
+        ParameterService follower = new ParameterService(new FileParameterStore(file), followerNotifier);
+        follower.announceWhen(() -> false);
+        List<ParameterChange> followerHeard = new ArrayList<>();
+        follower.addListener((change, now) -> followerHeard.add(change));
+        follower.start();
+        notifier.clear();
+        heard.clear();
+
+        // set through the follower's API: it applies at once, silently; the leader's poll notifies
+        follower.set(F1, "0.9");
+        assertThat(follower.values().minimumF1Score()).isEqualTo(0.9);
+        assertThat(followerHeard).extracting(ParameterChange::name).containsExactly(F1);
+        assertThat(service.refresh()).extracting(ParameterChange::name).containsExactly(F1);
+        assertThat(notifier.events("ParameterChanged")).singleElement()
+                .satisfies(n -> assertThat(n.data()).containsEntry("newValue", "0.9"));
+
+        // a bad hand edit is refused by both, reported by the leader only
+        editByHand(F1, "1.5");
+        follower.refresh();
+        service.refresh();
+        assertThat(follower.values().minimumF1Score()).isEqualTo(0.9);
+        assertThat(notifier.events("ParameterRejected")).hasSize(1);
+
+        // a parameter deleted by hand is written back by the leader only
+        Properties p = load();
+        p.remove(ParameterDefinition.HUMAN_SAMPLING_INTERVAL);
+        store(p);
+        follower.refresh();
+        assertThat(load().getProperty(ParameterDefinition.HUMAN_SAMPLING_INTERVAL)).isNull();
+        service.refresh();
+        assertThat(load().getProperty(ParameterDefinition.HUMAN_SAMPLING_INTERVAL)).isNotNull();
+        assertThat(followerNotifier.all()).isEmpty();
+    }
+
+    @Test
     void invalidIntegersAreRefusedOneByOne() throws IOException {
         service.start();
         String p = ParameterDefinition.HUMAN_SAMPLING_INTERVAL;

@@ -19,6 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,10 @@ class BootstrapCliTest {
     final StringWriter out = new StringWriter();
     final StringWriter err = new StringWriter();
     private final InputStream stdin = System.in;
+    // the commands quieten these loggers for their own process; later tests in this JVM need them back
+    private final Map<String, Level> levels = Map.of(
+            "io.modelloop", LogManager.getLogger("io.modelloop").getLevel(),
+            "software.amazon.awssdk", LogManager.getLogger("software.amazon.awssdk").getLevel());
 
     @BeforeEach
     void start() throws Exception {
@@ -64,6 +71,7 @@ class BootstrapCliTest {
     @AfterEach
     void stop() throws Exception {
         System.setIn(stdin);
+        levels.forEach(Configurator::setLevel);
         sqs.close();
         stubs.close();
         aws.close();

@@ -213,6 +213,55 @@ class KustomizeManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"aws", "local", "dev"})
+    void everyFieldIsOneTheKubernetesApiKnows(String overlay) {
+        // fabric8 keeps fields it does not know in additionalProperties: a misspelt or misplaced
+        // field (e.g. sizeLimt, a probe under the pod) would be silently ignored by the API server
+        List<String> unknown = new ArrayList<>();
+        for (HasMetadata r : render(overlay)) {
+            unknownFields(r, r.getKind() + "/" + r.getMetadata().getName(), unknown);
+        }
+        assertThat(unknown).isEmpty();
+    }
+
+    private static void unknownFields(Object o, String where, List<String> unknown) {
+        if (o == null || o instanceof String || o instanceof Number || o instanceof Boolean) {
+            return;
+        }
+        if (o instanceof Iterable<?> list) {
+            int i = 0;
+            for (Object e : list) {
+                unknownFields(e, where + "[" + i++ + "]", unknown);
+            }
+            return;
+        }
+        if (o instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> unknownFields(v, where + "." + k, unknown));
+            return;
+        }
+        if (!o.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+            return;
+        }
+        for (var m : o.getClass().getMethods()) {
+            if (m.getParameterCount() != 0 || !m.getName().startsWith("get") || m.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            try {
+                Object v = m.invoke(o);
+                if (m.getName().equals("getAdditionalProperties")) {
+                    if (v instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                        unknown.add(where + ": " + extra.keySet());
+                    }
+                } else {
+                    unknownFields(v, where + "." + m.getName().substring(3), unknown);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aws", "local", "dev"})
     void portsAndProbesUseTheManagementServer(String overlay) {
         Container c = container(overlay);
         Map<String, Integer> ports = c.getPorts().stream()

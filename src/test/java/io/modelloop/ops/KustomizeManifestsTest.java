@@ -450,6 +450,9 @@ class KustomizeManifestsTest {
                 "MODELLOOP_SQS_QUEUE_URL", "MODELLOOP_NOTIFY_SNS_TOPIC_ARN", "MODELLOOP_PARAMETERS_PREFIX");
         assertThat(container("aws").getImage()).endsWith("/modelloop:latest");
 
+        assertThat(one("aws", io.fabric8.kubernetes.api.model.Namespace.class, "modelloop").getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+
         PodDisruptionBudget pdb = one("aws", PodDisruptionBudget.class, "modelloop");
         assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
         assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(d.getSpec().getSelector().getMatchLabels());

@@ -9,7 +9,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /** Talks to /observe/jolokia the way Hawtio does: JSON requests POSTed to the agent. */
 public final class Jolokia {
@@ -40,9 +42,20 @@ public final class Jolokia {
         return JSON.createObjectNode().put("type", type);
     }
 
+    /**
+     * Processing parameters Hawtio puts on every POST (query string of the agent URL): how deep
+     * and how large answers may be, errors of single requests inside a bulk reported in place.
+     */
+    public static final String HAWTIO_QUERY = "?maxDepth=7&maxCollectionSize=50000&ignoreErrors=true&canonicalNaming=false";
+
     /** POSTs one request (or a bulk array) and returns the raw HTTP response. */
     public HttpResponse<String> post(JsonNode body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+        return post("", body);
+    }
+
+    /** POSTs to the agent URL followed by {@code pathAndQuery} (e.g. {@code "/" + HAWTIO_QUERY}). */
+    public HttpResponse<String> post(String pathAndQuery, JsonNode body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + pathAndQuery))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         if (authorization != null) {
@@ -58,6 +71,29 @@ public final class Jolokia {
             throw new AssertionError("HTTP " + r.statusCode() + " from " + url + ": " + r.body());
         }
         return parse(r.body());
+    }
+
+    /**
+     * A Hawtio bulk request: the requests POSTed together as one JSON array to {@code /observe/jolokia/}
+     * with Hawtio's processing parameters; Jolokia answers one object per request, in order, each
+     * with its own status (a refused request does not fail the others).
+     */
+    public List<JsonNode> bulk(JsonNode... requests) {
+        var array = JSON.createArrayNode();
+        for (JsonNode r : requests) {
+            array.add(r);
+        }
+        HttpResponse<String> r = post("/" + HAWTIO_QUERY, array);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("HTTP " + r.statusCode() + " from " + url + "/: " + r.body());
+        }
+        JsonNode answers = parse(r.body());
+        if (!answers.isArray() || answers.size() != requests.length) {
+            throw new AssertionError("Expected " + requests.length + " answers, got: " + r.body());
+        }
+        List<JsonNode> out = new ArrayList<>();
+        answers.forEach(out::add);
+        return out;
     }
 
     public JsonNode read(String mbean, String attribute) {

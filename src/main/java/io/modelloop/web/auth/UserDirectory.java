@@ -3,12 +3,10 @@ package io.modelloop.web.auth;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,17 +86,9 @@ public final class UserDirectory {
 
     private void write(Properties p) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".users", ".tmp");
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the folder's own permissions apply
-            }
-            try (Writer w = Files.newBufferedWriter(tmp)) {
-                p.store(w, "ModelLoop console users: NAME=ROLE:PBKDF2-HASH (create hashes with `modelloop hash-password`)");
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            StringWriter text = new StringWriter();
+            p.store(text, "ModelLoop console users: NAME=ROLE:PBKDF2-HASH (create hashes with `modelloop hash-password`)");
+            OwnerOnlyFiles.write(file, text.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("Writing the users file " + file + " failed: " + e.getMessage(), e);
         }

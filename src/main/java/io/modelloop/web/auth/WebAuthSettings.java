@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +60,7 @@ public final class WebAuthSettings {
             }
             byte[] key = new byte[32];
             RANDOM.nextBytes(key);
-            writeSecret(file, Base64.getEncoder().encodeToString(key));
+            OwnerOnlyFiles.write(file, Base64.getEncoder().encodeToString(key));
             if (!s.isLocal()) {
                 LOG.warn("Created a session key in {}: with several replicas give them all the same key "
                         + "(modelloop.web.session-key from a Secret), or a session works only on the pod that signed it", file);
@@ -101,23 +99,12 @@ public final class WebAuthSettings {
     public static String newCliToken(Settings s) {
         String token = SessionTokens.randomValue() + SessionTokens.randomValue();
         try {
-            writeSecret(cliTokenFile(s), token);
+            OwnerOnlyFiles.write(cliTokenFile(s), token);
         } catch (IOException e) {
             LOG.warn("Could not write the CLI token {}: the CLI's status and train commands will need --user: {}",
                     cliTokenFile(s), e.getMessage());
             return null;
         }
         return token;
-    }
-
-    private static void writeSecret(Path file, String content) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.deleteIfExists(file);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        }
-        Files.writeString(file, content, StandardOpenOption.TRUNCATE_EXISTING);
     }
 }

@@ -2,6 +2,7 @@ package io.modelloop.review;
 
 import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.DetectionStore;
+import io.modelloop.storage.ImageTypes;
 import io.modelloop.training.LabeledImages;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -260,11 +260,7 @@ public final class BuiltinReviewService implements HumanReview {
         String[] location = s3Location(loop.imageUri());
         try {
             ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(location[0]).key(location[1]));
-            String type = in.response().contentType();
-            if (type == null || type.isBlank() || type.startsWith("application/octet-stream") || type.startsWith("binary/")) {
-                type = contentTypeOf(location[1]);
-            }
-            return new Image(in, type, in.response().contentLength());
+            return new Image(in, ImageTypes.of(in.response().contentType(), location[1]), in.response().contentLength());
         } catch (NoSuchKeyException e) {
             throw new ReviewRefusedException(ReviewRefusedException.Reason.NOT_FOUND,
                     "The image of human loop " + name + " (" + loop.imageUri() + ") is no longer in the object store");
@@ -344,17 +340,6 @@ public final class BuiltinReviewService implements HumanReview {
         }
         int slash = uri.indexOf('/', 5);
         return new String[] {uri.substring(5, slash), uri.substring(slash + 1)};
-    }
-
-    static String contentTypeOf(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        if (k.endsWith(".png")) {
-            return "image/png";
-        }
-        if (k.endsWith(".jpg") || k.endsWith(".jpeg")) {
-            return "image/jpeg";
-        }
-        return "application/octet-stream";
     }
 
     private static String abbreviate(String s) {

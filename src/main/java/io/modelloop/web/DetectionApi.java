@@ -2,6 +2,7 @@ package io.modelloop.web;
 
 import io.modelloop.detection.ConfidenceHistogram;
 import io.modelloop.detection.Detection;
+import io.modelloop.storage.ImageTypes;
 import io.modelloop.detection.DetectionPage;
 import io.modelloop.detection.DetectionQuery;
 import io.modelloop.detection.DetectionStore;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.function.DoubleSupplier;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -195,24 +195,7 @@ public final class DetectionApi {
         } catch (IOException e) {
             throw new UncheckedIOException("Reading the image of detection " + id + " failed", e);
         }
-        if (type == null || type.isBlank() || type.startsWith("application/octet-stream") || type.startsWith("binary/")) {
-            type = imageType(d.key());
-        }
-        Message m = exchange.getMessage();
-        m.removeHeaders("*");
-        m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        m.setHeader(Exchange.CONTENT_TYPE, type);
-        m.setHeader("Cache-Control", "private, max-age=300");
-        m.setBody(bytes);
-    }
-
-    // nosniff is on, so a wrong type would show a broken thumbnail
-    private static String imageType(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        if (k.endsWith(".png")) {
-            return "image/png";
-        }
-        return k.endsWith(".jpg") || k.endsWith(".jpeg") ? "image/jpeg" : "application/octet-stream";
+        ImageReply.send(exchange, bytes, ImageTypes.of(type, d.key()));
     }
 
     private static String param(Exchange exchange, String name) {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 /**
  * The review queue of the built-in review service: GET /api/reviews, GET /api/reviews/{loop},
@@ -117,12 +116,7 @@ public final class ReviewApi {
             try (var in = image.stream()) {
                 bytes = in.readAllBytes();
             }
-            Message m = exchange.getMessage();
-            m.removeHeaders("*");
-            m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-            m.setHeader(Exchange.CONTENT_TYPE, image.contentType());
-            m.setHeader("Cache-Control", "private, max-age=300");
-            m.setBody(bytes);
+            ImageReply.send(exchange, bytes, image.contentType());
         } catch (ReviewRefusedException e) {
             refused(exchange, e);
         } catch (IOException e) {

@@ -181,17 +181,29 @@ class BootstrapTest {
             IamPolicy policy = new IamPolicy(ctx);
             List<IamPolicy.Statement> runtime = policy.runtime();
             List<IamPolicy.Statement> boot = policy.bootstrap(ROLE);
-            for (IamPolicy.Statement st : concat(runtime, boot)) {
-                assertThat(st.resources()).as(st.sid()).isNotEmpty().allSatisfy(r -> {
-                    assertThat(r).isNotEqualTo("*").startsWith("arn:aws:");
-                    assertThat(r).doesNotContain(":*:");
+            for (List<IamPolicy.Statement> p : List.of(runtime, boot)) {
+                // the one statement on "*": the Rekognition actions IAM has no resource type for
+                assertThat(p).filteredOn(st -> st.resources().contains("*")).singleElement().satisfies(st -> {
+                    assertThat(st.sid()).isEqualTo(IamPolicy.NO_RESOURCE_TYPE);
+                    assertThat(st.resources()).containsExactly("*");
+                    assertThat(st.actions()).containsExactlyInAnyOrder("rekognition:DescribeProjects", "rekognition:CreateProject");
                 });
+                for (IamPolicy.Statement st : p) {
+                    if (!st.sid().equals(IamPolicy.NO_RESOURCE_TYPE)) {
+                        assertThat(st.resources()).as(st.sid()).isNotEmpty().allSatisfy(r -> {
+                            assertThat(r).isNotEqualTo("*").startsWith("arn:aws:");
+                            assertThat(r).doesNotContain(":*:");
+                        });
+                    }
+                }
             }
             assertThat(actions(boot)).containsAll(called);
             // the calls the application makes at run time with this configuration (S3 client, aws2-sqs
             // consumer, SNS sink, SSM parameter store, DynamoDB stores, Rekognition backend, A2I runtime)
             assertThat(actions(runtime)).containsExactlyInAnyOrder(
                     "s3:ListBucket", "s3:GetObject", "s3:PutObject",
+                    // Rekognition reads the training set and images as the caller (Custom Labels external bucket)
+                    "s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetObjectAcl", "s3:GetObjectTagging", "s3:GetObjectVersion",
                     "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
                     "sns:Publish",
                     "ssm:GetParametersByPath", "ssm:PutParameter", "ssm:GetParameterHistory",
@@ -236,12 +248,6 @@ class BootstrapTest {
         }
         assertThat(data.toString()).contains("deleted   DynamoDB table " + table, "deleted   S3 bucket " + AwsStubs.BUCKET);
         assertThat(dynamo.client().listTables().tableNames()).doesNotContain(table);
-    }
-
-    static List<IamPolicy.Statement> concat(List<IamPolicy.Statement> a, List<IamPolicy.Statement> b) {
-        List<IamPolicy.Statement> all = new java.util.ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     static Set<String> actions(List<IamPolicy.Statement> statements) {

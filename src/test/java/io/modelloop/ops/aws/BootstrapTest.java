@@ -50,7 +50,7 @@ class BootstrapTest {
         dynamo = new DynamoLocal();
         table = DynamoLocal.freshTableName("bootstrap");
         try (var s3 = aws.s3Client()) {
-            // one label folder already there: the task UI lists it
+            // label folders already there: the task UI must not fix them as its choices
             s3.putObject(b -> b.bucket(AwsStubs.BUCKET).key(BucketLayout.LABELED + "cat/c1.jpg"), RequestBody.fromBytes(new byte[] {1}));
             s3.putObject(b -> b.bucket(AwsStubs.BUCKET).key(BucketLayout.LABELED + "dog/d1.jpg"), RequestBody.fromBytes(new byte[] {1}));
         }
@@ -142,11 +142,12 @@ class BootstrapTest {
                 "<Id>modelloop-human-loop-output</Id>", "<Value>a2i-human-loop-data/</Value>",
                 "<Queue>" + AwsAccountStubs.queueArn() + "</Queue>", "<Event>s3:ObjectCreated:*</Event>");
 
-        // A2I: template with the labels and None of the Above; flow with work team, role, output path
+        // A2I: a template whose choices come from each loop's input (no label fixed in it); flow with
+        // work team, role, output path
         JsonNode ui = AwsAccountStubs.bodies(stubs.sagemaker, "SageMaker.CreateHumanTaskUi").get(0);
         String template = ui.path("UiTemplate").path("Content").asText();
-        assertThat(template).contains("crowd-image-classifier", "'cat'", "'dog'", "'None of the Above'",
-                "task.input.taskObject");
+        assertThat(template).contains("crowd-image-classifier", "categories=\"{{ task.input.labels | to_json | escape }}\"",
+                "task.input.taskObject").doesNotContain("dog", "'cat'", "\"cat\"", "'None of the Above'");
         JsonNode flow = AwsAccountStubs.bodies(stubs.sagemaker, "SageMaker.CreateFlowDefinition").get(0);
         assertThat(flow.path("FlowDefinitionName").asText()).isEqualTo("modelloop-review");
         assertThat(flow.path("OutputConfig").path("S3OutputPath").asText()).isEqualTo("s3://" + AwsStubs.BUCKET + "/a2i-human-loop-data/");

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemakera2iruntime.SageMakerA2IRuntimeClient;
@@ -20,10 +25,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Human review through Amazon Augmented AI (A2I runtime, REST-JSON {@code POST /human-loops}).
- * The loop's input is {@link HumanLoopOutput#inputContent(HumanLoop)} as JSON; the flow
- * definition (task template, work team, output path under a2i-human-loop-data/) is configured in
- * AWS and named by its ARN. A2I writes the answer as output JSON to S3, where the results route
- * picks it up.
+ * The loop's input is {@link HumanLoopOutput#inputContent(HumanLoop)} as JSON, its {@code labels}
+ * being the choices the task UI renders (the loop's labels and today's, then None of the Above):
+ * the UI reads them from {@code task.input.labels}, so a label added after bootstrap can be
+ * chosen without recreating the UI. The flow definition (task template, work team, output path
+ * under a2i-human-loop-data/) is configured in AWS and named by its ARN. A2I writes the answer as
+ * output JSON to S3, where the results route picks it up.
  *
  * <p>Throttling and 5xx are retried by the SDK client (bounded, see
  * {@code io.modelloop.storage.AwsClients#a2iRuntime()}); a loop name that exists already
@@ -53,13 +60,21 @@ public final class A2iHumanReview implements HumanReview {
 
     private final SageMakerA2IRuntimeClient client;
     private final String flowDefinitionArn;
+    private final Supplier<List<String>> currentLabels;
 
+    /** A review offering each loop's own labels only. */
     public A2iHumanReview(SageMakerA2IRuntimeClient client, String flowDefinitionArn) {
+        this(client, flowDefinitionArn, List::of);
+    }
+
+    /** @param currentLabels the training set's labels now, offered besides the loop's own */
+    public A2iHumanReview(SageMakerA2IRuntimeClient client, String flowDefinitionArn, Supplier<List<String>> currentLabels) {
         if (flowDefinitionArn == null || flowDefinitionArn.isBlank()) {
             throw new IllegalArgumentException("A2I needs a flow definition ARN (modelloop.review.a2i.flow-definition-arn)");
         }
         this.client = client;
         this.flowDefinitionArn = flowDefinitionArn.trim();
+        this.currentLabels = currentLabels;
     }
 
     @Override
@@ -80,7 +95,9 @@ public final class A2iHumanReview implements HumanReview {
     public Started startLoop(HumanLoop loop) {
         String input;
         try {
-            input = JSON.writeValueAsString(HumanLoopOutput.inputContent(loop));
+            Map<String, Object> content = new LinkedHashMap<>(HumanLoopOutput.inputContent(loop));
+            content.put("labels", choices(loop));
+            input = JSON.writeValueAsString(content);
         } catch (JsonProcessingException e) {
             throw new HumanReviewException("Human loop " + loop.name() + " input cannot be written as JSON: " + e.getMessage(), e);
         }
@@ -99,6 +116,20 @@ public final class A2iHumanReview implements HumanReview {
         } catch (SdkException e) {
             throw failure("StartHumanLoop", loop.name(), e);
         }
+    }
+
+    /** The task UI's categories: the loop's labels and today's, sorted, then None of the Above (as the built-in review page). */
+    List<String> choices(HumanLoop loop) {
+        Set<String> all = new LinkedHashSet<>();
+        if (loop.labels() != null) {
+            all.addAll(loop.labels());
+        }
+        all.addAll(currentLabels.get());
+        all.remove(HumanLoop.NONE_OF_THE_ABOVE);
+        List<String> out = new ArrayList<>(all);
+        out.sort(String.CASE_INSENSITIVE_ORDER);
+        out.add(HumanLoop.NONE_OF_THE_ABOVE);
+        return out;
     }
 
     /** DescribeHumanLoop: status (InProgress, Completed, Failed, Stopping, Stopped) and, once completed, the output's s3:// URI. */

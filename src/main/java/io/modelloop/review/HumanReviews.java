@@ -36,7 +36,7 @@ public final class HumanReviews {
                 yield new BuiltinReviewService(store, s3, bucket, clock, labels, holdDuration(settings));
             }
             case "a2i" -> new A2iHumanReview(new AwsClients(settings).a2iRuntime(),
-                    settings.require("modelloop.review.a2i.flow-definition-arn"));
+                    settings.require("modelloop.review.a2i.flow-definition-arn"), labels::get);
             default -> throw new ConfigurationException("Unknown review backend '" + name
                     + "' in modelloop.review.backend: use builtin or a2i");
         };

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * The aws-profile trigger (SPEC 4.1): S3 event notifications delivered to an SQS queue, each
@@ -46,8 +48,8 @@ public final class SqsTriggerRoutes extends RouteBuilder {
         this.sqs = sqs;
     }
 
-    /** The aws2-sqs consumer URI built from the modelloop.sqs.* settings. */
-    static String endpointUri(Settings s) {
+    /** The queue's name: the last part of modelloop.sqs.queue-url when set, else modelloop.sqs.queue. */
+    static String queueName(Settings s) {
         String queueUrl = s.get("modelloop.sqs.queue-url").trim();
         String queue = s.get("modelloop.sqs.queue").trim();
         if (!queueUrl.isEmpty()) {
@@ -58,6 +60,36 @@ public final class SqsTriggerRoutes extends RouteBuilder {
             throw new ConfigurationException("modelloop.trigger=sqs needs modelloop.sqs.queue-url or modelloop.sqs.queue"
                     + " (environment MODELLOOP_SQS_QUEUE_URL / MODELLOOP_SQS_QUEUE)");
         }
+        return queue;
+    }
+
+    /**
+     * The queue's URL: modelloop.sqs.queue-url, else GetQueueUrl of the name. Given only a name,
+     * camel-aws2-sqs would look the URL up with ListQueues, an action the IAM policy does not
+     * grant (and need not: ListQueues cannot be narrowed to one queue).
+     */
+    static String queueUrl(Settings s, SqsClient sqs) {
+        String configured = s.get("modelloop.sqs.queue-url").trim();
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        String name = queueName(s);
+        try {
+            return sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+        } catch (SqsException e) {
+            // JSON-protocol SQS answers QueueDoesNotExist; query-compatible servers the older NonExistentQueue
+            String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+            if (!(e instanceof QueueDoesNotExistException) && !code.contains("NonExistentQueue")) {
+                throw e;
+            }
+            throw new ConfigurationException("The SQS queue " + name + " (modelloop.sqs.queue) does not exist: create it with"
+                    + " `modelloop bootstrap --profile aws`, or set modelloop.sqs.queue-url (MODELLOOP_SQS_QUEUE_URL)");
+        }
+    }
+
+    /** The aws2-sqs consumer URI for the queue at {@code queueUrl}, from the modelloop.sqs.* settings. */
+    static String endpointUri(Settings s, String queueUrl) {
+        String queue = queueName(s);
         int consumers = positive(s, "modelloop.sqs.concurrent-consumers", 2);
         int visibility = positive(s, "modelloop.sqs.visibility-timeout-seconds", 120);
         int wait = s.getInt("modelloop.sqs.wait-time-seconds", 20);
@@ -78,10 +110,8 @@ public final class SqsTriggerRoutes extends RouteBuilder {
                 .append("&visibilityTimeout=").append(visibility)
                 .append("&extendMessageVisibility=true")
                 .append("&deleteAfterRead=true&deleteIfFiltered=true")
-                .append("&attributeNames=ApproximateReceiveCount");
-        if (!queueUrl.isEmpty()) {
-            uri.append("&queueUrl=RAW(").append(queueUrl).append(')');
-        }
+                .append("&attributeNames=ApproximateReceiveCount")
+                .append("&queueUrl=RAW(").append(queueUrl).append(')');
         return uri.toString();
     }
 
@@ -95,8 +125,9 @@ public final class SqsTriggerRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        String uri = endpointUri(settings);
-        warnWithoutRedrivePolicy();
+        String queueUrl = queueUrl(settings, sqs);
+        String uri = endpointUri(settings, queueUrl);
+        warnWithoutRedrivePolicy(queueUrl);
 
         onException(PermanentEventException.class)
             // not handled: the message must fail so that the redrive policy can move it to the DLQ
@@ -128,13 +159,8 @@ public final class SqsTriggerRoutes extends RouteBuilder {
         }
     }
 
-    private void warnWithoutRedrivePolicy() {
+    private void warnWithoutRedrivePolicy(String queueUrl) {
         try {
-            String url = settings.get("modelloop.sqs.queue-url").trim();
-            if (url.isEmpty()) {
-                url = sqs.getQueueUrl(b -> b.queueName(settings.get("modelloop.sqs.queue").trim())).queueUrl();
-            }
-            String queueUrl = url;
             GetQueueAttributesResponse r = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
                     .attributeNames(QueueAttributeName.REDRIVE_POLICY));
             String policy = r.attributes().get(QueueAttributeName.REDRIVE_POLICY);

@@ -134,9 +134,11 @@ class A2iHumanReviewTest {
         assertThat(input.path("detectedLabel").asText()).isEqualTo("cat");
         assertThat(input.path("confidence").asDouble()).isEqualTo(41.5);
         assertThat(input.path("taskObject").asText()).isEqualTo("s3://bucket/images_for_detection/red flower.jpg");
-        assertThat(input.path("labels")).hasSize(2);
+        // the task UI's choices: the loop's labels, then None of the Above (the UI renders task.input.labels)
+        assertThat(input.path("labels")).hasSize(3);
         assertThat(input.path("labels").get(0).asText()).isEqualTo("cat");
         assertThat(input.path("labels").get(1).asText()).isEqualTo("dog");
+        assertThat(input.path("labels").get(2).asText()).isEqualTo("None of the Above");
     }
 
     @Test

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class TriggerSettingsTest {
 
+    private static final String URL = "https://sqs.us-east-1.amazonaws.com/123456789012/modelloop-s3-events";
+
     private static Settings settings(String profile, Map<String, String> extra) {
         Map<String, String> o = new HashMap<>(extra);
         o.put("modelloop.profile", profile);
@@ -29,9 +31,11 @@ class TriggerSettingsTest {
 
     @Test
     void aQueueUrlIsUsedAsGivenAndNamesTheEndpoint() {
-        String uri = SqsTriggerRoutes.endpointUri(settings("aws", Map.of(
+        Settings s = settings("aws", Map.of(
                 "modelloop.sqs.queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/prod-events",
-                "modelloop.sqs.concurrent-consumers", "5")));
+                "modelloop.sqs.concurrent-consumers", "5"));
+        // a configured URL needs no SQS call (no client given)
+        String uri = SqsTriggerRoutes.endpointUri(s, SqsTriggerRoutes.queueUrl(s, null));
         assertThat(uri).startsWith("aws2-sqs://prod-events?")
                 .contains("queueUrl=RAW(https://sqs.eu-west-1.amazonaws.com/123456789012/prod-events)",
                         "concurrentConsumers=5", "extendMessageVisibility=true", "visibilityTimeout=120",
@@ -40,11 +44,11 @@ class TriggerSettingsTest {
 
     @Test
     void badSqsSettingsAreRefusedWithTheKeyNamed() {
-        assertThatThrownBy(() -> SqsTriggerRoutes.endpointUri(settings("aws", Map.of("modelloop.sqs.queue", " "))))
+        assertThatThrownBy(() -> SqsTriggerRoutes.endpointUri(settings("aws", Map.of("modelloop.sqs.queue", " ")), URL))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("modelloop.sqs.queue-url");
-        assertThatThrownBy(() -> SqsTriggerRoutes.endpointUri(settings("aws", Map.of("modelloop.sqs.wait-time-seconds", "30"))))
+        assertThatThrownBy(() -> SqsTriggerRoutes.endpointUri(settings("aws", Map.of("modelloop.sqs.wait-time-seconds", "30")), URL))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("wait-time-seconds");
-        assertThatThrownBy(() -> SqsTriggerRoutes.endpointUri(settings("aws", Map.of("modelloop.sqs.concurrent-consumers", "0"))))
+        assertThatThrownBy(() -> SqsTriggerRoutes.endpointUri(settings("aws", Map.of("modelloop.sqs.concurrent-consumers", "0")), URL))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("concurrent-consumers");
     }
 }

@@ -1,7 +1,6 @@
 package io.modelloop.ops.aws;
 
 import java.util.List;
-import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -28,9 +27,11 @@ final class BucketResource implements AwsResource {
         String region = aws.region();
         aws.run("s3:CreateBucket", aws.bucketArn(), () -> aws.s3().createBucket(b -> {
             b.bucket(aws.bucket());
-            // us-east-1 is the one region that refuses an explicit location constraint
+            // us-east-1 is the one region that refuses an explicit location constraint (S3 API reference,
+            // CreateBucketConfiguration: none means us-east-1). The String overload: the SDK's enum lacks
+            // newer regions (ca-west-1, mx-central-1, ...) and sent the text "null" for them
             if (!"us-east-1".equals(region)) {
-                b.createBucketConfiguration(c -> c.locationConstraint(BucketLocationConstraint.fromValue(region)));
+                b.createBucketConfiguration(c -> c.locationConstraint(region));
             }
         }));
         return Outcome.created();

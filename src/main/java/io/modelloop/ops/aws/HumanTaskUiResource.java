@@ -1,23 +1,19 @@
 package io.modelloop.ops.aws;
 
-import io.modelloop.detection.CurrentLabels;
+import io.modelloop.review.HumanLoop;
 import io.modelloop.review.HumanLoopOutput;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Collectors;
 import software.amazon.awssdk.services.sagemaker.model.ResourceNotFoundException;
 
 /**
  * The A2I worker task template: an image classification (crowd-image-classifier, the answer
- * name the results route reads) over the labels existing at bootstrap time plus None of the
- * Above. Task UIs cannot be changed in place: after adding labels, run teardown's A2I part or
- * delete the UI and flow definition and bootstrap again.
+ * name the results route reads) whose choices come from each loop's input, not from the
+ * template: A2iHumanReview puts the current labels and None of the Above into the loop's
+ * {@code labels}. A task UI cannot be changed in place, so choices fixed at bootstrap would
+ * never show a label added later.
  */
 final class HumanTaskUiResource implements AwsResource {
 
-    static final String NONE_OF_THE_ABOVE = "None of the Above";
+    private static final String NONE_OF_THE_ABOVE = HumanLoop.NONE_OF_THE_ABOVE;
 
     private final AwsContext aws;
     private String arn;
@@ -48,13 +44,10 @@ final class HumanTaskUiResource implements AwsResource {
         if (arn != null) {
             return Outcome.exists();
         }
-        List<String> labels = aws.call("s3:ListBucket", aws.bucketArn(),
-                () -> new CurrentLabels(aws.s3(), aws.bucket(), Duration.ZERO, Clock.systemUTC()).get());
-        String template = template(labels);
+        String template = template();
         arn = aws.call("sagemaker:CreateHumanTaskUi", resource(), () -> aws.sagemaker().createHumanTaskUi(
                 b -> b.humanTaskUiName(aws.taskUiName()).uiTemplate(t -> t.content(template))).humanTaskUiArn());
-        return Outcome.created().note(labels.isEmpty() ? "no labels yet: only " + NONE_OF_THE_ABOVE
-                : labels.size() + " label(s) + " + NONE_OF_THE_ABOVE);
+        return Outcome.created().note("label choices from each human loop's input");
     }
 
     private String find() {
@@ -66,12 +59,13 @@ final class HumanTaskUiResource implements AwsResource {
         }
     }
 
-    /** Liquid template; the loop input's taskObject is the image's s3:// URI (HumanLoopOutput.inputContent). */
-    static String template(List<String> labels) {
-        List<String> choices = new ArrayList<>(labels);
-        choices.add(NONE_OF_THE_ABOVE);
-        String categories = choices.stream().map(l -> "'" + l.replace("'", "\\'") + "'")
-                .collect(Collectors.joining(", ", "[", "]"));
+    /**
+     * Liquid template. The loop input's taskObject is the image's s3:// URI and labels the choices
+     * (HumanLoopOutput.inputContent, A2iHumanReview). The categories attribute is the SageMaker
+     * Developer Guide's image-classification template: {{ task.input.labels | to_json | escape }}
+     * (a JSON array of strings, HTML-escaped for the attribute).
+     */
+    static String template() {
         return """
                 <script src="https://assets.crowd.aws/crowd-html-elements.js"></script>
                 <crowd-form>
@@ -79,7 +73,7 @@ final class HumanTaskUiResource implements AwsResource {
                     name="%s"
                     src="{{ task.input.taskObject | grant_read_access }}"
                     header="Which label fits this image?"
-                    categories="%s">
+                    categories="{{ task.input.labels | to_json | escape }}">
                     <short-instructions>Choose the label that fits the image, or %s when none does.</short-instructions>
                     <full-instructions header="Instructions">
                       <p>Choose the one label that describes the image best.</p>
@@ -87,11 +81,7 @@ final class HumanTaskUiResource implements AwsResource {
                     </full-instructions>
                   </crowd-image-classifier>
                 </crowd-form>
-                """.formatted(HumanLoopOutput.ANSWER_TASK, html(categories), NONE_OF_THE_ABOVE, NONE_OF_THE_ABOVE);
-    }
-
-    private static String html(String s) {
-        return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+                """.formatted(HumanLoopOutput.ANSWER_TASK, NONE_OF_THE_ABOVE, NONE_OF_THE_ABOVE);
     }
 
     @Override

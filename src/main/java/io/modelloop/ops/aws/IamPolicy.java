@@ -13,11 +13,29 @@ import java.util.List;
  * Least-privilege IAM policies for the configured names: the runtime one (what ModelLoop calls
  * while it runs, for the pod's role) and the bootstrap one (what bootstrap and teardown call).
  * Every Resource is an ARN of this account and region naming the bucket, queue, topic,
- * parameter path, table, project or flow; object keys and versions are narrowed by prefix.
+ * parameter path, table, project or flow; object keys and versions are narrowed by prefix. The one
+ * exception is {@link #NO_RESOURCE_TYPE}: actions for which IAM has no resource type at all.
  */
 public final class IamPolicy {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Sid of the only statement on "*". The Service Authorization Reference (Amazon Rekognition,
+     * "Actions defined by") lists no resource type for DescribeProjects and CreateProject, and says
+     * such an action needs "*": scoped to a project ARN (as the Custom Labels security guide's
+     * example does for CreateProject) the statement never matches and IAM refuses the call.
+     */
+    public static final String NO_RESOURCE_TYPE = "RekognitionActionsWithoutResourceType";
+    static final List<String> NO_RESOURCE_TYPE_ACTIONS = List.of("rekognition:DescribeProjects", "rekognition:CreateProject");
+
+    /**
+     * What Rekognition needs besides GetObject/ListBucket/PutObject to train from and detect on a
+     * bucket of ours, as the caller: the Custom Labels Developer Guide, "Accessing external Amazon
+     * S3 buckets" (s3ExternalBucketPolicies), split into the bucket and the object actions.
+     */
+    static final List<String> REKOGNITION_BUCKET_READS = List.of("s3:GetBucketAcl", "s3:GetBucketLocation");
+    static final List<String> REKOGNITION_OBJECT_READS = List.of("s3:GetObjectAcl", "s3:GetObjectTagging", "s3:GetObjectVersion");
 
     /** One statement: an id, its actions and the ARNs they apply to. */
     public record Statement(String sid, List<String> actions, List<String> resources) {
@@ -64,6 +82,16 @@ public final class IamPolicy {
         return arn("rekognition", "project/" + aws.rekognitionProject() + "/*");
     }
 
+    private Statement noResourceType() {
+        return new Statement(NO_RESOURCE_TYPE, NO_RESOURCE_TYPE_ACTIONS, List.of("*"));
+    }
+
+    /** The prefixes Rekognition reads as the caller: training images, manifests, detection images, its evaluation output. */
+    private List<String> rekognitionReadObjects() {
+        return List.of(object(BucketLayout.LABELED), object(BucketLayout.MANIFESTS), object(BucketLayout.DETECTION),
+                object(BucketLayout.EVALUATION));
+    }
+
     private String flowDefinition() {
         return arn("sagemaker", "flow-definition/" + aws.flowDefinitionName());
     }
@@ -104,9 +132,16 @@ public final class IamPolicy {
             s.add(new Statement("Records", actions, tableArns(true)));
         }
         if (aws.rekognitionBackend()) {
-            s.add(new Statement("Model", List.of("rekognition:DescribeProjects", "rekognition:CreateProject",
-                    "rekognition:CreateProjectVersion", "rekognition:DescribeProjectVersions", "rekognition:StartProjectVersion",
-                    "rekognition:StopProjectVersion", "rekognition:DetectCustomLabels"), List.of(project())));
+            s.add(noResourceType());
+            // resource types per the Service Authorization Reference: project (CreateProjectVersion,
+            // DescribeProjectVersions) and projectversion (Start/Stop, DetectCustomLabels), both under project/NAME/
+            s.add(new Statement("Model", List.of("rekognition:CreateProjectVersion", "rekognition:DescribeProjectVersions",
+                    "rekognition:StartProjectVersion", "rekognition:StopProjectVersion", "rekognition:DetectCustomLabels"),
+                    List.of(project())));
+            // Rekognition reads the manifest and images with the caller's S3 permissions; training writes
+            // evaluation/ (OutputConfig), which ObjectsWrite grants
+            s.add(new Statement("RekognitionReadsBucket", REKOGNITION_BUCKET_READS, List.of(aws.bucketArn())));
+            s.add(new Statement("RekognitionReadsObjects", REKOGNITION_OBJECT_READS, rekognitionReadObjects()));
         }
         if (aws.a2iReview()) {
             s.add(new Statement("HumanLoopsStart", List.of("sagemaker:StartHumanLoop"), List.of(flowDefinition())));
@@ -138,8 +173,9 @@ public final class IamPolicy {
                     "dynamodb:UpdateTimeToLive", "dynamodb:DeleteTable"), tableArns(false)));
         }
         if (aws.rekognitionBackend()) {
-            s.add(new Statement("Project", List.of("rekognition:DescribeProjects", "rekognition:CreateProject",
-                    "rekognition:DescribeProjectVersions", "rekognition:StopProjectVersion"), List.of(project())));
+            s.add(noResourceType());
+            s.add(new Statement("Project", List.of("rekognition:DescribeProjectVersions", "rekognition:StopProjectVersion"),
+                    List.of(project())));
         }
         if (aws.a2iReview()) {
             s.add(new Statement("TaskUi", List.of("sagemaker:CreateHumanTaskUi", "sagemaker:DescribeHumanTaskUi",

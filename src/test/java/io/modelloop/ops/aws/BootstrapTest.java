@@ -50,7 +50,7 @@ class BootstrapTest {
         dynamo = new DynamoLocal();
         table = DynamoLocal.freshTableName("bootstrap");
         try (var s3 = aws.s3Client()) {
-            // one label folder already there: the task UI lists it
+            // label folders already there: the task UI must not fix them as its choices
             s3.putObject(b -> b.bucket(AwsStubs.BUCKET).key(BucketLayout.LABELED + "cat/c1.jpg"), RequestBody.fromBytes(new byte[] {1}));
             s3.putObject(b -> b.bucket(AwsStubs.BUCKET).key(BucketLayout.LABELED + "dog/d1.jpg"), RequestBody.fromBytes(new byte[] {1}));
         }
@@ -142,11 +142,12 @@ class BootstrapTest {
                 "<Id>modelloop-human-loop-output</Id>", "<Value>a2i-human-loop-data/</Value>",
                 "<Queue>" + AwsAccountStubs.queueArn() + "</Queue>", "<Event>s3:ObjectCreated:*</Event>");
 
-        // A2I: template with the labels and None of the Above; flow with work team, role, output path
+        // A2I: a template whose choices come from each loop's input (no label fixed in it); flow with
+        // work team, role, output path
         JsonNode ui = AwsAccountStubs.bodies(stubs.sagemaker, "SageMaker.CreateHumanTaskUi").get(0);
         String template = ui.path("UiTemplate").path("Content").asText();
-        assertThat(template).contains("crowd-image-classifier", "'cat'", "'dog'", "'None of the Above'",
-                "task.input.taskObject");
+        assertThat(template).contains("crowd-image-classifier", "categories=\"{{ task.input.labels | to_json | escape }}\"",
+                "task.input.taskObject").doesNotContain("dog", "'cat'", "\"cat\"", "'None of the Above'");
         JsonNode flow = AwsAccountStubs.bodies(stubs.sagemaker, "SageMaker.CreateFlowDefinition").get(0);
         assertThat(flow.path("FlowDefinitionName").asText()).isEqualTo("modelloop-review");
         assertThat(flow.path("OutputConfig").path("S3OutputPath").asText()).isEqualTo("s3://" + AwsStubs.BUCKET + "/a2i-human-loop-data/");
@@ -181,17 +182,29 @@ class BootstrapTest {
             IamPolicy policy = new IamPolicy(ctx);
             List<IamPolicy.Statement> runtime = policy.runtime();
             List<IamPolicy.Statement> boot = policy.bootstrap(ROLE);
-            for (IamPolicy.Statement st : concat(runtime, boot)) {
-                assertThat(st.resources()).as(st.sid()).isNotEmpty().allSatisfy(r -> {
-                    assertThat(r).isNotEqualTo("*").startsWith("arn:aws:");
-                    assertThat(r).doesNotContain(":*:");
+            for (List<IamPolicy.Statement> p : List.of(runtime, boot)) {
+                // the one statement on "*": the Rekognition actions IAM has no resource type for
+                assertThat(p).filteredOn(st -> st.resources().contains("*")).singleElement().satisfies(st -> {
+                    assertThat(st.sid()).isEqualTo(IamPolicy.NO_RESOURCE_TYPE);
+                    assertThat(st.resources()).containsExactly("*");
+                    assertThat(st.actions()).containsExactlyInAnyOrder("rekognition:DescribeProjects", "rekognition:CreateProject");
                 });
+                for (IamPolicy.Statement st : p) {
+                    if (!st.sid().equals(IamPolicy.NO_RESOURCE_TYPE)) {
+                        assertThat(st.resources()).as(st.sid()).isNotEmpty().allSatisfy(r -> {
+                            assertThat(r).isNotEqualTo("*").startsWith("arn:aws:");
+                            assertThat(r).doesNotContain(":*:");
+                        });
+                    }
+                }
             }
             assertThat(actions(boot)).containsAll(called);
             // the calls the application makes at run time with this configuration (S3 client, aws2-sqs
             // consumer, SNS sink, SSM parameter store, DynamoDB stores, Rekognition backend, A2I runtime)
             assertThat(actions(runtime)).containsExactlyInAnyOrder(
                     "s3:ListBucket", "s3:GetObject", "s3:PutObject",
+                    // Rekognition reads the training set and images as the caller (Custom Labels external bucket)
+                    "s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetObjectAcl", "s3:GetObjectTagging", "s3:GetObjectVersion",
                     "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
                     "sns:Publish",
                     "ssm:GetParametersByPath", "ssm:PutParameter", "ssm:GetParameterHistory",
@@ -236,12 +249,6 @@ class BootstrapTest {
         }
         assertThat(data.toString()).contains("deleted   DynamoDB table " + table, "deleted   S3 bucket " + AwsStubs.BUCKET);
         assertThat(dynamo.client().listTables().tableNames()).doesNotContain(table);
-    }
-
-    static List<IamPolicy.Statement> concat(List<IamPolicy.Statement> a, List<IamPolicy.Statement> b) {
-        List<IamPolicy.Statement> all = new java.util.ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     static Set<String> actions(List<IamPolicy.Statement> statements) {

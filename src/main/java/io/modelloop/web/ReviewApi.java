@@ -104,7 +104,7 @@ public final class ReviewApi {
         return m;
     }
 
-    /** GET /api/reviews/{loop}/image: the image's bytes with its content type. */
+    /** GET /api/reviews/{loop}/image: the image's bytes, served only when they are a PNG or JPEG. */
     public void image(Exchange exchange) {
         if (inactive(exchange)) {
             return;
@@ -116,7 +116,7 @@ public final class ReviewApi {
             try (var in = image.stream()) {
                 bytes = in.readAllBytes();
             }
-            ImageReply.send(exchange, bytes, image.contentType());
+            ImageReply.send(exchange, bytes, image.key());
         } catch (ReviewRefusedException e) {
             refused(exchange, e);
         } catch (IOException e) {

@@ -201,7 +201,15 @@ public final class ReviewApi {
                 JsonResponses.reply(exchange, 400, Map.of("error", "send {\"label\": \"...\", \"reviewer\": \"...\"}"));
                 return;
             }
-            label = node.path("label").isValueNode() ? node.path("label").asText() : null;
+            JsonNode given = node.get("label");
+            if (given != null && !given.isTextual()) {
+                // null, true or 42 would otherwise become the labels "null", "true", "42"
+                JsonResponses.reply(exchange, 400, Map.of("error", "label must be a string, got " + given.getNodeType()
+                        .name().toLowerCase(java.util.Locale.ROOT) + ": " + BuiltinReviewService.LABEL_RULE,
+                        "rule", BuiltinReviewService.LABEL_RULE));
+                return;
+            }
+            label = given == null ? null : given.asText();
             reviewer = reviewer(exchange, node);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             JsonResponses.reply(exchange, 400, Map.of("error", "body is not valid JSON: " + e.getOriginalMessage()));

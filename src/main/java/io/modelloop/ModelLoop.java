@@ -41,6 +41,7 @@ import io.modelloop.detection.DetectionWiring;
 import io.modelloop.review.HumanReview;
 import io.modelloop.review.HumanReviews;
 import io.modelloop.web.ApiRoutes;
+import io.modelloop.web.InstanceEndpoint;
 import io.modelloop.web.WebConsole;
 import io.modelloop.web.auth.UserDirectory;
 import io.modelloop.web.auth.WebAuthSettings;
@@ -130,6 +131,8 @@ public final class ModelLoop implements AutoCloseable {
             LOG.info("Created bucket prefixes {} in {}", created, bucket);
         }
 
+        // a file left by an instance that crashed would send the CLI's token to whatever holds that port now
+        InstanceEndpoint.removeStale(settings.dataDir());
         main.setOverrideProperties(CamelSettings.toCamelProperties(settings));
         main.bind("amazonS3Client", s3);
         main.bind("s3Client", s3);
@@ -170,6 +173,7 @@ public final class ModelLoop implements AutoCloseable {
 
     @Override
     public void close() {
+        InstanceEndpoint.of(settings).removeIfOurs(settings.dataDir());
         main.completed();
         if (runner != null) {
             try {
@@ -411,6 +415,7 @@ public final class ModelLoop implements AutoCloseable {
                 for (WorkflowTimer t : timers) {
                     t.install(parameters.values());
                 }
+                InstanceEndpoint.of(settings).write(settings.dataDir());
                 printBanner();
             } catch (Exception e) {
                 startFailure = e;

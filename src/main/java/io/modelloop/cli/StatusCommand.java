@@ -3,6 +3,7 @@ package io.modelloop.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelloop.config.Settings;
+import io.modelloop.web.InstanceEndpoint;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +18,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Asks a ModelLoop running on this machine for its health and status.")
+        description = "Asks the ModelLoop running on this machine with this --data for its health and status"
+                + " (at the address it wrote to DATA/web/endpoint).")
 final class StatusCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -32,8 +34,15 @@ final class StatusCommand implements Callable<Integer> {
         Settings s = options.over(parent.options).settings();
         PrintWriter out = spec.commandLine().getOut();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-        String health = "http://127.0.0.1:" + s.get("modelloop.management.port") + "/observe/health";
-        String status = "http://127.0.0.1:" + s.get("modelloop.http.port") + "/api/status";
+        InstanceEndpoint endpoint;
+        try {
+            endpoint = InstanceEndpoint.read(s.dataDir());
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("modelloop: " + e.getMessage());
+            return 1;
+        }
+        String health = endpoint.management() + "/observe/health";
+        String status = endpoint.http() + "/api/status";
         HttpResponse<String> h;
         try {
             h = http.send(HttpRequest.newBuilder(URI.create(health)).timeout(Duration.ofSeconds(5)).build(),

@@ -3,6 +3,7 @@ package io.modelloop.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelloop.config.Settings;
+import io.modelloop.web.InstanceEndpoint;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Asks the ModelLoop running on this machine to run a training check now "
+        description = "Asks the ModelLoop running on this machine with this --data (at the address it wrote to"
+                + " DATA/web/endpoint) to run a training check now "
                 + "(it trains when enough new labeled images exist, like the timer would).")
 final class TrainCommand implements Callable<Integer> {
 
@@ -34,7 +36,14 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings s = options.over(parent.options).settings();
-        String url = "http://127.0.0.1:" + s.get("modelloop.http.port") + "/api/training/check";
+        InstanceEndpoint endpoint;
+        try {
+            endpoint = InstanceEndpoint.read(s.dataDir());
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("modelloop: " + e.getMessage());
+            return 1;
+        }
+        String url = endpoint.http() + "/api/training/check";
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         HttpResponse<String> r;
         try {
@@ -56,7 +65,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         String decision = run.path("output").path("decision").asText(run.path("error").asText("unknown"));
         spec.commandLine().getOut().println("Training check " + run.path("id").asText() + ": " + decision);
-        spec.commandLine().getOut().println("Follow it with GET /api/runs and GET /api/models on port " + s.get("modelloop.http.port"));
+        spec.commandLine().getOut().println("Follow it with GET " + endpoint.http() + "/api/runs and /api/models");
         return "SUCCEEDED".equals(run.path("status").asText()) ? 0 : 1;
     }
 }

@@ -60,7 +60,7 @@ final class UsersCommand implements Callable<Integer> {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Adds a user, or sets a user's role and password; reads the password like hash-password.")
+            description = "Adds a user, or sets a user's role and password (which ends its sessions); reads the password like hash-password.")
     static final class AddCmd implements Callable<Integer> {
         @ParentCommand
         UsersCommand users;

@@ -63,7 +63,7 @@ public final class BuiltinReviewService implements HumanReview {
     }
 
     /** An image to show: its bytes, content type and length. */
-    public record Image(ResponseInputStream<GetObjectResponse> stream, String contentType, Long length) {
+    public record Image(ResponseInputStream<GetObjectResponse> stream, String contentType, Long length, String key) {
     }
 
     private final DetectionStore store;
@@ -260,7 +260,8 @@ public final class BuiltinReviewService implements HumanReview {
         String[] location = s3Location(loop.imageUri());
         try {
             ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(location[0]).key(location[1]));
-            return new Image(in, ImageTypes.of(in.response().contentType(), location[1]), in.response().contentLength());
+            return new Image(in, ImageTypes.of(in.response().contentType(), location[1]), in.response().contentLength(),
+                    location[1]);
         } catch (NoSuchKeyException e) {
             throw new ReviewRefusedException(ReviewRefusedException.Reason.NOT_FOUND,
                     "The image of human loop " + name + " (" + loop.imageUri() + ") is no longer in the object store");

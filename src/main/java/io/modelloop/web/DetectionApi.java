@@ -2,7 +2,6 @@ package io.modelloop.web;
 
 import io.modelloop.detection.ConfidenceHistogram;
 import io.modelloop.detection.Detection;
-import io.modelloop.storage.ImageTypes;
 import io.modelloop.detection.DetectionPage;
 import io.modelloop.detection.DetectionQuery;
 import io.modelloop.detection.DetectionStore;
@@ -185,9 +184,7 @@ public final class DetectionApi {
             return;
         }
         byte[] bytes;
-        String type;
         try (var in = s3.getObject(b -> b.bucket(d.bucket()).key(d.key()))) {
-            type = in.response().contentType();
             bytes = in.readAllBytes();
         } catch (NoSuchKeyException e) {
             JsonResponses.reply(exchange, 404, Map.of("error", "the image of detection " + id + " is no longer in the object store"));
@@ -195,7 +192,7 @@ public final class DetectionApi {
         } catch (IOException e) {
             throw new UncheckedIOException("Reading the image of detection " + id + " failed", e);
         }
-        ImageReply.send(exchange, bytes, ImageTypes.of(type, d.key()));
+        ImageReply.send(exchange, bytes, d.key());
     }
 
     private static String param(Exchange exchange, String name) {

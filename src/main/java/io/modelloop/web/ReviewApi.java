@@ -104,7 +104,7 @@ public final class ReviewApi {
         return m;
     }
 
-    /** GET /api/reviews/{loop}/image: the image's bytes with its content type. */
+    /** GET /api/reviews/{loop}/image: the image's bytes, served only when they are a PNG or JPEG. */
     public void image(Exchange exchange) {
         if (inactive(exchange)) {
             return;
@@ -116,7 +116,7 @@ public final class ReviewApi {
             try (var in = image.stream()) {
                 bytes = in.readAllBytes();
             }
-            ImageReply.send(exchange, bytes, image.contentType());
+            ImageReply.send(exchange, bytes, image.key());
         } catch (ReviewRefusedException e) {
             refused(exchange, e);
         } catch (IOException e) {
@@ -201,7 +201,15 @@ public final class ReviewApi {
                 JsonResponses.reply(exchange, 400, Map.of("error", "send {\"label\": \"...\", \"reviewer\": \"...\"}"));
                 return;
             }
-            label = node.path("label").isValueNode() ? node.path("label").asText() : null;
+            JsonNode given = node.get("label");
+            if (given != null && !given.isTextual()) {
+                // null, true or 42 would otherwise become the labels "null", "true", "42"
+                JsonResponses.reply(exchange, 400, Map.of("error", "label must be a string, got " + given.getNodeType()
+                        .name().toLowerCase(java.util.Locale.ROOT) + ": " + BuiltinReviewService.LABEL_RULE,
+                        "rule", BuiltinReviewService.LABEL_RULE));
+                return;
+            }
+            label = given == null ? null : given.asText();
             reviewer = reviewer(exchange, node);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             JsonResponses.reply(exchange, 400, Map.of("error", "body is not valid JSON: " + e.getOriginalMessage()));

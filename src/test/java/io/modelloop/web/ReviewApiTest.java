@@ -302,4 +302,22 @@ class ReviewApiTest {
         assertThat(answer(l.name(), "{\"reviewer\":\"alice\"}").statusCode()).isEqualTo(400);
         assertThat(service.loop(l.name()).orElseThrow().status()).isEqualTo(HumanLoop.Status.OPEN);
     }
+
+    @Test
+    void aLabelThatIsNotAStringIs400WithTheRuleAndNothingIsWrittenOrCopied() throws Exception {
+        HumanLoop l = startLoop("det-nonstring", Instant.now());
+        List<String> before = s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream()
+                .map(software.amazon.awssdk.services.s3.model.S3Object::key).toList();
+
+        for (String label : List.of("null", "true", "42", "{\"a\":\"cat\"}", "[\"cat\"]")) {
+            HttpResponse<String> r = answer(l.name(), "{\"label\":" + label + ",\"reviewer\":\"alice\"}");
+
+            assertThat(r.statusCode()).as(label).isEqualTo(400);
+            assertThat(json(r).path("error").asText()).as(label).contains("label must be a string");
+            assertThat(json(r).path("rule").asText()).as(label).isEqualTo(BuiltinReviewService.LABEL_RULE);
+        }
+        assertThat(service.loop(l.name()).orElseThrow().status()).isEqualTo(HumanLoop.Status.OPEN);
+        assertThat(s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream()
+                .map(software.amazon.awssdk.services.s3.model.S3Object::key).toList()).isEqualTo(before);
+    }
 }

@@ -72,7 +72,12 @@ public final class Authenticator {
             }
         }
         return tokens.decode(cookie.apply(SESSION_COOKIE)).filter(s -> users.find(s.user())
-                .map(u -> u.role() == s.role()).orElse(false));
+                .map(u -> u.role() == s.role() && u.generation() == s.generation()).orElse(false));
+    }
+
+    /** Ends every session of the user (all devices, all replicas reading the same users file). */
+    public void endSessions(String user) {
+        users.endSessions(user);
     }
 
     /** Checks a password for the sign-in page; the user when it matches. */

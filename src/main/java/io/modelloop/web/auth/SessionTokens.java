@@ -37,21 +37,27 @@ public final class SessionTokens {
     }
 
     public Session issue(String user, Role role) {
+        return issue(new User(user, role, "", 0));
+    }
+
+    /** A new sign-in under the user's current session generation. */
+    public Session issue(User user) {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
         Instant now = clock.instant();
-        return new Session(user, role, now, now.plus(lifetime), B64.encodeToString(nonce), Session.Via.COOKIE);
+        return new Session(user.name(), user.role(), now, now.plus(lifetime), B64.encodeToString(nonce), Session.Via.COOKIE,
+                user.generation());
     }
 
     /** The same sign-in with a fresh expiry; the nonce, and so the page's CSRF token, stays. */
     public Session renew(Session s) {
         Instant now = clock.instant();
-        return new Session(s.user(), s.role(), now, now.plus(lifetime), s.nonce(), Session.Via.COOKIE);
+        return new Session(s.user(), s.role(), now, now.plus(lifetime), s.nonce(), Session.Via.COOKIE, s.generation());
     }
 
     public String encode(Session s) {
         String payload = s.user() + "|" + s.role().id() + "|" + s.issuedAt().getEpochSecond() + "|"
-                + s.expiresAt().getEpochSecond() + "|" + s.nonce();
+                + s.expiresAt().getEpochSecond() + "|" + s.nonce() + "|" + s.generation();
         String body = B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
         return body + "." + B64.encodeToString(mac("session|" + body));
     }
@@ -71,7 +77,8 @@ public final class SessionTokens {
                 return Optional.empty();
             }
             String[] p = new String(B64D.decode(body), StandardCharsets.UTF_8).split("\\|", -1);
-            if (p.length != 5) {
+            // five fields: a cookie signed before session generations existed, generation 0
+            if (p.length != 5 && p.length != 6) {
                 return Optional.empty();
             }
             Instant expires = Instant.ofEpochSecond(Long.parseLong(p[3]));
@@ -79,7 +86,7 @@ public final class SessionTokens {
                 return Optional.empty();
             }
             return Optional.of(new Session(p[0], Role.parse(p[1]), Instant.ofEpochSecond(Long.parseLong(p[2])), expires,
-                    p[4], Session.Via.COOKIE));
+                    p[4], Session.Via.COOKIE, p.length == 6 ? Long.parseLong(p[5]) : 0));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -57,7 +57,7 @@ public final class SignInHandlers {
                         return;
                     }
                     throttle.succeeded(user);
-                    Session s = auth.tokens().issue(u.get().name(), u.get().role());
+                    Session s = auth.tokens().issue(u.get());
                     LOG.info("{} signed in ({})", s.user(), s.role().id());
                     ctx.response().addCookie(cookies.session(req, auth.tokens().encode(s), auth.tokens().lifetime().toSeconds()))
                             .addCookie(cookies.base(req, PRE_COOKIE, "", "/signin").setMaxAge(0))
@@ -65,13 +65,23 @@ public final class SignInHandlers {
                 });
     }
 
+    /** Ends the user's sessions everywhere, not just this browser's cookie: a copied cookie stops working too. */
     public void signOut(RoutingContext ctx) {
         Session s = ctx.get(WebSecurity.SESSION_KEY);
-        if (s != null) {
-            LOG.info("{} signed out", s.user());
-        }
-        ctx.response().addCookie(cookies.session(ctx.request(), "", 0)).setStatusCode(303)
-                .putHeader("Location", "/signin").end();
+        ctx.vertx().executeBlocking(() -> {
+            if (s != null && s.via() == Session.Via.COOKIE) {
+                auth.endSessions(s.user());
+            }
+            return null;
+        }, false).onComplete(r -> {
+            if (r.failed()) {
+                LOG.warn("Ending the sessions of {} failed: {}", s.user(), r.cause().getMessage());
+            } else if (s != null) {
+                LOG.info("{} signed out", s.user());
+            }
+            ctx.response().addCookie(cookies.session(ctx.request(), "", 0)).setStatusCode(303)
+                    .putHeader("Location", "/signin").end();
+        });
     }
 
     /** Who is signed in, and the CSRF token the pages send back on every state-changing call. */

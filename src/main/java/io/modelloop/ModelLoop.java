@@ -380,7 +380,8 @@ public final class ModelLoop implements AutoCloseable {
                             + "(hashes from `modelloop hash-password`)", users.file());
                 }
                 webConsole = new WebConsole(WebAuthSettings.authenticator(settings, users,
-                        WebAuthSettings.newCliToken(settings)), settings.get("modelloop.web.secure-cookies", "auto"));
+                        WebAuthSettings.newCliToken(settings)), settings.get("modelloop.web.secure-cookies", "auto"),
+                        WebAuthSettings.trustedProxies(settings));
                 if (localS3 != null) {
                     camel.addRoutes(localRepairRoute());
                 }

@@ -1,5 +1,6 @@
 package io.modelloop;
 
+import io.modelloop.config.PortCheck;
 import io.modelloop.config.Settings;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.detection.DetectionStores;
@@ -113,6 +114,11 @@ public final class ModelLoop implements AutoCloseable {
     /** Starts everything and returns once Camel runs; throws when start-up fails. */
     public ModelLoop start() throws Exception {
         long t0 = System.nanoTime();
+        PortCheck.free(settings, "modelloop.http.port", "modelloop.http.host", "0.0.0.0", "--http-port");
+        PortCheck.free(settings, "modelloop.management.port", "modelloop.management.host", "0.0.0.0", "--management-port");
+        if (settings.isLocal()) {
+            PortCheck.free(settings, "modelloop.s3.port", null, "127.0.0.1", "--s3-port");
+        }
         Files.createDirectories(settings.dataDir());
         election = LeaderElection.create(settings);
         String bucket = settings.bucket();

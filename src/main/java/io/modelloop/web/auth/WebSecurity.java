@@ -59,6 +59,13 @@ public final class WebSecurity implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
+        var locked = auth.lockedOut(req.getHeader("Authorization"));
+        if (locked.isPresent()) {
+            // not "sign in first": the caller did, and must learn that waiting is the way out
+            ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, locked.get().toSeconds())));
+            json(ctx, 429, SignInThrottle.message(locked.get()));
+            return;
+        }
         if (auth.needsPasswordCheck(req.getHeader("Authorization"))) {
             // PBKDF2 takes ~0.1 s on purpose: not on the event loop. The body must wait for the route's
             // body handler, which resumes the request

@@ -25,6 +25,7 @@ import io.modelloop.schedule.LeaderElection;
 import io.modelloop.schedule.TimerPlacement;
 import io.modelloop.schedule.WorkflowTimer;
 import io.modelloop.storage.AwsClients;
+import io.modelloop.storage.AwsStartupCheck;
 import io.modelloop.storage.BucketLayout;
 import io.modelloop.storage.ImageLinks;
 import io.modelloop.storage.H2Database;
@@ -132,6 +133,15 @@ public final class ModelLoop implements AutoCloseable {
             s3Endpoint = settings.get("modelloop.s3.endpoint");
         }
         s3 = clients.s3(s3Endpoint);
+        if (!settings.isLocal()) {
+            AwsStartupCheck.bucket(settings, s3);
+            if (java.util.List.of(settings.get("modelloop.notify.sinks", "").toLowerCase(java.util.Locale.ROOT)
+                    .split("\\s*,\\s*")).contains("sns")) {
+                try (var sns = clients.sns()) {
+                    AwsStartupCheck.topic(settings, sns);
+                }
+            }
+        }
         List<String> created = BucketLayout.ensurePrefixes(s3, bucket);
         if (!created.isEmpty()) {
             LOG.info("Created bucket prefixes {} in {}", created, bucket);

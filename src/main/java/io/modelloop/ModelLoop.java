@@ -1,5 +1,6 @@
 package io.modelloop;
 
+import io.modelloop.config.PortCheck;
 import io.modelloop.config.Settings;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.detection.DetectionStores;
@@ -24,6 +25,7 @@ import io.modelloop.schedule.LeaderElection;
 import io.modelloop.schedule.TimerPlacement;
 import io.modelloop.schedule.WorkflowTimer;
 import io.modelloop.storage.AwsClients;
+import io.modelloop.storage.AwsStartupCheck;
 import io.modelloop.storage.BucketLayout;
 import io.modelloop.storage.ImageLinks;
 import io.modelloop.storage.H2Database;
@@ -113,6 +115,11 @@ public final class ModelLoop implements AutoCloseable {
     /** Starts everything and returns once Camel runs; throws when start-up fails. */
     public ModelLoop start() throws Exception {
         long t0 = System.nanoTime();
+        PortCheck.free(settings, "modelloop.http.port", "modelloop.http.host", "0.0.0.0", "--http-port");
+        PortCheck.free(settings, "modelloop.management.port", "modelloop.management.host", "0.0.0.0", "--management-port");
+        if (settings.isLocal()) {
+            PortCheck.free(settings, "modelloop.s3.port", null, "127.0.0.1", "--s3-port");
+        }
         Files.createDirectories(settings.dataDir());
         election = LeaderElection.create(settings);
         String bucket = settings.bucket();
@@ -126,6 +133,15 @@ public final class ModelLoop implements AutoCloseable {
             s3Endpoint = settings.get("modelloop.s3.endpoint");
         }
         s3 = clients.s3(s3Endpoint);
+        if (!settings.isLocal()) {
+            AwsStartupCheck.bucket(settings, s3);
+            if (java.util.List.of(settings.get("modelloop.notify.sinks", "").toLowerCase(java.util.Locale.ROOT)
+                    .split("\\s*,\\s*")).contains("sns")) {
+                try (var sns = clients.sns()) {
+                    AwsStartupCheck.topic(settings, sns);
+                }
+            }
+        }
         List<String> created = BucketLayout.ensurePrefixes(s3, bucket);
         if (!created.isEmpty()) {
             LOG.info("Created bucket prefixes {} in {}", created, bucket);
@@ -380,7 +396,8 @@ public final class ModelLoop implements AutoCloseable {
                             + "(hashes from `modelloop hash-password`)", users.file());
                 }
                 webConsole = new WebConsole(WebAuthSettings.authenticator(settings, users,
-                        WebAuthSettings.newCliToken(settings)), settings.get("modelloop.web.secure-cookies", "auto"));
+                        WebAuthSettings.newCliToken(settings)), settings.get("modelloop.web.secure-cookies", "auto"),
+                        WebAuthSettings.trustedProxies(settings));
                 if (localS3 != null) {
                     camel.addRoutes(localRepairRoute());
                 }

@@ -8,7 +8,7 @@ public class InvalidParameterException extends RuntimeException {
 
     public InvalidParameterException(String parameter, String value, String rule) {
         super(value == null || value.isEmpty() ? parameter + " refused: " + rule
-                : parameter + " = '" + value + "' refused: " + rule);
+                : parameter + " = '" + io.modelloop.config.Echo.of(value) + "' refused: " + rule);
         this.parameter = parameter;
         this.value = value;
         this.rule = rule;

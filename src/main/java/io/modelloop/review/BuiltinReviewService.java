@@ -344,9 +344,6 @@ public final class BuiltinReviewService implements HumanReview {
     }
 
     private static String abbreviate(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+        return io.modelloop.config.Echo.of(s);
     }
 }

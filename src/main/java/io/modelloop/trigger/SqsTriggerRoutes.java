@@ -84,6 +84,8 @@ public final class SqsTriggerRoutes extends RouteBuilder {
             }
             throw new ConfigurationException("The SQS queue " + name + " (modelloop.sqs.queue) does not exist: create it with"
                     + " `modelloop bootstrap --profile aws`, or set modelloop.sqs.queue-url (MODELLOOP_SQS_QUEUE_URL)");
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw io.modelloop.storage.AwsStartupCheck.explain(e, "SQS", "modelloop.sqs.endpoint", s.get("modelloop.sqs.endpoint", ""));
         }
     }
 

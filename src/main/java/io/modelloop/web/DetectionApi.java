@@ -205,7 +205,7 @@ public final class DetectionApi {
         try {
             return s == null ? null : Instant.parse(s);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(name + " must be an ISO instant such as 2026-11-24T10:00:00Z, got '" + s + "'");
+            throw new IllegalArgumentException(name + " must be an ISO instant such as 2026-11-24T10:00:00Z, got '" + io.modelloop.config.Echo.of(s) + "'");
         }
     }
 
@@ -217,7 +217,7 @@ public final class DetectionApi {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + s + "'");
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + io.modelloop.config.Echo.of(s) + "'");
         };
     }
 
@@ -226,7 +226,7 @@ public final class DetectionApi {
         try {
             return s == null ? null : Detection.Outcome.valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("outcome must be CLASSIFIED, NO_MODEL or REJECTED, got '" + s + "'");
+            throw new IllegalArgumentException("outcome must be CLASSIFIED, NO_MODEL or REJECTED, got '" + io.modelloop.config.Echo.of(s) + "'");
         }
     }
 
@@ -243,6 +243,6 @@ public final class DetectionApi {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("limit must be a whole number from 1 to " + MAX_LIMIT + ", got '" + s + "'");
+        throw new IllegalArgumentException("limit must be a whole number from 1 to " + MAX_LIMIT + ", got '" + io.modelloop.config.Echo.of(s) + "'");
     }
 }

@@ -59,8 +59,8 @@ public final class ParameterApi {
         } catch (InvalidParameterException e) {
             int status = name.startsWith(ParameterDefinition.SYSTEM_STATE) ? 403
                     : ParameterDefinition.find(name).isEmpty() ? 404 : 400;
-            JsonResponses.reply(exchange, status, Map.of("error", e.getMessage(), "parameter", name,
-                    "value", e.value(), "rule", e.rule()));
+            // the value is in the message once, shortened: not echoed again in full
+            JsonResponses.reply(exchange, status, Map.of("error", e.getMessage(), "parameter", io.modelloop.config.Echo.of(name), "rule", e.rule()));
         }
     }
 

@@ -23,7 +23,7 @@ final class QueryParams {
         try {
             return s == null ? null : Instant.parse(s);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(name + " must be an ISO instant such as 2026-11-24T10:00:00Z, got '" + s + "'");
+            throw new IllegalArgumentException(name + " must be an ISO instant such as 2026-11-24T10:00:00Z, got '" + io.modelloop.config.Echo.of(s) + "'");
         }
     }
 
@@ -40,6 +40,6 @@ final class QueryParams {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '" + s + "'");
+        throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '" + io.modelloop.config.Echo.of(s) + "'");
     }
 }

@@ -25,11 +25,18 @@ public final class WebConsole extends ServiceSupport implements CamelContextAwar
 
     private final Authenticator auth;
     private final WebSecurity.CookieSecurity cookies;
+    private final java.util.Set<String> trustedProxies;
     private CamelContext camel;
 
     public WebConsole(Authenticator auth, String secureCookies) {
+        this(auth, secureCookies, java.util.Set.of());
+    }
+
+    /** @param trustedProxies addresses of reverse proxies whose X-Forwarded-Host is believed */
+    public WebConsole(Authenticator auth, String secureCookies, java.util.Set<String> trustedProxies) {
         this.auth = auth;
         this.cookies = new WebSecurity.CookieSecurity(secureCookies);
+        this.trustedProxies = java.util.Set.copyOf(trustedProxies);
     }
 
     @Override
@@ -52,7 +59,7 @@ public final class WebConsole extends ServiceSupport implements CamelContextAwar
         Router router = platform;
         SignInHandlers signIn = new SignInHandlers(auth, cookies, auth.throttle());
         int order = FIRST;
-        router.route().order(order++).handler(new WebSecurity(auth, cookies));
+        router.route().order(order++).handler(new WebSecurity(auth, cookies, trustedProxies));
         router.get("/signin").order(order++).handler(signIn::page);
         router.post("/signin").order(order++).handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(signIn::submit);
         router.post("/signout").order(order++).handler(signIn::signOut);

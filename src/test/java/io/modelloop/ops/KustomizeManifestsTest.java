@@ -262,6 +262,13 @@ class KustomizeManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"aws", "local", "dev"})
+    void theManagementServerListensBeyondLoopbackForProbes(String overlay) {
+        // the local profile binds it to 127.0.0.1 by default, which kubelet's probes could not reach
+        assertThat(envValue(overlay, "MODELLOOP_MANAGEMENT_HOST")).isEqualTo("0.0.0.0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aws", "local", "dev"})
     void portsAndProbesUseTheManagementServer(String overlay) {
         Container c = container(overlay);
         Map<String, Integer> ports = c.getPorts().stream()

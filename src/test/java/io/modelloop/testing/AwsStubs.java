@@ -87,6 +87,19 @@ public final class AwsStubs implements AutoCloseable {
         ssm.start();
         sns = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         sns.start();
+        stubTopicExists();
+    }
+
+    /** GetTopicAttributes, the aws profile's start-up check of the topic: the topic exists. */
+    public void stubTopicExists() {
+        sns.stubFor(post(urlEqualTo("/")).atPriority(20)
+                .withFormParam("Action", equalTo("GetTopicAttributes"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
+                        .withBody("<GetTopicAttributesResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">\n"
+                                + "  <GetTopicAttributesResult><Attributes><entry><key>TopicArn</key><value>" + TOPIC_ARN
+                                + "</value></entry></Attributes></GetTopicAttributesResult>\n"
+                                + "  <ResponseMetadata><RequestId>" + UUID.randomUUID() + "</RequestId></ResponseMetadata>\n"
+                                + "</GetTopicAttributesResponse>\n")));
     }
 
     public static AwsStubs start(Path s3Root) throws Exception {

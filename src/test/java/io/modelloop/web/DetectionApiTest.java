@@ -159,6 +159,15 @@ class DetectionApiTest {
     }
 
     @Test
+    void aLongBadParameterValueComesBackOnceAndShortened() throws Exception {
+        String huge = "z".repeat(5000);
+        HttpResponse<String> r = Fixture.get(api + "?outcome=" + huge);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(r.body()).path("error").asText()).contains("got '" + "z".repeat(64) + "...'");
+        assertThat(r.body().length()).isLessThan(400);
+    }
+
+    @Test
     void getsOneDetectionOr404() throws Exception {
         HttpResponse<String> r = Fixture.get(api + "/det-04");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -107,7 +107,7 @@ class ParameterApiTest {
         assertThat(body.path("rule").asText()).isEqualTo(ParameterRule.FRACTION_0_TO_1.description());
         assertThat(body.path("error").asText()).contains(F1, "1.5", ParameterRule.FRACTION_0_TO_1.description());
         assertThat(body.path("parameter").asText()).isEqualTo(F1);
-        assertThat(body.path("value").asText()).isEqualTo("1.5");
+        assertThat(body.has("value")).isFalse();
         assertThat(loop.parameters().values().get(F1)).isEqualTo(inForce);
         assertThat(Files.readString(data.resolve("parameters.properties"))).isEqualTo(before);
     }
@@ -198,5 +198,18 @@ class ParameterApiTest {
         return Fixture.send(HttpRequest.newBuilder(URI.create(api + "/" + name))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    @Test
+    void aLongInvalidValueIsEchoedOnceAndShortened() throws Exception {
+        String huge = "9".repeat(20) + "x".repeat(10_000);
+
+        HttpResponse<String> r = put(F1, "{\"value\":\"" + huge + "\"}");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        String shown = huge.substring(0, 64) + "...";
+        assertThat(r.body().split(java.util.regex.Pattern.quote(huge.substring(0, 64)), -1)).hasSize(2);
+        assertThat(JSON.readTree(r.body()).path("error").asText()).contains("'" + shown + "'");
+        assertThat(r.body().length()).isLessThan(600);
     }
 }

@@ -118,7 +118,8 @@ public final class IamPolicy {
                     "sqs:GetQueueUrl", "sqs:GetQueueAttributes"), List.of(arn("sqs", aws.queueName()))));
         }
         if (aws.snsNotifications()) {
-            s.add(new Statement("Notifications", List.of("sns:Publish"), List.of(aws.topicArn())));
+            // GetTopicAttributes: the start-up check that the topic exists
+            s.add(new Statement("Notifications", List.of("sns:Publish", "sns:GetTopicAttributes"), List.of(aws.topicArn())));
         }
         if (aws.ssmParameters()) {
             s.add(new Statement("ParametersList", List.of("ssm:GetParametersByPath"), List.of(parameterPath())));

@@ -100,6 +100,20 @@ public final class Authenticator {
         return throttle;
     }
 
+    /** For basic credentials whose user name is locked out: how long it stays so. */
+    public Optional<java.time.Duration> lockedOut(String authorization) {
+        if (authorization == null || !authorization.strip().regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.strip().substring(6).strip()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 1 ? Optional.empty() : throttle.lockedFor(decoded.substring(0, colon));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Whether recognising this request means a password hash check, which belongs off the event loop. */
     public boolean needsPasswordCheck(String authorization) {
         if (authorization == null || !authorization.strip().regionMatches(true, 0, "Basic ", 0, 6)) {

@@ -41,10 +41,12 @@ public final class SignInHandlers {
             showForm(ctx, 403, next, user, "The sign-in form expired or was not sent from this page; please try again.");
             return;
         }
-        if (throttle.blocked(user)) {
+        var locked = throttle.lockedFor(user);
+        if (locked.isPresent()) {
             LOG.warn("Sign-in for '{}' refused: too many failed attempts", user);
-            showForm(ctx, 429, next, user, "Too many failed attempts for this user; wait "
-                    + throttle.window().toMinutes() + " minutes and try again.");
+            String m = SignInThrottle.message(locked.get());
+            ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, locked.get().toSeconds())));
+            showForm(ctx, 429, next, user, Character.toUpperCase(m.charAt(0)) + m.substring(1) + ".");
             return;
         }
         ctx.vertx().<Optional<User>>executeBlocking(() -> auth.verifyPassword(user, password.toCharArray()), false)

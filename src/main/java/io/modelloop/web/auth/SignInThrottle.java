@@ -38,6 +38,21 @@ public final class SignInThrottle {
         return f.count() >= maxFailures;
     }
 
+    /** How long the user name stays refused; empty when it is not. */
+    public java.util.Optional<Duration> lockedFor(String user) {
+        Failures f = failures.get(key(user));
+        if (f == null || !blocked(user)) {
+            return java.util.Optional.empty();
+        }
+        Duration left = Duration.between(clock.instant(), f.since().plus(window));
+        return java.util.Optional.of(left.isNegative() ? Duration.ZERO : left);
+    }
+
+    /** The message a locked-out user sees, on the sign-in page and from the API. */
+    public static String message(Duration left) {
+        return "too many failed sign-ins, try again in " + Math.max(1, (left.toMillis() + 999) / 1000) + " s";
+    }
+
     public void failed(String user) {
         Instant now = clock.instant();
         if (failures.size() > 10_000) { // many names tried: forget the oldest picture rather than grow without end

@@ -26,6 +26,17 @@ public final class WebAuthSettings {
         return f.isBlank() ? s.dataDir().resolve("users.properties") : Path.of(f);
     }
 
+    /** modelloop.web.trusted-proxies: the reverse proxies' addresses, comma-separated. */
+    public static java.util.Set<String> trustedProxies(Settings s) {
+        java.util.Set<String> set = new java.util.LinkedHashSet<>();
+        for (String a : s.get("modelloop.web.trusted-proxies", "").split(",")) {
+            if (!a.isBlank()) {
+                set.add(a.strip());
+            }
+        }
+        return set;
+    }
+
     public static Path cliTokenFile(Settings s) {
         return s.dataDir().resolve("web").resolve("cli.token");
     }

@@ -31,10 +31,17 @@ public final class WebSecurity implements Handler<RoutingContext> {
 
     private final Authenticator auth;
     private final CookieSecurity cookies;
+    private final Set<String> trustedProxies;
 
     public WebSecurity(Authenticator auth, CookieSecurity cookies) {
+        this(auth, cookies, Set.of());
+    }
+
+    /** @param trustedProxies peer addresses whose X-Forwarded-Host the Origin check believes (modelloop.web.trusted-proxies) */
+    public WebSecurity(Authenticator auth, CookieSecurity cookies, Set<String> trustedProxies) {
         this.auth = auth;
         this.cookies = cookies;
+        this.trustedProxies = Set.copyOf(trustedProxies);
     }
 
     @Override
@@ -50,6 +57,13 @@ public final class WebSecurity implements Handler<RoutingContext> {
         }
         if (AccessRules.isPublic(path)) {
             ctx.next();
+            return;
+        }
+        var locked = auth.lockedOut(req.getHeader("Authorization"));
+        if (locked.isPresent()) {
+            // not "sign in first": the caller did, and must learn that waiting is the way out
+            ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, locked.get().toSeconds())));
+            json(ctx, 429, SignInThrottle.message(locked.get()));
             return;
         }
         if (auth.needsPasswordCheck(req.getHeader("Authorization"))) {
@@ -108,7 +122,7 @@ public final class WebSecurity implements Handler<RoutingContext> {
         ctx.next();
     }
 
-    private static boolean sameOrigin(HttpServerRequest req) {
+    private boolean sameOrigin(HttpServerRequest req) {
         String origin = req.getHeader("Origin");
         if (origin == null) {
             // browsers send Origin on every cross-site POST; tools such as curl send none
@@ -117,12 +131,17 @@ public final class WebSecurity implements Handler<RoutingContext> {
         try {
             URI o = URI.create(origin);
             String host = req.getHeader("Host");
-            String forwarded = req.getHeader("X-Forwarded-Host");
+            // anyone can send X-Forwarded-Host; only a configured proxy's is believed
+            String forwarded = fromTrustedProxy(req) ? req.getHeader("X-Forwarded-Host") : null;
             String originHost = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
             return originHost != null && (originHost.equalsIgnoreCase(host) || originHost.equalsIgnoreCase(forwarded));
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    private boolean fromTrustedProxy(HttpServerRequest req) {
+        return !trustedProxies.isEmpty() && req.remoteAddress() != null && trustedProxies.contains(req.remoteAddress().hostAddress());
     }
 
     private static void forbidden(RoutingContext ctx, String why) {

@@ -67,4 +67,15 @@ class SessionTokensTest {
         assertThat(tokens.csrfMatches(a, null)).isFalse();
         assertThat(tokens.csrfMatches(a, "")).isFalse();
     }
+
+    @Test
+    void theCookieCarriesTheUsersSessionGenerationSignedWithTheRest() {
+        SessionTokens tokens = at(t0, KEY);
+        String cookie = tokens.encode(tokens.issue(new User("alice", Role.OPERATOR, "", 7)));
+        assertThat(tokens.decode(cookie)).hasValueSatisfying(d -> assertThat(d.generation()).isEqualTo(7));
+        String body = new String(java.util.Base64.getUrlDecoder().decode(cookie.substring(0, cookie.indexOf('.'))));
+        String raised = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(body.replaceAll("\\|7$", "|8").getBytes()) + cookie.substring(cookie.indexOf('.'));
+        assertThat(tokens.decode(raised)).isEmpty();
+    }
 }

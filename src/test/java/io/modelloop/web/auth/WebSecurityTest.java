@@ -185,7 +185,14 @@ class WebSecurityTest {
             String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString(("guessed:guess-" + i).getBytes());
             assertThat(raw(req("/api/reviews").header("Authorization", wrong)).statusCode()).isEqualTo(401);
         }
-        assertThat(raw(req("/api/reviews").header("Authorization", right)).statusCode()).isEqualTo(401);
+        HttpResponse<String> locked = raw(req("/api/reviews").header("Authorization", right));
+        assertThat(locked.statusCode()).isEqualTo(429);
+        assertThat(locked.body()).matches(".*too many failed sign-ins, try again in \\d+ s.*").doesNotContain("sign in first");
+        assertThat(locked.headers().firstValue("Retry-After")).isPresent();
+        // the sign-in form says the same
+        HttpResponse<String> form = postSignInForm("guessed", "the-right-password", "/review/");
+        assertThat(form.statusCode()).isEqualTo(429);
+        assertThat(form.body()).containsPattern("Too many failed sign-ins, try again in \\d+ s");
         // a PUT with a body whose credentials are checked off the event loop still arrives whole
         HttpResponse<String> put = Fixture.send(HttpRequest.newBuilder(URI.create(base + "/api/parameters/Minimum-F1-Score"))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"value\": \"0.75\"}")).build());

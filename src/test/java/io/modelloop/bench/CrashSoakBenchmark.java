@@ -31,7 +31,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  *
  * <p>Run by bench/crash-soak.sh; not part of the test suite. System properties: soak.images (1000),
  * soak.kills (20), soak.seed (1), soak.minGapMs / soak.maxGapMs (2000 / 8000: time between a
- * restart and the next kill).
+ * restart and the next kill), soak.feedPauseMs (pause between images; default spreads them over
+ * the kills). The kills start once the seed training's version serves.
  */
 public final class CrashSoakBenchmark {
 
@@ -43,6 +44,9 @@ public final class CrashSoakBenchmark {
     private final Random random = new Random(Long.getLong("soak.seed", 1));
     private final int minGap = Integer.getInteger("soak.minGapMs", 2000);
     private final int maxGap = Integer.getInteger("soak.maxGapMs", 8000);
+    /** Spreads the images over the kills: each kill cycle is a gap plus a restart (about 25 s here). */
+    private final long feedPauseMs = Long.getLong("soak.feedPauseMs",
+            (long) kills * ((minGap + maxGap) / 2 + 25_000) / Math.max(1, images));
     private final AtomicInteger put = new AtomicInteger();
     private final AtomicBoolean stop = new AtomicBoolean();
     /** loop name -> answers the API accepted (200). */
@@ -72,6 +76,15 @@ public final class CrashSoakBenchmark {
         }
         child.api().post("/api/training/check", null);
         log("started; seed training requested");
+        // reviews need a running model: the soak's kills start once the seed version serves
+        long modelDeadline = System.nanoTime() + 600_000_000_000L;
+        while (!child.api().json("/api/status").path("systemState").path("runningModelVersion").isTextual()) {
+            if (System.nanoTime() > modelDeadline) {
+                throw new IllegalStateException("no model running 10 minutes after the seed training; see " + child.log());
+            }
+            Thread.sleep(1000);
+        }
+        log("seed model running");
 
         Thread feeder = new Thread(this::feed, "soak-feeder");
         Thread reviewer = new Thread(this::review, "soak-reviewer");
@@ -116,9 +129,7 @@ public final class CrashSoakBenchmark {
                 }
             }
             put.incrementAndGet();
-            if (i % 10 == 0) {
-                pause(50);
-            }
+            pause(feedPauseMs);
         }
     }
 
@@ -159,7 +170,7 @@ public final class CrashSoakBenchmark {
             }
         }
         long answersDuplicated = acceptedCount.values().stream().filter(n -> n.get() > 1).count();
-        JsonNode runs = child.api().json("/api/runs?type=TRAINING&limit=100");
+        JsonNode runs = child.api().json("/api/runs?type=TRAINING_RUN&limit=100");
         System.out.printf("crash soak: %d images, %d kills, %d answers accepted, %d training runs, %.0f s%n", keys.size(), kills,
                 accepted.size(), runs.path("runs").size(), (System.nanoTime() - t0) / 1e9);
         System.out.printf("detections: lost %d, duplicated %d%n", lost, duplicated);

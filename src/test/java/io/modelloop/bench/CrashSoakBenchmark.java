@@ -70,7 +70,8 @@ public final class CrashSoakBenchmark {
         child = ChildModelLoop.builder(data).properties(Map.of("modelloop.poll.interval-ms", "300",
                 "modelloop.builtin.epochs", "3", "modelloop.training.poll-interval-ms", "2000",
                 "modelloop.detection.redrive-interval-ms", "2000")).jvmArg("-Xmx1g").start();
-        for (int i = 0; i < 24; i++) { // seed training set: 12 per label
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> child.kill())); // no child left behind on Ctrl-C
+        for (int i = 0; i < 50; i++) { // seed training set: 25 per label (Minimum-Untrained-Images is 40)
             String label = LABELS[i % 2];
             s3Put("images_labeled_by_folder/" + label + "/seed-" + i + ".png", png(label, i));
         }

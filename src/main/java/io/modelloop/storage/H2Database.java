@@ -7,7 +7,8 @@ import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * The embedded H2 database file of the local profile (data/modelloop.mv.db) and its one
- * connection pool, shared by the run store and the detection store.
+ * connection pool, shared by the run store and the detection store. A committed statement is
+ * on disk (in the OS's hands) when it returns, so it survives the process being killed.
  */
 public final class H2Database implements AutoCloseable {
 
@@ -17,7 +18,10 @@ public final class H2Database implements AutoCloseable {
     /** @param databaseFile the file name without H2's .mv.db suffix, e.g. data/modelloop */
     public H2Database(Path databaseFile) {
         this.file = databaseFile;
-        String url = "jdbc:h2:file:" + databaseFile.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+        // WRITE_DELAY=0: a commit is written to the file before it returns. H2's default (500 ms)
+        // keeps it in memory meanwhile, so a kill -9 lost records whose image the trigger had
+        // already marked as handed off (and whose SQS message it had deleted): never detected again.
+        String url = "jdbc:h2:file:" + databaseFile.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
         this.pool = JdbcConnectionPool.create(url, "", "");
         this.pool.setMaxConnections(16);
     }

@@ -23,11 +23,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@code direct:detect}, one exchange each, body an {@link ObjectVersion}.
  *
  * <p>Once, across restarts: a version is written to a {@link HandOffLedger} file under the data
- * folder only after {@code direct:detect} returned normally, so a restart does not hand it off
- * again. A version whose hand-off threw (transient failure) is not recorded and is tried again
- * at the next tick. The crash window (handed off, not yet recorded) and a data folder that does
- * not survive a restart (a pod without a volume) only cause a repeated hand-off, which the
- * detection route's idempotency per object version turns into a no-op.
+ * folder only after {@code direct:detect} returned normally, which is after its detection record
+ * was committed to the store (the H2 store writes a commit to its file before returning, see
+ * H2Database), so a kill -9 never leaves a version marked handed off without its record. A
+ * version whose hand-off threw (transient failure) is not recorded and is tried again at the
+ * next tick. The crash window (record committed, ledger line not yet written) and a data folder
+ * that does not survive a restart (a pod without a volume) only cause a repeated hand-off, which
+ * the detection route's idempotency per object version turns into a no-op.
  *
  * <p>Skipped: folder markers, zero-byte objects, and objects without an ETag yet (locally a file
  * copied straight into data/bucket has none until the repair pass registers it a second or two

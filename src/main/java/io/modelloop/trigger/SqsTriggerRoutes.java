@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
  *
  * <p>Acknowledgement is the SQS consumer's: a message is deleted only when its exchange
  * completes without failure, i.e. after every record in it was handed off and the detection
- * route returned normally. A transient failure of any record fails the exchange (no
+ * route returned normally, which is after each record's detection was committed to the store
+ * (durably: a kill -9 after the delete loses nothing, DetectionCrashTest). A transient failure of any record fails the exchange (no
  * {@code handled(true)} anywhere), so the message becomes visible again after the visibility
  * timeout and is delivered again; records already done are answered by the detection route's
  * idempotency. A message that can never be processed ({@link PermanentEventException}) is

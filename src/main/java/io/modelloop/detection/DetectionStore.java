@@ -15,8 +15,12 @@ public interface DetectionStore {
     /** Inserts the record unless one with the same id exists; true when this call inserted it. */
     boolean insertIfAbsent(Detection detection);
 
-    /** Replaces a record whose outcome changes (e.g. NO_MODEL re-processed once a model runs). */
-    void replace(Detection detection);
+    /**
+     * Replaces a record recorded NO_MODEL (re-processed once a model runs), conditionally in the
+     * database: true when this call replaced it; false when there is no such record or it is no
+     * longer NO_MODEL (another pod classified it first), which is then left as it is.
+     */
+    boolean replace(Detection detection);
 
     Optional<Detection> get(String id);
 
@@ -35,6 +39,12 @@ public interface DetectionStore {
     void recordReview(String detectionId, String humanLabel, Instant reviewedAt, String copiedKey, Boolean agreement);
 
     DetectionStats stats(Instant since);
+
+    /**
+     * The quality-sample agreement over all time, from running counters that {@link #recordReview}
+     * keeps in the same transaction as the review: no detection is read.
+     */
+    SampleAgreement sampleAgreement();
 
     /** Counts per UTC hour of detection since that time (null = all), oldest first; hours without detections are left out. */
     List<HourlyCounts> hourly(Instant since);

@@ -112,7 +112,7 @@ public final class ReviewResultsProcessor {
         metrics.loopCompleted(sample ? HumanLoop.HUMAN_SAMPLING : HumanLoop.A2I_WORKFLOW);
         if (sample) {
             out.put("agreed", agreed);
-            metrics.agreement(store.stats(Instant.EPOCH).agreement());
+            metrics.agreement(store.sampleAgreement().agreement());
         }
         run.succeed(out);
         LOG.info("Human loop {} answered '{}'{}", answer.humanLoopName(), answer.label(),

@@ -78,4 +78,16 @@ public interface DetectionStore {
 
     /** Drops the hold when {@code reviewer} has it; anyone else's hold stays. */
     void releaseLoop(String name, String reviewer);
+
+    /** Whether this human-loop output was recorded processed by {@link #markOutputProcessed}. */
+    boolean outputProcessed(String outputKey);
+
+    /**
+     * Records the human-loop output processed (idempotent) and moves its flow's cursor forward to
+     * {@code pathTime} (never back; null leaves the cursor).
+     */
+    void markOutputProcessed(String outputKey, String flow, Instant pathTime);
+
+    /** The newest output path time processed for this flow; null before the first. */
+    Instant outputCursor(String flow);
 }

@@ -7,6 +7,7 @@ import io.modelloop.ops.LoopMetrics;
 import io.modelloop.parameters.ParameterService;
 import io.modelloop.parameters.SystemStateRepository;
 import io.modelloop.review.HumanReview;
+import io.modelloop.review.HumanReviews;
 import io.modelloop.review.ReviewOutputPoller;
 import io.modelloop.review.ReviewResultsProcessor;
 import io.modelloop.runs.RunRecorder;
@@ -37,7 +38,8 @@ public final class DetectionWiring {
         camel.getRegistry().bind("detectionRedrive", new DetectionRedrive(store, systemState, 100));
         ReviewResultsProcessor results = new ReviewResultsProcessor(s3, bucket, store, labels, runs, notifier, metrics, clock);
         camel.getRegistry().bind("reviewResults", results);
-        camel.getRegistry().bind("reviewOutputPoller", new ReviewOutputPoller(s3, bucket, results));
+        camel.getRegistry().bind("reviewOutputPoller", new ReviewOutputPoller(s3, bucket, results, store,
+                HumanReviews.resultsMargin(settings)));
         camel.getRegistry().bind("humanSampling", new HumanSampling(store, review, labels, parameters, systemState, runs,
                 notifier, metrics, clock));
     }

@@ -58,6 +58,8 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
     private static final String LOOP = "LOOP#";
     private static final String OPEN_LOOPS = "LOOP#OPEN";
     private static final String SAMPLE_COUNTERS = "COUNTERS#samples";
+    private static final String OUTPUT = "OUTPUT#";
+    private static final String OUTPUT_CURSOR = "OUTPUT_CURSOR#";
     /** Free for :reviewer: nobody holds it, the hold lapsed at :now, or :reviewer holds it already. */
     private static final String FREE_FOR = "(attribute_not_exists(#heldBy) OR attribute_not_exists(#heldUntil)"
             + " OR #heldUntil <= :now OR #heldBy = :reviewer)";
@@ -581,6 +583,42 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
         } catch (ConditionalCheckFailedException notTheirs) {
             // someone else's hold, or none: nothing to release
         }
+    }
+
+    // ------------------------------------------------------------------ processed human-loop outputs
+
+    @Override
+    public boolean outputProcessed(String outputKey) {
+        var item = client.getItem(r -> r.tableName(table).key(key(OUTPUT + outputKey)).consistentRead(true)
+                .projectionExpression(PK)).item();
+        return item != null && !item.isEmpty();
+    }
+
+    @Override
+    public void markOutputProcessed(String outputKey, String flow, Instant pathTime) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, AttributeValue.fromS(OUTPUT + outputKey));
+        put(item, "processedAt", Instant.now());
+        client.putItem(r -> r.tableName(table).item(item));
+        if (pathTime == null) {
+            return;
+        }
+        try {
+            client.updateItem(r -> r.tableName(table).key(key(OUTPUT_CURSOR + flow))
+                    .updateExpression("SET #newest = :t")
+                    .conditionExpression("attribute_not_exists(#newest) OR #newest < :t")
+                    .expressionAttributeNames(Map.of("#newest", "newest"))
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(sortable(pathTime)))));
+        } catch (ConditionalCheckFailedException alreadyNewer) {
+            // the cursor never moves back
+        }
+    }
+
+    @Override
+    public Instant outputCursor(String flow) {
+        var item = client.getItem(r -> r.tableName(table).key(key(OUTPUT_CURSOR + flow)).consistentRead(true)).item();
+        String newest = item == null ? null : s(item, "newest");
+        return newest == null ? null : Instant.parse(newest);
     }
 
     /** The client belongs to whoever built it (it may serve other stores): nothing to close here. */

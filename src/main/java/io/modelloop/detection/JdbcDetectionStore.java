@@ -87,6 +87,10 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
             s.execute("CREATE TABLE IF NOT EXISTS sample_counters (id VARCHAR(20) PRIMARY KEY, answered BIGINT NOT NULL, "
                     + "agreed BIGINT NOT NULL)");
             initialiseSampleCounters(c);
+            s.execute("CREATE TABLE IF NOT EXISTS human_loop_outputs (output_key VARCHAR(1100) PRIMARY KEY, "
+                    + "processed_at TIMESTAMP(9) WITH TIME ZONE NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS human_loop_output_cursors (flow VARCHAR(300) PRIMARY KEY, "
+                    + "newest TIMESTAMP(9) WITH TIME ZONE NOT NULL)");
         } catch (SQLException e) {
             if (ownsDatabase) {
                 database.close();
@@ -486,6 +490,50 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
     public void releaseLoop(String name, String reviewer) {
         update("UPDATE human_loops SET held_by = NULL, held_until = NULL WHERE name = ? AND held_by = ?",
                 List.of(name, reviewer));
+    }
+
+    // ------------------------------------------------------------------ processed human-loop outputs
+
+    @Override
+    public boolean outputProcessed(String outputKey) {
+        try (Connection c = database.connection();
+             PreparedStatement ps = prepare(c, "SELECT 1 FROM human_loop_outputs WHERE output_key = ?", List.of(outputKey));
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        } catch (SQLException e) {
+            throw failure("read processed output " + outputKey, e);
+        }
+    }
+
+    @Override
+    public void markOutputProcessed(String outputKey, String flow, Instant pathTime) {
+        try (Connection c = database.connection()) {
+            try (PreparedStatement ps = prepare(c, "MERGE INTO human_loop_outputs (output_key, processed_at) KEY (output_key) "
+                    + "VALUES (?, ?)", List.of(outputKey, time(Instant.now())))) {
+                ps.executeUpdate();
+            }
+            if (pathTime != null) {
+                try (PreparedStatement ps = prepare(c, "MERGE INTO human_loop_output_cursors t USING (VALUES (CAST(? AS "
+                        + "VARCHAR(300)), CAST(? AS TIMESTAMP(9) WITH TIME ZONE))) s(flow, newest) ON t.flow = s.flow "
+                        + "WHEN MATCHED AND t.newest < s.newest THEN UPDATE SET newest = s.newest "
+                        + "WHEN NOT MATCHED THEN INSERT (flow, newest) VALUES (s.flow, s.newest)", List.of(flow, time(pathTime)))) {
+                    ps.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("record processed output " + outputKey, e);
+        }
+    }
+
+    @Override
+    public Instant outputCursor(String flow) {
+        try (Connection c = database.connection();
+             PreparedStatement ps = prepare(c, "SELECT newest FROM human_loop_output_cursors WHERE flow = ?", List.of(flow));
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? instant(rs.getObject(1, OffsetDateTime.class)) : null;
+        } catch (SQLException e) {
+            throw failure("read the output cursor of " + flow, e);
+        }
     }
 
     @Override

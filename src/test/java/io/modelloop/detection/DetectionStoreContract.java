@@ -157,6 +157,26 @@ abstract class DetectionStoreContract {
     }
 
     @Test
+    void processedOutputsAreRememberedAndTheCursorOnlyMovesForward() {
+        String a = "a2i-human-loop-data/flow-a/2026/11/24/10/00/00/loop-1/output.json";
+        assertThat(store.outputProcessed(a)).isFalse();
+        assertThat(store.outputCursor("flow-a")).isNull();
+
+        store.markOutputProcessed(a, "flow-a", T0);
+        store.markOutputProcessed(a, "flow-a", T0); // idempotent
+        assertThat(store.outputProcessed(a)).isTrue();
+        assertThat(store.outputCursor("flow-a")).isEqualTo(T0);
+
+        store.markOutputProcessed("late", "flow-a", T0.minusSeconds(60));
+        assertThat(store.outputCursor("flow-a")).as("never back").isEqualTo(T0);
+        store.markOutputProcessed("newer", "flow-a", T0.plusSeconds(60));
+        store.markOutputProcessed("odd", "flow-a", null);
+        assertThat(store.outputCursor("flow-a")).isEqualTo(T0.plusSeconds(60));
+        assertThat(store.outputProcessed("odd")).isTrue();
+        assertThat(store.outputCursor("flow-b")).as("one cursor per flow").isNull();
+    }
+
+    @Test
     void attachLoopTwiceOnlyTheFirstWins() {
         store.insertIfAbsent(classified("d1", T0, "cat", 40.0));
 

@@ -69,6 +69,18 @@ public interface DetectionStore {
     boolean completeLoop(String name, String answer, String reviewer, Instant answeredAt);
 
     /**
+     * Makes every completed loop durable before it returns (the answer's HTTP reply follows):
+     * the embedded database commits and syncs its file; DynamoDB's acknowledged writes are.
+     */
+    void syncLoops();
+
+    /** Records that the answered loop's output was written at {@code outputKey}: it is no longer owed. */
+    void recordLoopOutput(String name, String outputKey);
+
+    /** Answered loops whose output is not recorded written (e.g. the pod died in between), oldest answer first. */
+    List<HumanLoop> loopsOwingOutput(int limit);
+
+    /**
      * Holds an open loop for {@code reviewer} until {@code until}, atomically: when nobody holds it,
      * its hold lapsed ({@code heldUntil <= now}) or the same reviewer holds it (then the hold is
      * extended). False when the loop is unknown, answered or held by someone else; of two

@@ -57,6 +57,7 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
     private static final String DET = "DET#";
     private static final String LOOP = "LOOP#";
     private static final String OPEN_LOOPS = "LOOP#OPEN";
+    private static final String OWED_LOOPS = "LOOP#OWED";
     private static final String SAMPLE_COUNTERS = "COUNTERS#samples";
     private static final String OUTPUT = "OUTPUT#";
     private static final String OUTPUT_CURSOR = "OUTPUT_CURSOR#";
@@ -544,15 +545,41 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
             values.put(":" + field, value);
             sets.add("#" + field + " = :" + field);
         });
+        // from the open loops to the ones owing their output, until recordLoopOutput
+        names.put("#gpk", GSI2_PK);
+        names.put("#gsk", GSI2_SK);
+        values.put(":owed", AttributeValue.fromS(OWED_LOOPS));
+        values.put(":owedOrder", AttributeValue.fromS(sortable(answeredAt) + "#" + name));
+        sets.add("#gpk = :owed");
+        sets.add("#gsk = :owedOrder");
         try {
             client.updateItem(r -> r.tableName(table).key(key(LOOP + name))
-                    .updateExpression("SET " + String.join(", ", sets) + " REMOVE #gpk, #gsk, #heldBy, #heldUntil")
+                    .updateExpression("SET " + String.join(", ", sets) + " REMOVE #heldBy, #heldUntil")
                     .conditionExpression("#status = :open AND " + FREE_FOR)
                     .expressionAttributeNames(names).expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException notOpenOrHeld) {
             return false;
         }
+    }
+
+    /** An acknowledged DynamoDB write is durable: nothing to do. */
+    @Override
+    public void syncLoops() {
+    }
+
+    @Override
+    public void recordLoopOutput(String name, String outputKey) {
+        client.updateItem(r -> r.tableName(table).key(key(LOOP + name))
+                .updateExpression("SET #outputKey = :key REMOVE #gpk, #gsk")
+                .conditionExpression("attribute_exists(" + PK + ")")
+                .expressionAttributeNames(Map.of("#outputKey", "outputKey", "#gpk", GSI2_PK, "#gsk", GSI2_SK))
+                .expressionAttributeValues(Map.of(":key", AttributeValue.fromS(outputKey))));
+    }
+
+    @Override
+    public List<HumanLoop> loopsOwingOutput(int limit) {
+        return queryState(OWED_LOOPS, null, null, limit).stream().map(DynamoDetectionStore::loop).toList();
     }
 
     @Override

@@ -84,6 +84,7 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
             s.execute("ALTER TABLE human_loops ADD COLUMN IF NOT EXISTS held_by VARCHAR(200)");
             s.execute("ALTER TABLE human_loops ADD COLUMN IF NOT EXISTS held_until TIMESTAMP(9) WITH TIME ZONE");
             addConfidenceColumn(c);
+            addOutputKeyColumn(c);
             s.execute("CREATE TABLE IF NOT EXISTS sample_counters (id VARCHAR(20) PRIMARY KEY, answered BIGINT NOT NULL, "
                     + "agreed BIGINT NOT NULL)");
             initialiseSampleCounters(c);
@@ -156,6 +157,25 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
             ps.setNull(i, Types.DOUBLE);
         } else {
             ps.setDouble(i, d.confidence());
+        }
+    }
+
+    /**
+     * The output_key column came with owed outputs: loops answered before it have their output
+     * already (written by the answer itself), so they get '' (written, key not kept).
+     */
+    private static void addOutputKeyColumn(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS "
+                + "WHERE TABLE_NAME = 'HUMAN_LOOPS' AND COLUMN_NAME = 'OUTPUT_KEY' AND TABLE_SCHEMA = SCHEMA()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) > 0) {
+                return;
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE human_loops ADD COLUMN output_key VARCHAR(1100)");
+            s.executeUpdate("UPDATE human_loops SET output_key = '' WHERE status = 'ANSWERED'");
         }
     }
 
@@ -478,6 +498,27 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         args.add(reviewer);
         return update("UPDATE human_loops SET status = 'ANSWERED', answer = ?, reviewer = ?, answered_at = ?, "
                 + "held_by = NULL, held_until = NULL WHERE name = ? AND status = 'OPEN' AND " + FREE_FOR, args) == 1;
+    }
+
+    /** CHECKPOINT SYNC: H2 otherwise writes commits to its file up to a second later, and fsyncs only then. */
+    @Override
+    public void syncLoops() {
+        try (Connection c = database.connection(); Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT SYNC");
+        } catch (SQLException e) {
+            throw failure("sync the database file", e);
+        }
+    }
+
+    @Override
+    public void recordLoopOutput(String name, String outputKey) {
+        update("UPDATE human_loops SET output_key = ? WHERE name = ?", List.of(outputKey, name));
+    }
+
+    @Override
+    public List<HumanLoop> loopsOwingOutput(int limit) {
+        return loops("SELECT " + LOOP_COLUMNS + " FROM human_loops WHERE status = 'ANSWERED' AND output_key IS NULL "
+                + "ORDER BY answered_at, name LIMIT ?", List.of(Math.max(1, limit)));
     }
 
     @Override

@@ -38,6 +38,9 @@ public final class ReviewOutputPoller {
     private final DetectionStore store;
     private final Duration margin;
     private final Set<String> done = ConcurrentHashMap.newKeySet();
+    private Runnable owedOutputs = () -> { };
+    private Duration owedEvery = Duration.ofMinutes(1);
+    private long owedNext;
 
     /** @param margin how far before its cursor each flow is listed again (late outputs) */
     public ReviewOutputPoller(S3Client s3, String bucket, ReviewResultsProcessor processor, DetectionStore store,
@@ -50,10 +53,25 @@ public final class ReviewOutputPoller {
         this.processor = processor;
         this.store = store;
         this.margin = margin;
+        this.owedNext = System.nanoTime();
+    }
+
+    /**
+     * Runs {@code writer} at the first poll (start-up) and then at most once per {@code every}
+     * before listing: the built-in review service writes the outputs it owes.
+     */
+    public ReviewOutputPoller withOwedOutputs(Runnable writer, Duration every) {
+        this.owedOutputs = writer;
+        this.owedEvery = every;
+        return this;
     }
 
     /** Processes each new output; returns the keys it processed. */
     public synchronized List<String> poll() {
+        if (System.nanoTime() - owedNext >= 0) {
+            owedNext = System.nanoTime() + owedEvery.toNanos();
+            owedOutputs.run();
+        }
         List<String> processed = new ArrayList<>();
         var flows = ListObjectsV2Request.builder().bucket(bucket).prefix(BucketLayout.HUMAN_LOOP_DATA).delimiter("/").build();
         for (CommonPrefix flowPrefix : s3.listObjectsV2Paginator(flows).commonPrefixes()) {

@@ -177,6 +177,25 @@ abstract class DetectionStoreContract {
     }
 
     @Test
+    void anAnsweredLoopOwesItsOutputUntilItIsRecordedWritten() {
+        store.createLoop(loop("a", T0));
+        store.createLoop(loop("b", T0.plusSeconds(1)));
+        store.createLoop(loop("c", T0.plusSeconds(2)));
+        assertThat(store.loopsOwingOutput(10)).as("open loops owe nothing").isEmpty();
+
+        assertThat(store.completeLoop("b", "dog", "ann", T0.plusSeconds(20))).isTrue();
+        assertThat(store.completeLoop("a", "cat", "ann", T0.plusSeconds(30))).isTrue();
+        store.syncLoops();
+        assertThat(store.loopsOwingOutput(10)).extracting(HumanLoop::name).as("oldest answer first").containsExactly("b", "a");
+        assertThat(store.loopsOwingOutput(10).get(0).answer()).isEqualTo("dog");
+
+        store.recordLoopOutput("b", "a2i-human-loop-data/modelloop-review/x/b/output.json");
+        assertThat(store.loopsOwingOutput(10)).extracting(HumanLoop::name).containsExactly("a");
+        assertThat(store.getLoop("b").orElseThrow().status()).isEqualTo(HumanLoop.Status.ANSWERED);
+        assertThat(store.openLoops(10)).extracting(HumanLoop::name).containsExactly("c");
+    }
+
+    @Test
     void attachLoopTwiceOnlyTheFirstWins() {
         store.insertIfAbsent(classified("d1", T0, "cat", 40.0));
 

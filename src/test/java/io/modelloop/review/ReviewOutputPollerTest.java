@@ -1,6 +1,7 @@
 package io.modelloop.review;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.Detection;
@@ -139,5 +140,45 @@ class ReviewOutputPollerTest {
         String ancient = writeOutput(detectionWithLoop("ancient"), "cat", now.minus(Duration.ofHours(2)));
         assertThat(poller().poll()).isEmpty();
         assertThat(outputReads).doesNotContain(ancient, recent);
+    }
+
+    @Test
+    void aSecondOutputThatDisagreesIsRecordedAndNotifiedAndTheFirstAnswerStands() {
+        HumanLoop loop = detectionWithLoop("d1");
+        Instant now = Instant.now();
+        writeOutput(loop, "cat", now.minusSeconds(2));
+        ReviewOutputPoller poller = poller();
+        poller.poll();
+        String repeated = writeOutput(loop, "cat", now.minusSeconds(1));
+        assertThat(poller.poll()).as("the same answer again is nothing new").isEmpty();
+        assertThat(notifier.events("ConflictingHumanAnswer")).isEmpty();
+
+        String conflicting = writeOutput(loop, "dog", now);
+        assertThat(poller.poll()).containsExactly(conflicting);
+        assertThat(notifier.events("ConflictingHumanAnswer")).singleElement().satisfies(n -> {
+            assertThat(n.data()).containsEntry("label", "dog").containsEntry("recordedLabel", "cat")
+                    .containsEntry("output", conflicting);
+        });
+        assertThat(store.get("d1").orElseThrow().humanLabel()).isEqualTo("cat");
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("images_labeled_by_folder/")).contents())
+                .extracting(o -> o.key()).as("one copy, of the first answer")
+                .singleElement().satisfies(k -> assertThat(k).startsWith("images_labeled_by_folder/cat/"));
+        assertThat(repeated).isNotEqualTo(conflicting);
+    }
+
+    @Test
+    void aLoopWhoseOutputWasProcessedCannotBeAnsweredAgain() {
+        BuiltinReviewService service = new BuiltinReviewService(store, s3, BUCKET, Clock.systemUTC());
+        HumanLoop loop = detectionWithLoop("d1");
+        service.start(loop);
+        // an output for the loop reached the results route while the store still shows the loop open
+        writeOutput(loop, "cat", Instant.now());
+        poller().poll();
+
+        assertThatThrownBy(() -> service.answer(loop.name(), "dog", "bob")).isInstanceOfSatisfying(
+                ReviewRefusedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ReviewRefusedException.Reason.ALREADY_ANSWERED);
+                    assertThat(e.getMessage()).contains("already answered", "'cat'");
+                });
     }
 }

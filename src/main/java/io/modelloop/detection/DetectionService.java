@@ -84,7 +84,7 @@ public final class DetectionService {
             run.fail(message(e), Map.of("retried", true));
             throw e;
         }
-        boolean first = existing.isPresent() ? replace(d) : store.insertIfAbsent(d);
+        boolean first = existing.isPresent() ? store.replace(d) : store.insertIfAbsent(d);
         if (!first) {
             run.succeed(Map.of("duplicate", true));
             return store.get(d.id()).orElse(d);
@@ -148,11 +148,6 @@ public final class DetectionService {
                 version, outcome, reason, c == null ? null : c.label(), c == null ? null : c.confidence(),
                 p.minimumLabelDetectionConfidence(), p.humanReviewEnabled(), false, null, null, null, null, null, null,
                 o.eventTime());
-    }
-
-    private boolean replace(Detection d) {
-        store.replace(d);
-        return true;
     }
 
     private boolean needsReview(Detection d) {

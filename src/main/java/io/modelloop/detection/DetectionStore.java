@@ -15,8 +15,12 @@ public interface DetectionStore {
     /** Inserts the record unless one with the same id exists; true when this call inserted it. */
     boolean insertIfAbsent(Detection detection);
 
-    /** Replaces a record whose outcome changes (e.g. NO_MODEL re-processed once a model runs). */
-    void replace(Detection detection);
+    /**
+     * Replaces a record recorded NO_MODEL (re-processed once a model runs), conditionally in the
+     * database: true when this call replaced it; false when there is no such record or it is no
+     * longer NO_MODEL (another pod classified it first), which is then left as it is.
+     */
+    boolean replace(Detection detection);
 
     Optional<Detection> get(String id);
 
@@ -35,6 +39,12 @@ public interface DetectionStore {
     void recordReview(String detectionId, String humanLabel, Instant reviewedAt, String copiedKey, Boolean agreement);
 
     DetectionStats stats(Instant since);
+
+    /**
+     * The quality-sample agreement over all time, from running counters that {@link #recordReview}
+     * keeps in the same transaction as the review: no detection is read.
+     */
+    SampleAgreement sampleAgreement();
 
     /** Counts per UTC hour of detection since that time (null = all), oldest first; hours without detections are left out. */
     List<HourlyCounts> hourly(Instant since);
@@ -59,6 +69,18 @@ public interface DetectionStore {
     boolean completeLoop(String name, String answer, String reviewer, Instant answeredAt);
 
     /**
+     * Makes every completed loop durable before it returns (the answer's HTTP reply follows):
+     * the embedded database commits and syncs its file; DynamoDB's acknowledged writes are.
+     */
+    void syncLoops();
+
+    /** Records that the answered loop's output was written at {@code outputKey}: it is no longer owed. */
+    void recordLoopOutput(String name, String outputKey);
+
+    /** Answered loops whose output is not recorded written (e.g. the pod died in between), oldest answer first. */
+    List<HumanLoop> loopsOwingOutput(int limit);
+
+    /**
      * Holds an open loop for {@code reviewer} until {@code until}, atomically: when nobody holds it,
      * its hold lapsed ({@code heldUntil <= now}) or the same reviewer holds it (then the hold is
      * extended). False when the loop is unknown, answered or held by someone else; of two
@@ -68,4 +90,16 @@ public interface DetectionStore {
 
     /** Drops the hold when {@code reviewer} has it; anyone else's hold stays. */
     void releaseLoop(String name, String reviewer);
+
+    /** Whether this human-loop output was recorded processed by {@link #markOutputProcessed}. */
+    boolean outputProcessed(String outputKey);
+
+    /**
+     * Records the human-loop output processed (idempotent) and moves its flow's cursor forward to
+     * {@code pathTime} (never back; null leaves the cursor).
+     */
+    void markOutputProcessed(String outputKey, String flow, Instant pathTime);
+
+    /** The newest output path time processed for this flow; null before the first. */
+    Instant outputCursor(String flow);
 }

@@ -6,7 +6,9 @@ import io.modelloop.notify.Notifier;
 import io.modelloop.ops.LoopMetrics;
 import io.modelloop.parameters.ParameterService;
 import io.modelloop.parameters.SystemStateRepository;
+import io.modelloop.review.BuiltinReviewService;
 import io.modelloop.review.HumanReview;
+import io.modelloop.review.HumanReviews;
 import io.modelloop.review.ReviewOutputPoller;
 import io.modelloop.review.ReviewResultsProcessor;
 import io.modelloop.runs.RunRecorder;
@@ -37,7 +39,16 @@ public final class DetectionWiring {
         camel.getRegistry().bind("detectionRedrive", new DetectionRedrive(store, systemState, 100));
         ReviewResultsProcessor results = new ReviewResultsProcessor(s3, bucket, store, labels, runs, notifier, metrics, clock);
         camel.getRegistry().bind("reviewResults", results);
-        camel.getRegistry().bind("reviewOutputPoller", new ReviewOutputPoller(s3, bucket, results));
+        ReviewOutputPoller poller = new ReviewOutputPoller(s3, bucket, results, store, HumanReviews.resultsMargin(settings));
+        if (review instanceof BuiltinReviewService builtin) {
+            // the answers whose output a killed pod did not write: all of them at start-up, then every
+            // minute those answered over 10 s ago (a newer one may be an answer still writing its
+            // output; writing it too would only write the same object again)
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+            poller.withOwedOutputs(() -> builtin.writeOwedOutputs(first.getAndSet(false) ? Duration.ZERO
+                    : Duration.ofSeconds(10)), Duration.ofMinutes(1));
+        }
+        camel.getRegistry().bind("reviewOutputPoller", poller);
         camel.getRegistry().bind("humanSampling", new HumanSampling(store, review, labels, parameters, systemState, runs,
                 notifier, metrics, clock));
     }

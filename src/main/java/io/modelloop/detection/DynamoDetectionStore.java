@@ -28,6 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Detections and human loops in one DynamoDB table (aws profile); layout in {@link DynamoTable}.
@@ -54,12 +57,17 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
     private static final String DET = "DET#";
     private static final String LOOP = "LOOP#";
     private static final String OPEN_LOOPS = "LOOP#OPEN";
+    private static final String OWED_LOOPS = "LOOP#OWED";
+    private static final String SAMPLE_COUNTERS = "COUNTERS#samples";
+    private static final String OUTPUT = "OUTPUT#";
+    private static final String OUTPUT_CURSOR = "OUTPUT_CURSOR#";
     /** Free for :reviewer: nobody holds it, the hold lapsed at :now, or :reviewer holds it already. */
     private static final String FREE_FOR = "(attribute_not_exists(#heldBy) OR attribute_not_exists(#heldUntil)"
             + " OR #heldUntil <= :now OR #heldBy = :reviewer)";
 
     private final DynamoDbClient client;
     private final String table;
+    private volatile boolean countersExist;
 
     public DynamoDetectionStore(DynamoDbClient client, String table) {
         this.client = client;
@@ -87,9 +95,17 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
         }
     }
 
+    /** Only a NO_MODEL record is replaced: the put is conditional, so a second replacer changes nothing. */
     @Override
-    public void replace(Detection d) {
-        client.putItem(r -> r.tableName(table).item(item(d)));
+    public boolean replace(Detection d) {
+        try {
+            client.putItem(r -> r.tableName(table).item(item(d)).conditionExpression("#outcome = :noModel")
+                    .expressionAttributeNames(Map.of("#outcome", "outcome"))
+                    .expressionAttributeValues(Map.of(":noModel", AttributeValue.fromS(Detection.Outcome.NO_MODEL.name()))));
+            return true;
+        } catch (ConditionalCheckFailedException missingOrNotNoModel) {
+            return false;
+        }
     }
 
     @Override
@@ -254,14 +270,58 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
         }
     }
 
-    /** @throws IllegalArgumentException when there is no detection with that id */
+    /**
+     * Records the review and ADDs what it changes to the sample counters in one
+     * TransactWriteItems; the detection's update is conditional on the sample answer read just
+     * before, so a concurrent recorder makes this one read again instead of counting twice.
+     *
+     * @throws IllegalArgumentException when there is no detection with that id
+     */
     @Override
     public void recordReview(String detectionId, String humanLabel, Instant reviewedAt, String copiedKey, Boolean agreement) {
-        Map<String, AttributeValue> fields = new LinkedHashMap<>();
-        List<String> removed = new ArrayList<>();
-        for (String name : List.of("humanLabel", "reviewedAt", "copiedKey", "agreement")) {
-            removed.add(name);
+        for (int attempt = 1; ; attempt++) {
+            var current = client.getItem(r -> r.tableName(table).key(key(DET + detectionId)).consistentRead(true)
+                    .projectionExpression("#sampled, #agreement")
+                    .expressionAttributeNames(Map.of("#sampled", "sampled", "#agreement", "agreement"))).item();
+            if (current == null || current.isEmpty()) {
+                throw new IllegalArgumentException("no detection " + detectionId + " to record the review on");
+            }
+            Boolean before = bool(current, "agreement");
+            boolean sampled = Boolean.TRUE.equals(bool(current, "sampled"));
+            SampleAgreement delta = SampleAgreement.delta(sampled, before, agreement);
+            Update review = reviewUpdate(detectionId, humanLabel, reviewedAt, copiedKey, agreement, sampled, before);
+            try {
+                if (delta.isZero()) {
+                    client.updateItem(r -> r.tableName(table).key(review.key()).updateExpression(review.updateExpression())
+                            .conditionExpression(review.conditionExpression())
+                            .expressionAttributeNames(review.expressionAttributeNames())
+                            .expressionAttributeValues(review.expressionAttributeValues()));
+                } else {
+                    ensureSampleCounters();
+                    client.transactWriteItems(t -> t.transactItems(
+                            TransactWriteItem.builder().update(review).build(),
+                            TransactWriteItem.builder().update(u -> u.tableName(table).key(key(SAMPLE_COUNTERS))
+                                    .updateExpression("ADD #answered :answered, #agreed :agreed")
+                                    .conditionExpression("attribute_exists(" + PK + ")")
+                                    .expressionAttributeNames(Map.of("#answered", "answered", "#agreed", "agreed"))
+                                    .expressionAttributeValues(Map.of(":answered", AttributeValue.fromN(Long.toString(delta.answered())),
+                                            ":agreed", AttributeValue.fromN(Long.toString(delta.agreed()))))).build()));
+                }
+                return;
+            } catch (ConditionalCheckFailedException | TransactionCanceledException changed) {
+                if (attempt >= 5) {
+                    throw new IllegalStateException("Cannot record the review of " + detectionId
+                            + ": it keeps changing under this write (" + changed.getMessage() + ")", changed);
+                }
+            }
         }
+    }
+
+    /** The review's update, conditional on the detection's sample answer being still what was read. */
+    private Update reviewUpdate(String detectionId, String humanLabel, Instant reviewedAt, String copiedKey,
+                                Boolean agreement, boolean sampled, Boolean before) {
+        Map<String, AttributeValue> fields = new LinkedHashMap<>();
+        List<String> removed = new ArrayList<>(List.of("humanLabel", "reviewedAt", "copiedKey", "agreement"));
         put(fields, "humanLabel", humanLabel);
         put(fields, "reviewedAt", reviewedAt);
         put(fields, "copiedKey", copiedKey);
@@ -276,15 +336,57 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
             sets.add("#" + name + " = :" + name);
         });
         removed.forEach(name -> names.put("#" + name, name));
+        names.put("#agreement", "agreement");
+        names.put("#sampled", "sampled");
+        String condition = "attribute_exists(" + PK + ")"
+                + (sampled ? " AND #sampled = :wasSampled" : " AND (attribute_not_exists(#sampled) OR #sampled = :wasSampled)")
+                + (before == null ? " AND attribute_not_exists(#agreement)" : " AND #agreement = :before");
+        values.put(":wasSampled", AttributeValue.fromBool(sampled));
+        if (before != null) {
+            values.put(":before", AttributeValue.fromBool(before));
+        }
         String expression = (sets.isEmpty() ? "" : "SET " + String.join(", ", sets))
                 + (removed.isEmpty() ? "" : " REMOVE " + String.join(", ", removed.stream().map(n -> "#" + n).toList()));
-        try {
-            client.updateItem(r -> r.tableName(table).key(key(DET + detectionId)).updateExpression(expression.trim())
-                    .conditionExpression("attribute_exists(" + PK + ")")
-                    .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values));
-        } catch (ConditionalCheckFailedException missing) {
-            throw new IllegalArgumentException("no detection " + detectionId + " to record the review on");
+        return Update.builder().tableName(table).key(key(DET + detectionId)).updateExpression(expression.trim())
+                .conditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(values).build();
+    }
+
+    @Override
+    public SampleAgreement sampleAgreement() {
+        var item = client.getItem(r -> r.tableName(table).key(key(SAMPLE_COUNTERS)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return countSamples();
         }
+        return new SampleAgreement(number(item, "answered").longValue(), number(item, "agreed").longValue());
+    }
+
+    /**
+     * A table from before the counters gets them counted once from its detections, when the
+     * first sample answer is recorded: the counting put is conditional, and no answer that
+     * changes the counters can be recorded until the item exists (its ADD requires it).
+     */
+    private void ensureSampleCounters() {
+        if (countersExist) {
+            return;
+        }
+        var item = client.getItem(r -> r.tableName(table).key(key(SAMPLE_COUNTERS)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            SampleAgreement counted = countSamples();
+            try {
+                client.putItem(r -> r.tableName(table).item(Map.of(PK, AttributeValue.fromS(SAMPLE_COUNTERS),
+                                "answered", AttributeValue.fromN(Long.toString(counted.answered())),
+                                "agreed", AttributeValue.fromN(Long.toString(counted.agreed()))))
+                        .conditionExpression("attribute_not_exists(" + PK + ")"));
+            } catch (ConditionalCheckFailedException anotherPodCountedFirst) {
+                // theirs stands
+            }
+        }
+        countersExist = true;
+    }
+
+    private SampleAgreement countSamples() {
+        DetectionStats all = stats(null);
+        return new SampleAgreement(all.samplesAnswered(), all.samplesAgreed());
     }
 
     @Override
@@ -443,15 +545,41 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
             values.put(":" + field, value);
             sets.add("#" + field + " = :" + field);
         });
+        // from the open loops to the ones owing their output, until recordLoopOutput
+        names.put("#gpk", GSI2_PK);
+        names.put("#gsk", GSI2_SK);
+        values.put(":owed", AttributeValue.fromS(OWED_LOOPS));
+        values.put(":owedOrder", AttributeValue.fromS(sortable(answeredAt) + "#" + name));
+        sets.add("#gpk = :owed");
+        sets.add("#gsk = :owedOrder");
         try {
             client.updateItem(r -> r.tableName(table).key(key(LOOP + name))
-                    .updateExpression("SET " + String.join(", ", sets) + " REMOVE #gpk, #gsk, #heldBy, #heldUntil")
+                    .updateExpression("SET " + String.join(", ", sets) + " REMOVE #heldBy, #heldUntil")
                     .conditionExpression("#status = :open AND " + FREE_FOR)
                     .expressionAttributeNames(names).expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException notOpenOrHeld) {
             return false;
         }
+    }
+
+    /** An acknowledged DynamoDB write is durable: nothing to do. */
+    @Override
+    public void syncLoops() {
+    }
+
+    @Override
+    public void recordLoopOutput(String name, String outputKey) {
+        client.updateItem(r -> r.tableName(table).key(key(LOOP + name))
+                .updateExpression("SET #outputKey = :key REMOVE #gpk, #gsk")
+                .conditionExpression("attribute_exists(" + PK + ")")
+                .expressionAttributeNames(Map.of("#outputKey", "outputKey", "#gpk", GSI2_PK, "#gsk", GSI2_SK))
+                .expressionAttributeValues(Map.of(":key", AttributeValue.fromS(outputKey))));
+    }
+
+    @Override
+    public List<HumanLoop> loopsOwingOutput(int limit) {
+        return queryState(OWED_LOOPS, null, null, limit).stream().map(DynamoDetectionStore::loop).toList();
     }
 
     @Override
@@ -482,6 +610,42 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
         } catch (ConditionalCheckFailedException notTheirs) {
             // someone else's hold, or none: nothing to release
         }
+    }
+
+    // ------------------------------------------------------------------ processed human-loop outputs
+
+    @Override
+    public boolean outputProcessed(String outputKey) {
+        var item = client.getItem(r -> r.tableName(table).key(key(OUTPUT + outputKey)).consistentRead(true)
+                .projectionExpression(PK)).item();
+        return item != null && !item.isEmpty();
+    }
+
+    @Override
+    public void markOutputProcessed(String outputKey, String flow, Instant pathTime) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, AttributeValue.fromS(OUTPUT + outputKey));
+        put(item, "processedAt", Instant.now());
+        client.putItem(r -> r.tableName(table).item(item));
+        if (pathTime == null) {
+            return;
+        }
+        try {
+            client.updateItem(r -> r.tableName(table).key(key(OUTPUT_CURSOR + flow))
+                    .updateExpression("SET #newest = :t")
+                    .conditionExpression("attribute_not_exists(#newest) OR #newest < :t")
+                    .expressionAttributeNames(Map.of("#newest", "newest"))
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(sortable(pathTime)))));
+        } catch (ConditionalCheckFailedException alreadyNewer) {
+            // the cursor never moves back
+        }
+    }
+
+    @Override
+    public Instant outputCursor(String flow) {
+        var item = client.getItem(r -> r.tableName(table).key(key(OUTPUT_CURSOR + flow)).consistentRead(true)).item();
+        String newest = item == null ? null : s(item, "newest");
+        return newest == null ? null : Instant.parse(newest);
     }
 
     /** The client belongs to whoever built it (it may serve other stores): nothing to close here. */

@@ -84,6 +84,14 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
             s.execute("ALTER TABLE human_loops ADD COLUMN IF NOT EXISTS held_by VARCHAR(200)");
             s.execute("ALTER TABLE human_loops ADD COLUMN IF NOT EXISTS held_until TIMESTAMP(9) WITH TIME ZONE");
             addConfidenceColumn(c);
+            addOutputKeyColumn(c);
+            s.execute("CREATE TABLE IF NOT EXISTS sample_counters (id VARCHAR(20) PRIMARY KEY, answered BIGINT NOT NULL, "
+                    + "agreed BIGINT NOT NULL)");
+            initialiseSampleCounters(c);
+            s.execute("CREATE TABLE IF NOT EXISTS human_loop_outputs (output_key VARCHAR(1100) PRIMARY KEY, "
+                    + "processed_at TIMESTAMP(9) WITH TIME ZONE NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS human_loop_output_cursors (flow VARCHAR(300) PRIMARY KEY, "
+                    + "newest TIMESTAMP(9) WITH TIME ZONE NOT NULL)");
         } catch (SQLException e) {
             if (ownsDatabase) {
                 database.close();
@@ -100,7 +108,7 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
                 "INSERT INTO detections (id, object_key, detected_at, label, outcome, below_threshold, sampled, "
                         + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body, confidence) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            bindRow(ps, d);
+            bindRow(ps, d, 1, 2);
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -111,41 +119,63 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         }
     }
 
+    /** Only a NO_MODEL record is replaced: the condition is in the UPDATE, so a second replacer changes nothing. */
     @Override
-    public void replace(Detection d) {
+    public boolean replace(Detection d) {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "MERGE INTO detections (id, object_key, detected_at, label, outcome, below_threshold, sampled, "
-                        + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body, confidence) "
-                        + "KEY (id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            bindRow(ps, d);
-            ps.executeUpdate();
+                "UPDATE detections SET object_key = ?, detected_at = ?, label = ?, outcome = ?, below_threshold = ?, "
+                        + "sampled = ?, human_loop_name = ?, human_loop_source = ?, human_label = ?, reviewed_at = ?, "
+                        + "copied_key = ?, agreement = ?, body = ?, confidence = ? WHERE id = ? AND outcome = 'NO_MODEL'")) {
+            bindRow(ps, d, 15, 1);
+            return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw failure("replace detection " + d.id(), e);
         }
     }
 
-    private static void bindRow(PreparedStatement ps, Detection d) throws SQLException {
+    /** Binds the id at {@code idAt} and the other columns, in the INSERT's order, from {@code from} on. */
+    private static void bindRow(PreparedStatement ps, Detection d, int idAt, int from) throws SQLException {
         if (d.id() == null || d.detectedAt() == null || d.outcome() == null) {
             throw new IllegalArgumentException("a detection needs an id, a time and an outcome");
         }
-        ps.setString(1, d.id());
-        ps.setString(2, d.objectKey());
-        ps.setObject(3, time(d.detectedAt()));
-        ps.setString(4, d.label());
-        ps.setString(5, d.outcome().name());
-        ps.setBoolean(6, d.belowThreshold());
-        ps.setBoolean(7, d.sampled());
-        ps.setString(8, d.humanLoopName());
-        ps.setString(9, d.humanLoopSource());
-        ps.setString(10, d.humanLabel());
-        ps.setObject(11, time(d.reviewedAt()));
-        ps.setString(12, d.copiedKey());
-        setBoolean(ps, 13, d.agreement());
-        ps.setString(14, write(d));
+        ps.setString(idAt, d.id());
+        int i = from;
+        ps.setString(i++, d.objectKey());
+        ps.setObject(i++, time(d.detectedAt()));
+        ps.setString(i++, d.label());
+        ps.setString(i++, d.outcome().name());
+        ps.setBoolean(i++, d.belowThreshold());
+        ps.setBoolean(i++, d.sampled());
+        ps.setString(i++, d.humanLoopName());
+        ps.setString(i++, d.humanLoopSource());
+        ps.setString(i++, d.humanLabel());
+        ps.setObject(i++, time(d.reviewedAt()));
+        ps.setString(i++, d.copiedKey());
+        setBoolean(ps, i++, d.agreement());
+        ps.setString(i++, write(d));
         if (d.confidence() == null) {
-            ps.setNull(15, Types.DOUBLE);
+            ps.setNull(i, Types.DOUBLE);
         } else {
-            ps.setDouble(15, d.confidence());
+            ps.setDouble(i, d.confidence());
+        }
+    }
+
+    /**
+     * The output_key column came with owed outputs: loops answered before it have their output
+     * already (written by the answer itself), so they get '' (written, key not kept).
+     */
+    private static void addOutputKeyColumn(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS "
+                + "WHERE TABLE_NAME = 'HUMAN_LOOPS' AND COLUMN_NAME = 'OUTPUT_KEY' AND TABLE_SCHEMA = SCHEMA()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) > 0) {
+                return;
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE human_loops ADD COLUMN output_key VARCHAR(1100)");
+            s.executeUpdate("UPDATE human_loops SET output_key = '' WHERE status = 'ANSWERED'");
         }
     }
 
@@ -263,18 +293,75 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
                 Arrays.asList(loopName, source, HumanLoop.HUMAN_SAMPLING.equals(source), detectionId)) == 1;
     }
 
-    /** @throws IllegalArgumentException when there is no detection with that id */
+    /**
+     * Records the review and moves the sample counters by what it changes, in one transaction
+     * (the row is locked first, so two recorders of the same detection count it once).
+     *
+     * @throws IllegalArgumentException when there is no detection with that id
+     */
     @Override
     public void recordReview(String detectionId, String humanLabel, Instant reviewedAt, String copiedKey, Boolean agreement) {
-        List<Object> args = new ArrayList<>();
-        args.add(humanLabel);
-        args.add(time(reviewedAt));
-        args.add(copiedKey);
-        args.add(agreement);
-        args.add(detectionId);
-        int n = update("UPDATE detections SET human_label = ?, reviewed_at = ?, copied_key = ?, agreement = ? WHERE id = ?", args);
-        if (n == 0) {
-            throw new IllegalArgumentException("no detection " + detectionId + " to record the review on");
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try {
+                SampleAgreement delta;
+                try (PreparedStatement ps = prepare(c, "SELECT sampled, agreement FROM detections WHERE id = ? FOR UPDATE",
+                        List.of(detectionId)); ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalArgumentException("no detection " + detectionId + " to record the review on");
+                    }
+                    boolean sampled = rs.getBoolean(1);
+                    Boolean before = rs.getBoolean(2);
+                    if (rs.wasNull()) {
+                        before = null;
+                    }
+                    delta = SampleAgreement.delta(sampled, before, agreement);
+                }
+                try (PreparedStatement ps = prepare(c, "UPDATE detections SET human_label = ?, reviewed_at = ?, copied_key = ?, "
+                        + "agreement = ? WHERE id = ?", Arrays.asList(humanLabel, time(reviewedAt), copiedKey, agreement,
+                        detectionId))) {
+                    ps.executeUpdate();
+                }
+                if (!delta.isZero()) {
+                    try (PreparedStatement ps = prepare(c, "UPDATE sample_counters SET answered = answered + ?, "
+                            + "agreed = agreed + ? WHERE id = 'all'", List.of(delta.answered(), delta.agreed()))) {
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure("record the review of " + detectionId, e);
+        }
+    }
+
+    @Override
+    public SampleAgreement sampleAgreement() {
+        try (Connection c = database.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT answered, agreed FROM sample_counters WHERE id = 'all'");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new SampleAgreement(rs.getLong(1), rs.getLong(2)) : SampleAgreement.NONE;
+        } catch (SQLException e) {
+            throw failure("read the sample counters", e);
+        }
+    }
+
+    /** A database from before the counters gets them counted once, from its detections, at start-up. */
+    private static void initialiseSampleCounters(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO sample_counters (id, answered, agreed) SELECT 'all', "
+                    + "COUNT(CASE WHEN sampled AND agreement IS NOT NULL THEN 1 END), "
+                    + "COUNT(CASE WHEN sampled AND agreement THEN 1 END) FROM detections "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM sample_counters WHERE id = 'all')");
+        } catch (SQLException e) {
+            if (!DUPLICATE_KEY.equals(e.getSQLState())) {
+                throw e;
+            }
         }
     }
 
@@ -413,6 +500,27 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
                 + "held_by = NULL, held_until = NULL WHERE name = ? AND status = 'OPEN' AND " + FREE_FOR, args) == 1;
     }
 
+    /** CHECKPOINT SYNC: H2 otherwise writes commits to its file up to a second later, and fsyncs only then. */
+    @Override
+    public void syncLoops() {
+        try (Connection c = database.connection(); Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT SYNC");
+        } catch (SQLException e) {
+            throw failure("sync the database file", e);
+        }
+    }
+
+    @Override
+    public void recordLoopOutput(String name, String outputKey) {
+        update("UPDATE human_loops SET output_key = ? WHERE name = ?", List.of(outputKey, name));
+    }
+
+    @Override
+    public List<HumanLoop> loopsOwingOutput(int limit) {
+        return loops("SELECT " + LOOP_COLUMNS + " FROM human_loops WHERE status = 'ANSWERED' AND output_key IS NULL "
+                + "ORDER BY answered_at, name LIMIT ?", List.of(Math.max(1, limit)));
+    }
+
     @Override
     public boolean holdLoop(String name, String reviewer, Instant now, Instant until) {
         return update("UPDATE human_loops SET held_by = ?, held_until = ? WHERE name = ? AND status = 'OPEN' AND " + FREE_FOR,
@@ -423,6 +531,50 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
     public void releaseLoop(String name, String reviewer) {
         update("UPDATE human_loops SET held_by = NULL, held_until = NULL WHERE name = ? AND held_by = ?",
                 List.of(name, reviewer));
+    }
+
+    // ------------------------------------------------------------------ processed human-loop outputs
+
+    @Override
+    public boolean outputProcessed(String outputKey) {
+        try (Connection c = database.connection();
+             PreparedStatement ps = prepare(c, "SELECT 1 FROM human_loop_outputs WHERE output_key = ?", List.of(outputKey));
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        } catch (SQLException e) {
+            throw failure("read processed output " + outputKey, e);
+        }
+    }
+
+    @Override
+    public void markOutputProcessed(String outputKey, String flow, Instant pathTime) {
+        try (Connection c = database.connection()) {
+            try (PreparedStatement ps = prepare(c, "MERGE INTO human_loop_outputs (output_key, processed_at) KEY (output_key) "
+                    + "VALUES (?, ?)", List.of(outputKey, time(Instant.now())))) {
+                ps.executeUpdate();
+            }
+            if (pathTime != null) {
+                try (PreparedStatement ps = prepare(c, "MERGE INTO human_loop_output_cursors t USING (VALUES (CAST(? AS "
+                        + "VARCHAR(300)), CAST(? AS TIMESTAMP(9) WITH TIME ZONE))) s(flow, newest) ON t.flow = s.flow "
+                        + "WHEN MATCHED AND t.newest < s.newest THEN UPDATE SET newest = s.newest "
+                        + "WHEN NOT MATCHED THEN INSERT (flow, newest) VALUES (s.flow, s.newest)", List.of(flow, time(pathTime)))) {
+                    ps.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("record processed output " + outputKey, e);
+        }
+    }
+
+    @Override
+    public Instant outputCursor(String flow) {
+        try (Connection c = database.connection();
+             PreparedStatement ps = prepare(c, "SELECT newest FROM human_loop_output_cursors WHERE flow = ?", List.of(flow));
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? instant(rs.getObject(1, OffsetDateTime.class)) : null;
+        } catch (SQLException e) {
+            throw failure("read the output cursor of " + flow, e);
+        }
     }
 
     @Override

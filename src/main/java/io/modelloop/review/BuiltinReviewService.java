@@ -209,25 +209,45 @@ public final class BuiltinReviewService implements HumanReview {
     }
 
     /**
-     * Answers a loop: validates the label, completes the loop atomically in the store, then writes
-     * the A2I-format output to the bucket.
+     * Answers a loop: validates the label, completes the loop atomically in the store and makes
+     * that durable, then writes the A2I-format output to the bucket and records it written; only
+     * then does the caller reply. A pod killed in between owes the output:
+     * {@link #writeOwedOutputs} writes it (at the same key, so never twice).
      *
      * @return the output's key
-     * @throws ReviewRefusedException 400 invalid label/reviewer, 404 unknown loop, 409 already answered or
-     *                                held by another reviewer whose hold has not lapsed
-     * @throws HumanReviewException   when the output could not be written (the answer is recorded; {@link #writeOutput} can write it again)
+     * @throws ReviewRefusedException 400 invalid label/reviewer, 404 unknown loop, 409 already answered (also
+     *                                when an output for it was already processed) or held by another reviewer
+     *                                whose hold has not lapsed
+     * @throws HumanReviewException   when the output could not be written (the answer is recorded and the output owed)
      */
     public String answer(String name, String label, String reviewer) {
         HumanLoop loop = find(name);
         if (loop.status() == HumanLoop.Status.ANSWERED) {
             throw alreadyAnswered(loop);
         }
+        answeredByAnOutput(loop);
         String chosen = validLabel(label);
         String worker = validReviewer(reviewer);
         Instant now = clock.instant();
         write(loop, worker, now, () -> store.completeLoop(name, chosen, worker, now));
+        store.syncLoops();
         LOG.info("Human loop {} answered '{}' by {}", name, chosen, worker);
-        return writeOutput(loop, chosen, worker, now);
+        String key = writeOutput(loop, chosen, worker, now);
+        store.recordLoopOutput(name, key);
+        return key;
+    }
+
+    /** A loop whose output was already processed (its detection has a review) is answered: 409 with that answer. */
+    private void answeredByAnOutput(HumanLoop loop) {
+        if (loop.detectionId() == null) {
+            return;
+        }
+        store.get(loop.detectionId()).filter(d -> d.reviewedAt() != null && loop.name().equals(d.humanLoopName()))
+                .ifPresent(d -> {
+                    throw alreadyAnswered(new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
+                            loop.confidence(), loop.imageUri(), loop.labels(), HumanLoop.Status.ANSWERED, loop.createdAt(),
+                            d.humanLabel(), null, d.reviewedAt(), null, null));
+                });
     }
 
     /**
@@ -239,7 +259,33 @@ public final class BuiltinReviewService implements HumanReview {
         if (loop.status() != HumanLoop.Status.ANSWERED) {
             throw new IllegalStateException("Human loop " + name + " is not answered yet");
         }
-        return writeOutput(loop, loop.answer(), loop.reviewer(), loop.answeredAt());
+        String key = writeOutput(loop, loop.answer(), loop.reviewer(), loop.answeredAt());
+        store.recordLoopOutput(name, key);
+        return key;
+    }
+
+    /**
+     * Writes the outputs of answered loops that have none recorded (the pod died, or the object
+     * store failed, between the answer and its output), from the store's answer, at the key the
+     * answer would have used; loops answered in the last {@code settle} are left to their answer
+     * still in progress. @return the keys written
+     */
+    public List<String> writeOwedOutputs(Duration settle) {
+        Instant before = clock.instant().minus(settle);
+        List<String> written = new ArrayList<>();
+        for (HumanLoop loop : store.loopsOwingOutput(100)) {
+            if (loop.answeredAt() == null || loop.answeredAt().isAfter(before)) {
+                continue;
+            }
+            try {
+                written.add(writeOutput(loop.name()));
+                LOG.info("Wrote the owed output of human loop {} (answered '{}' at {})", loop.name(), loop.answer(),
+                        loop.answeredAt());
+            } catch (HumanReviewException e) {
+                LOG.warn("{} (tried again later)", e.getMessage());
+            }
+        }
+        return written;
     }
 
     private String writeOutput(HumanLoop loop, String label, String reviewer, Instant at) {

@@ -42,6 +42,25 @@ public final class HumanReviews {
         };
     }
 
+    /**
+     * modelloop.review.results-margin-minutes: how far before its cursor the results route lists
+     * each output flow again. Default: 15 minutes for the built-in service (its outputs are dated
+     * when answered); for A2I 10 days and an hour, as A2I dates an output by its loop's start and a
+     * task stays available for up to 10 days.
+     */
+    public static Duration resultsMargin(Settings settings) {
+        String value = settings.get("modelloop.review.results-margin-minutes", "").trim();
+        if (value.isEmpty()) {
+            return "a2i".equals(settings.get("modelloop.review.backend", "builtin").trim())
+                    ? Duration.ofDays(10).plusHours(1) : Duration.ofMinutes(15);
+        }
+        int minutes = settings.getInt("modelloop.review.results-margin-minutes", 15);
+        if (minutes < 0) {
+            throw new ConfigurationException("modelloop.review.results-margin-minutes must not be negative, got " + minutes);
+        }
+        return Duration.ofMinutes(minutes);
+    }
+
     /** modelloop.review.hold-minutes: how long a loop a reviewer opened stays theirs (default 5). */
     static Duration holdDuration(Settings settings) {
         int minutes = settings.getInt("modelloop.review.hold-minutes", 5);

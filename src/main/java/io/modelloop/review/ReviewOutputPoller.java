@@ -1,48 +1,119 @@
 package io.modelloop.review;
 
+import io.modelloop.detection.DetectionStore;
 import io.modelloop.storage.BucketLayout;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Finds human-loop outputs (…/output.json under a2i-human-loop-data/) not processed yet. It
- * lists the whole prefix each time: output keys are not written in key order (two answers in the
- * same second, or an A2I loop answered days after the loop its path is dated by), so resuming
- * after the last key seen would skip some. Outputs processed by this instance are remembered;
- * after a restart the processor recognises the ones already recorded.
+ * Finds human-loop outputs (a2i-human-loop-data/FLOW/yyyy/MM/dd/HH/mm/ss/LOOP/output.json) not
+ * processed yet, without listing the whole prefix or re-reading old outputs.
+ *
+ * <p>Each flow has a durable cursor in the detection store: the newest path time processed.
+ * The listing starts after that time minus the margin, because keys are not written in key
+ * order (two answers in the same second, an output written late after a crash, an A2I loop
+ * answered long after the start its path is dated by). Every processed output is recorded in
+ * the store too, so an output inside the margin is never read twice, even after a restart;
+ * this instance remembers the ones it has seen, so the store is asked once per key.
  */
 public final class ReviewOutputPoller {
+
+    private static final String OUTPUT = "/output.json";
+    private static final DateTimeFormatter PATH_TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH/mm/ss").withZone(ZoneOffset.UTC);
 
     private final S3Client s3;
     private final String bucket;
     private final ReviewResultsProcessor processor;
+    private final DetectionStore store;
+    private final Duration margin;
     private final Set<String> done = ConcurrentHashMap.newKeySet();
+    private Runnable owedOutputs = () -> { };
+    private Duration owedEvery = Duration.ofMinutes(1);
+    private long owedNext;
 
-    public ReviewOutputPoller(S3Client s3, String bucket, ReviewResultsProcessor processor) {
+    /** @param margin how far before its cursor each flow is listed again (late outputs) */
+    public ReviewOutputPoller(S3Client s3, String bucket, ReviewResultsProcessor processor, DetectionStore store,
+                              Duration margin) {
+        if (margin == null || margin.isNegative()) {
+            throw new IllegalArgumentException("The results margin must not be negative, got " + margin);
+        }
         this.s3 = s3;
         this.bucket = bucket;
         this.processor = processor;
+        this.store = store;
+        this.margin = margin;
+        this.owedNext = System.nanoTime();
+    }
+
+    /**
+     * Runs {@code writer} at the first poll (start-up) and then at most once per {@code every}
+     * before listing: the built-in review service writes the outputs it owes.
+     */
+    public ReviewOutputPoller withOwedOutputs(Runnable writer, Duration every) {
+        this.owedOutputs = writer;
+        this.owedEvery = every;
+        return this;
     }
 
     /** Processes each new output; returns the keys it processed. */
     public synchronized List<String> poll() {
+        if (System.nanoTime() - owedNext >= 0) {
+            owedNext = System.nanoTime() + owedEvery.toNanos();
+            owedOutputs.run();
+        }
         List<String> processed = new ArrayList<>();
-        var request = ListObjectsV2Request.builder().bucket(bucket).prefix(BucketLayout.HUMAN_LOOP_DATA).build();
-        for (S3Object o : s3.listObjectsV2Paginator(request).contents()) {
-            if (!o.key().endsWith("/output.json") || done.contains(o.key())) {
-                continue;
-            }
-            // a failure throws before the key is remembered, so the next poll tries it again
-            if (processor.process(o.key())) {
-                processed.add(o.key());
-            }
-            done.add(o.key());
+        var flows = ListObjectsV2Request.builder().bucket(bucket).prefix(BucketLayout.HUMAN_LOOP_DATA).delimiter("/").build();
+        for (CommonPrefix flowPrefix : s3.listObjectsV2Paginator(flows).commonPrefixes()) {
+            pollFlow(flowPrefix.prefix(), processed);
         }
         return processed;
+    }
+
+    private void pollFlow(String flowPrefix, List<String> processed) {
+        String flow = flowPrefix.substring(BucketLayout.HUMAN_LOOP_DATA.length(), flowPrefix.length() - 1);
+        Instant newest = store.outputCursor(flow);
+        String startAfter = newest == null ? null : flowPrefix + PATH_TIME.format(newest.minus(margin));
+        var request = ListObjectsV2Request.builder().bucket(bucket).prefix(flowPrefix).startAfter(startAfter).build();
+        for (S3Object o : s3.listObjectsV2Paginator(request).contents()) {
+            String key = o.key();
+            if (!key.endsWith(OUTPUT) || done.contains(key)) {
+                continue;
+            }
+            if (!store.outputProcessed(key)) {
+                // a failure throws before the key is recorded, so the next poll tries it again
+                if (processor.process(key)) {
+                    processed.add(key);
+                }
+                store.markOutputProcessed(key, flow, pathTime(flowPrefix, key));
+            }
+            done.add(key);
+        }
+        if (startAfter != null) {
+            done.removeIf(k -> k.startsWith(flowPrefix) && k.compareTo(startAfter) <= 0);
+        }
+    }
+
+    /** The time in an output's path, or null for a key not in A2I's layout. */
+    static Instant pathTime(String flowPrefix, String key) {
+        String rest = key.substring(flowPrefix.length());
+        if (rest.length() < 20) {
+            return null;
+        }
+        try {
+            return Instant.from(PATH_TIME.parse(rest.substring(0, 19)));
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.modelloop.ops.LoopMetrics;
 import io.modelloop.runs.RunRecorder;
 import io.modelloop.storage.BucketLayout;
 import io.modelloop.training.LabeledImages;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +68,7 @@ public final class ReviewResultsProcessor {
         }
         Optional<Detection> found = answer.detectionId() == null ? Optional.empty() : store.get(answer.detectionId());
         if (found.isPresent() && found.get().reviewedAt() != null) {
-            return false; // already processed: each output once
+            return conflict(outputKey, answer, found.get()); // each answer once; a different one is a conflict
         }
         RunRecorder.Run run = runs.start(RUN_TYPE, Map.of("output", outputKey, "humanLoop", answer.humanLoopName(),
                 "label", answer.label(), "source", String.valueOf(answer.source())));
@@ -96,8 +97,9 @@ public final class ReviewResultsProcessor {
         String copied = null;
         if (!none && !sample) {
             String file = d.key().substring(d.key().lastIndexOf('/') + 1);
+            // the same key for the same loop: copying again after a crash overwrites, never duplicates
             String target = BucketLayout.LABELED + answer.label() + "/humanLoopName-" + answer.humanLoopName() + "-"
-                    + UUID.randomUUID() + "-" + file;
+                    + UUID.nameUUIDFromBytes(answer.humanLoopName().getBytes(StandardCharsets.UTF_8)) + "-" + file;
             s3.copyObject(b -> b.sourceBucket(d.bucket()).sourceKey(d.key()).destinationBucket(bucket).destinationKey(target));
             copied = target;
             labels.invalidate();
@@ -112,7 +114,7 @@ public final class ReviewResultsProcessor {
         metrics.loopCompleted(sample ? HumanLoop.HUMAN_SAMPLING : HumanLoop.A2I_WORKFLOW);
         if (sample) {
             out.put("agreed", agreed);
-            metrics.agreement(store.stats(Instant.EPOCH).agreement());
+            metrics.agreement(store.sampleAgreement().agreement());
         }
         run.succeed(out);
         LOG.info("Human loop {} answered '{}'{}", answer.humanLoopName(), answer.label(),
@@ -120,6 +122,36 @@ public final class ReviewResultsProcessor {
         notifier.notify("HumanLoopCompleted", "Loop " + answer.humanLoopName() + " answered '" + answer.label() + "'"
                 + (copied != null ? ": image added to the training set" : sample ? ": quality sample "
                 + (Boolean.TRUE.equals(agreed) ? "agrees" : "disagrees") + " with the model" : ": nothing copied"), out);
+        return true;
+    }
+
+    /**
+     * An output for a detection already reviewed: the same answer again (a repeated output) is
+     * nothing new; a different one is recorded and notified as ConflictingHumanAnswer, and the
+     * first answer stands (its image may already be in the training set).
+     */
+    private boolean conflict(String outputKey, HumanLoopOutput.Answer answer, Detection d) {
+        if (answer.label().equals(d.humanLabel())) {
+            return false;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("output", outputKey);
+        out.put("humanLoop", answer.humanLoopName());
+        out.put("detection", d.id());
+        out.put("label", answer.label());
+        out.put("recordedLabel", String.valueOf(d.humanLabel()));
+        out.put("recordedAt", String.valueOf(d.reviewedAt()));
+        if (answer.workerId() != null) {
+            out.put("reviewer", answer.workerId());
+        }
+        RunRecorder.Run run = runs.start(RUN_TYPE, Map.of("output", outputKey, "humanLoop", answer.humanLoopName(),
+                "label", answer.label()));
+        run.fail("conflicting answer: detection " + d.id() + " was already answered '" + d.humanLabel() + "'", out);
+        LOG.warn("Human-loop output {} answers '{}' but detection {} was already answered '{}': the first answer stands",
+                outputKey, printable(answer.label()), d.id(), d.humanLabel());
+        notifier.notify("ConflictingHumanAnswer", "Loop " + answer.humanLoopName() + " answered '" + printable(answer.label())
+                + "' but detection " + d.id() + " already has the answer '" + d.humanLabel() + "'; the first answer stands",
+                out);
         return true;
     }
 

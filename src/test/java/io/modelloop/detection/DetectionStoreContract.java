@@ -86,6 +86,116 @@ abstract class DetectionStoreContract {
     }
 
     @Test
+    void replaceOnlyReplacesANoModelRecord() {
+        Detection classified = classified("d1", T0, "cat", 88.0);
+        store.insertIfAbsent(classified);
+        store.attachLoop("d1", "loop-a", HumanLoop.A2I_WORKFLOW);
+
+        assertThat(store.replace(detection("d1", T0, null, Outcome.NO_MODEL, null)))
+                .as("a classified record is not overwritten").isFalse();
+        assertThat(store.get("d1").orElseThrow().outcome()).isEqualTo(Outcome.CLASSIFIED);
+        assertThat(store.get("d1").orElseThrow().humanLoopName()).isEqualTo("loop-a");
+
+        store.insertIfAbsent(detection("n1", T0, null, Outcome.NO_MODEL, null));
+        assertThat(store.replace(classified("n1", T0, "cat", 70.0))).isTrue();
+        assertThat(store.replace(classified("n1", T0, "dog", 20.0))).as("the second replacer loses").isFalse();
+        assertThat(store.get("n1").orElseThrow().label()).isEqualTo("cat");
+
+        assertThat(store.replace(classified("missing", T0, "cat", 70.0))).as("nothing to replace").isFalse();
+        assertThat(store.get("missing")).isEmpty();
+    }
+
+    @Test
+    void sampleCountersFollowRecordedSampleAnswersOnce() {
+        assertThat(store.sampleAgreement().agreement()).isNull();
+        for (String id : List.of("s1", "s2", "s3", "r1")) {
+            store.insertIfAbsent(classified(id, T0, "cat", 90.0));
+        }
+        store.attachLoop("s1", "sample-1", HumanLoop.HUMAN_SAMPLING);
+        store.attachLoop("s2", "sample-2", HumanLoop.HUMAN_SAMPLING);
+        store.attachLoop("s3", "sample-3", HumanLoop.HUMAN_SAMPLING);
+        store.attachLoop("r1", "review-1", HumanLoop.A2I_WORKFLOW);
+
+        store.recordReview("s1", "cat", T0, null, true);
+        store.recordReview("s2", "dog", T0, null, false);
+        store.recordReview("r1", "dog", T0, "images_labeled_by_folder/dog/x.jpg", null);
+        assertThat(store.sampleAgreement()).isEqualTo(new SampleAgreement(2, 1));
+
+        store.recordReview("s1", "cat", T0.plusSeconds(1), null, true);
+        assertThat(store.sampleAgreement()).as("recording the same answer again counts once").isEqualTo(new SampleAgreement(2, 1));
+        store.recordReview("s2", "cat", T0.plusSeconds(1), null, true);
+        assertThat(store.sampleAgreement()).as("a changed answer moves the counters").isEqualTo(new SampleAgreement(2, 2));
+        store.recordReview("s3", "dog", T0, null, false);
+
+        DetectionStats counted = store.stats(null);
+        assertThat(store.sampleAgreement()).isEqualTo(new SampleAgreement(counted.samplesAnswered(), counted.samplesAgreed()));
+        assertThat(store.sampleAgreement().agreement()).isEqualTo(2.0 / 3);
+    }
+
+    @Test
+    void sampleAnswersRecordedAtOnceAreEachCounted() throws Exception {
+        int n = 8;
+        for (int i = 0; i < n; i++) {
+            store.insertIfAbsent(classified("s" + i, T0.plusSeconds(i), "cat", 90.0));
+            store.attachLoop("s" + i, "sample-" + i, HumanLoop.HUMAN_SAMPLING);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String id = "s" + i;
+                boolean agreed = i % 2 == 0;
+                done.add(pool.submit(() -> store.recordReview(id, "cat", T0, null, agreed)));
+            }
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.sampleAgreement()).isEqualTo(new SampleAgreement(n, n / 2));
+    }
+
+    @Test
+    void processedOutputsAreRememberedAndTheCursorOnlyMovesForward() {
+        String a = "a2i-human-loop-data/flow-a/2026/11/24/10/00/00/loop-1/output.json";
+        assertThat(store.outputProcessed(a)).isFalse();
+        assertThat(store.outputCursor("flow-a")).isNull();
+
+        store.markOutputProcessed(a, "flow-a", T0);
+        store.markOutputProcessed(a, "flow-a", T0); // idempotent
+        assertThat(store.outputProcessed(a)).isTrue();
+        assertThat(store.outputCursor("flow-a")).isEqualTo(T0);
+
+        store.markOutputProcessed("late", "flow-a", T0.minusSeconds(60));
+        assertThat(store.outputCursor("flow-a")).as("never back").isEqualTo(T0);
+        store.markOutputProcessed("newer", "flow-a", T0.plusSeconds(60));
+        store.markOutputProcessed("odd", "flow-a", null);
+        assertThat(store.outputCursor("flow-a")).isEqualTo(T0.plusSeconds(60));
+        assertThat(store.outputProcessed("odd")).isTrue();
+        assertThat(store.outputCursor("flow-b")).as("one cursor per flow").isNull();
+    }
+
+    @Test
+    void anAnsweredLoopOwesItsOutputUntilItIsRecordedWritten() {
+        store.createLoop(loop("a", T0));
+        store.createLoop(loop("b", T0.plusSeconds(1)));
+        store.createLoop(loop("c", T0.plusSeconds(2)));
+        assertThat(store.loopsOwingOutput(10)).as("open loops owe nothing").isEmpty();
+
+        assertThat(store.completeLoop("b", "dog", "ann", T0.plusSeconds(20))).isTrue();
+        assertThat(store.completeLoop("a", "cat", "ann", T0.plusSeconds(30))).isTrue();
+        store.syncLoops();
+        assertThat(store.loopsOwingOutput(10)).extracting(HumanLoop::name).as("oldest answer first").containsExactly("b", "a");
+        assertThat(store.loopsOwingOutput(10).get(0).answer()).isEqualTo("dog");
+
+        store.recordLoopOutput("b", "a2i-human-loop-data/modelloop-review/x/b/output.json");
+        assertThat(store.loopsOwingOutput(10)).extracting(HumanLoop::name).containsExactly("a");
+        assertThat(store.getLoop("b").orElseThrow().status()).isEqualTo(HumanLoop.Status.ANSWERED);
+        assertThat(store.openLoops(10)).extracting(HumanLoop::name).containsExactly("c");
+    }
+
+    @Test
     void attachLoopTwiceOnlyTheFirstWins() {
         store.insertIfAbsent(classified("d1", T0, "cat", 40.0));
 

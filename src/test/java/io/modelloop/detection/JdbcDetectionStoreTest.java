@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,26 @@ class JdbcDetectionStoreTest extends DetectionStoreContract {
     @Override
     protected void closeStore() {
         database.close();
+    }
+
+    @Test
+    void aDatabaseFromBeforeTheSampleCountersCountsItsAnsweredSamplesOnceAtStartUp() throws Exception {
+        for (String id : List.of("s1", "s2", "s3")) {
+            store.insertIfAbsent(classified(id, T0, "cat", 90.0));
+            store.attachLoop(id, "sample-" + id, HumanLoop.HUMAN_SAMPLING);
+        }
+        store.recordReview("s1", "cat", T0, null, true);
+        store.recordReview("s2", "dog", T0, null, false);
+        try (Connection c = database.connection(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE sample_counters"); // as written before the counters existed
+        }
+        database.close();
+
+        database = new H2Database(dir.resolve("modelloop"));
+        store = new JdbcDetectionStore(database);
+        assertThat(store.sampleAgreement()).isEqualTo(new SampleAgreement(2, 1));
+        store.recordReview("s3", "cat", T0, null, true);
+        assertThat(store.sampleAgreement()).isEqualTo(new SampleAgreement(3, 2));
     }
 
     @Test

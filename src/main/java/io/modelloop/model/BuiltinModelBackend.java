@@ -312,14 +312,17 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
     private VersionRecord statusForClassification(String versionId) {
         Cached c = statusCache.get(versionId);
         long now = System.nanoTime();
-        if (c != null && now - c.readAt() < settings.statusCacheTtl().toNanos()) {
+        // only RUNNING is trusted from the cache: a pod that sees RUNNING in the bucket serves at once,
+        // whatever older status (STARTING, TRAINING_COMPLETED, a read racing a write) this pod cached
+        boolean cachedRunning = c != null && c.record().status == ModelStatus.RUNNING;
+        if (cachedRunning && now - c.readAt() < settings.statusCacheTtl().toNanos()) {
             return c.record();
         }
         VersionRecord r;
         try {
             r = store.read(versionId).orElse(null);
         } catch (RuntimeException e) {
-            if (c != null && loaded.containsKey(versionId)) {
+            if (cachedRunning && loaded.containsKey(versionId)) {
                 LOG.warn("Status of model version {} not readable ({}); using the last one", versionId, e.getMessage());
                 return c.record();
             }

@@ -284,6 +284,24 @@ class BuiltinModelBackendTest {
     }
 
     @Test
+    void aVersionStartedByAnotherPodServesHereAsSoonAsTheBucketSaysRunning() {
+        String name = "v-started-elsewhere";
+        pod.createVersion(new TrainingRequest(name, BUCKET, manifestKey, "evaluation/", 0));
+        awaitTrained(pod, name);
+        ImageRef image = new ImageRef(BUCKET, fresh.get(TrainingImages.STRIPES).get(0));
+        // this pod trusts what it read for an hour: only a RUNNING status may be trusted that long
+        try (BuiltinModelBackend here = new BuiltinModelBackend(s3, BUCKET, settings().withStatusCacheTtl(Duration.ofHours(1)))) {
+            assertThatThrownBy(() -> here.classify(name, image))
+                    .isInstanceOf(NoRunningModelException.class).hasMessageContaining("TRAINING_COMPLETED");
+            pod.start(name, 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pod.describe(name).status() == ModelStatus.RUNNING);
+            assertThat(here.classify(name, image).label()).isEqualTo(TrainingImages.STRIPES);
+        } finally {
+            pod.stop(name);
+        }
+    }
+
+    @Test
     void aVersionThatIsNotRunningDoesNotClassify() {
         ImageRef image = new ImageRef(BUCKET, fresh.get(TrainingImages.CIRCLE).get(0));
         assertThatThrownBy(() -> pod.classify("no-such-version", image)).isInstanceOf(NoRunningModelException.class);

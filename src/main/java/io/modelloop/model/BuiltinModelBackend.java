@@ -184,10 +184,12 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         String previousOwner = r.owner;
         int attempts = r.trainingAttempts == null ? 1 : r.trainingAttempts;
         Instant now = Instant.now();
-        if (attempts >= MAX_TRAINING_ATTEMPTS) {
+        Instant beat = r.heartbeatAt != null ? r.heartbeatAt : r.updatedAt;
+        String why = previousOwner + " stopped reporting at " + beat + " (its process is gone)";
+        if (attempts >= MAX_TRAINING_ATTEMPTS || r.manifest == null) {
             r.status = ModelStatus.TRAINING_FAILED;
-            r.statusMessage = "Training abandoned: its process (" + previousOwner + ") stopped " + attempts
-                    + " time(s) before it finished";
+            r.statusMessage = "Training abandoned: " + why + (r.manifest == null ? ""
+                    : "; it was started " + attempts + " time(s) and never finished");
             r.trainingSummary = r.statusMessage;
             r.trainingEndedAt = now;
             write(r);
@@ -199,8 +201,7 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
                 r.outputPrefix == null ? "evaluation/" : r.outputPrefix,
                 r.requestedImageCount == null ? 0 : r.requestedImageCount);
         r.trainingAttempts = attempts + 1;
-        r.statusMessage = "Restarted: the process training it (" + previousOwner + ") is gone (attempt "
-                + r.trainingAttempts + " of " + MAX_TRAINING_ATTEMPTS + ")";
+        r.statusMessage = "Restarted: " + why + " (attempt " + r.trainingAttempts + " of " + MAX_TRAINING_ATTEMPTS + ")";
         r.progress = null;
         r.trainingStartedAt = null;
         r.updatedAt = now;

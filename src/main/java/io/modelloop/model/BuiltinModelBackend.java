@@ -8,6 +8,7 @@ import io.modelloop.model.builtin.LoadedVersion;
 import io.modelloop.model.builtin.TemperatureScaling;
 import io.modelloop.model.builtin.TrainingJob;
 import io.modelloop.model.builtin.VersionRecord;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,6 +44,11 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
 
     public static final String NAME = "builtin";
     private static final Logger LOG = LoggerFactory.getLogger(BuiltinModelBackend.class);
+    /** A training whose process died is started again at most this many times in all. */
+    public static final int MAX_TRAINING_ATTEMPTS = 3;
+    private static final String HOST = hostName();
+    private static final ProcessHandle SELF = ProcessHandle.current();
+    private static final Instant SELF_STARTED = SELF.info().startInstant().orElse(null);
     private static final Pattern VERSION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final ArtifactStore store;
@@ -76,7 +82,7 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         this.store = new ArtifactStore(s3, bucket);
         this.settings = settings;
         this.decoder = new ImageDecoder(settings.maxImageBytes(), settings.maxImagePixels());
-        this.owner = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.owner = HOST + "/" + SELF.pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.ownsTrainingExecutor = trainingExecutor == null;
         this.training = trainingExecutor != null ? trainingExecutor
                 : Executors.newSingleThreadExecutor(daemon("modelloop-training"));
@@ -116,7 +122,9 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         r.createdAt = now;
         r.updatedAt = now;
         r.heartbeatAt = now;
-        r.owner = owner;
+        owned(r);
+        r.trainingAttempts = 1;
+        r.outputPrefix = request.outputPrefix();
         r.manifest = "s3://" + request.bucket() + "/" + request.manifestKey();
         r.requestedImageCount = request.imageCount();
         r.trainer = new VersionRecord.TrainerRecord(settings.epochs(), settings.batchSize(), settings.learningRate(),
@@ -144,7 +152,91 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         if (job != null) {
             return job.snapshot();
         }
-        return view(read(versionId)).toModelVersion();
+        VersionRecord r = read(versionId);
+        if (orphaned(r)) {
+            return adopt(r);
+        }
+        return view(r).toModelVersion();
+    }
+
+    /**
+     * A training whose process is gone: one that ran on this host in a process that no longer
+     * lives (kill -9, a crash, a container restart), or whose owner stopped reporting for
+     * staleTrainingAfter. Nobody else heartbeats it, so the pipeline's poller takes it over.
+     */
+    private boolean orphaned(VersionRecord r) {
+        if (r.status != ModelStatus.TRAINING_IN_PROGRESS || jobs.containsKey(r.name)) {
+            return false;
+        }
+        if (HOST.equals(r.ownerHost) && r.ownerPid != null && !isThisProcess(r) && !alive(r.ownerPid, r.ownerProcessStartedAt)) {
+            return true;
+        }
+        Instant beat = r.heartbeatAt != null ? r.heartbeatAt : r.updatedAt;
+        return beat != null && beat.plus(settings.staleTrainingAfter()).isBefore(Instant.now());
+    }
+
+    /** Restarts an orphaned training here, or fails it once it has been started MAX_TRAINING_ATTEMPTS times. */
+    private synchronized ModelVersion adopt(VersionRecord r) {
+        TrainingJob running = jobs.get(r.name);
+        if (running != null) {
+            return running.snapshot();
+        }
+        String previousOwner = r.owner;
+        int attempts = r.trainingAttempts == null ? 1 : r.trainingAttempts;
+        Instant now = Instant.now();
+        Instant beat = r.heartbeatAt != null ? r.heartbeatAt : r.updatedAt;
+        String why = previousOwner + " stopped reporting at " + beat + " (its process is gone)";
+        if (attempts >= MAX_TRAINING_ATTEMPTS || r.manifest == null) {
+            r.status = ModelStatus.TRAINING_FAILED;
+            r.statusMessage = "Training abandoned: " + why + (r.manifest == null ? ""
+                    : "; it was started " + attempts + " time(s) and never finished");
+            r.trainingSummary = r.statusMessage;
+            r.trainingEndedAt = now;
+            write(r);
+            LOG.warn("Model version {}: {}", r.name, r.statusMessage);
+            return r.toModelVersion();
+        }
+        URI manifest = URI.create(r.manifest);
+        TrainingRequest request = new TrainingRequest(r.name, manifest.getHost(), manifest.getPath().substring(1),
+                r.outputPrefix == null ? "evaluation/" : r.outputPrefix,
+                r.requestedImageCount == null ? 0 : r.requestedImageCount);
+        r.trainingAttempts = attempts + 1;
+        r.statusMessage = "Restarted: " + why + " (attempt " + r.trainingAttempts + " of " + MAX_TRAINING_ATTEMPTS + ")";
+        r.progress = null;
+        r.trainingStartedAt = null;
+        r.updatedAt = now;
+        r.heartbeatAt = now;
+        owned(r);
+        store.write(r);
+        TrainingJob job = newJob(request, r);
+        jobs.put(r.name, job);
+        try {
+            training.execute(job);
+        } catch (RejectedExecutionException e) {
+            job.cancel();
+            throw new IllegalStateException("The built-in model backend is shut down", e);
+        }
+        LOG.warn("Model version {}: training restarted here; {} is gone", r.name, previousOwner);
+        return job.snapshot();
+    }
+
+    private void owned(VersionRecord r) {
+        r.owner = owner;
+        r.ownerHost = HOST;
+        r.ownerPid = SELF.pid();
+        r.ownerProcessStartedAt = SELF_STARTED;
+    }
+
+    private static boolean isThisProcess(VersionRecord r) {
+        return r.ownerPid == SELF.pid() && java.util.Objects.equals(r.ownerProcessStartedAt, SELF_STARTED);
+    }
+
+    private static boolean alive(long pid, Instant startedAt) {
+        return ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                // the same pid in a later process is not the owner
+                .filter(p -> startedAt == null || p.info().startInstant().map(startedAt::equals).orElse(true))
+                .isPresent();
     }
 
     @Override
@@ -312,14 +404,17 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
     private VersionRecord statusForClassification(String versionId) {
         Cached c = statusCache.get(versionId);
         long now = System.nanoTime();
-        if (c != null && now - c.readAt() < settings.statusCacheTtl().toNanos()) {
+        // only RUNNING is trusted from the cache: a pod that sees RUNNING in the bucket serves at once,
+        // whatever older status (STARTING, TRAINING_COMPLETED, a read racing a write) this pod cached
+        boolean cachedRunning = c != null && c.record().status == ModelStatus.RUNNING;
+        if (cachedRunning && now - c.readAt() < settings.statusCacheTtl().toNanos()) {
             return c.record();
         }
         VersionRecord r;
         try {
             r = store.read(versionId).orElse(null);
         } catch (RuntimeException e) {
-            if (c != null && loaded.containsKey(versionId)) {
+            if (cachedRunning && loaded.containsKey(versionId)) {
                 LOG.warn("Status of model version {} not readable ({}); using the last one", versionId, e.getMessage());
                 return c.record();
             }

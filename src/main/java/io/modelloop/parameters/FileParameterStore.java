@@ -1,14 +1,14 @@
 package io.modelloop.parameters;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
+import io.modelloop.storage.AtomicFiles;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +32,21 @@ public final class FileParameterStore implements ParameterStore {
         this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
         String base = this.file.getFileName().toString().replaceFirst("\\.properties$", "");
         this.history = new ParameterHistoryFile(this.file.resolveSibling(base + ".history.jsonl"));
+    }
+
+    /** Where the system state lives: a file of its own beside this one, never in it. */
+    public Path systemStateFile() {
+        return file.resolveSibling("system-state.json");
+    }
+
+    /** Removes one key (the system state moved out of this file). */
+    public void remove(String name) {
+        locked(() -> {
+            Map<String, String> current = read();
+            if (current.remove(name) != null) {
+                save(current);
+            }
+        });
     }
 
     /** The JSON-lines value history beside the parameters file. */
@@ -106,14 +121,73 @@ public final class FileParameterStore implements ParameterStore {
         if (!Files.exists(file)) {
             return out;
         }
-        Properties props = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            props.load(r);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read parameters file " + file, e);
         }
-        props.forEach((k, v) -> out.put(k.toString(), v.toString()));
+        Properties props = new Properties();
+        try {
+            props.load(new StringReader(text));
+            props.forEach((k, v) -> out.put(k.toString(), v.toString()));
+        } catch (IllegalArgumentException | IOException malformed) {
+            // one undecodable escape (backslash-u and no hex digits) must not make every parameter unreadable: read line by line
+            out.putAll(readLeniently(text));
+        }
         return out;
+    }
+
+    /**
+     * Each logical line on its own; a line Properties cannot decode keeps its value as typed, so
+     * the parameter service refuses that one value (one ParameterRejected) and the rest apply.
+     */
+    static Map<String, String> readLeniently(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        StringBuilder logical = new StringBuilder();
+        for (String line : text.split("\\r?\\n|\\r", -1)) {
+            logical.append(line).append('\n');
+            if (endsWithOddBackslashes(line)) {
+                continue; // continued on the next line
+            }
+            String entry = logical.toString();
+            logical.setLength(0);
+            String trimmed = entry.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("!")) {
+                continue;
+            }
+            Properties one = new Properties();
+            try {
+                one.load(new StringReader(entry));
+                one.forEach((k, v) -> out.put(k.toString(), v.toString()));
+            } catch (IllegalArgumentException | IOException e) {
+                int sep = separator(trimmed);
+                String key = sep < 0 ? trimmed : trimmed.substring(0, sep).strip();
+                String value = sep < 0 ? "" : trimmed.substring(sep + 1).strip();
+                out.put(key, value);
+            }
+        }
+        return out;
+    }
+
+    private static boolean endsWithOddBackslashes(String line) {
+        int n = 0;
+        for (int i = line.length() - 1; i >= 0 && line.charAt(i) == '\\'; i--) {
+            n++;
+        }
+        return n % 2 == 1;
+    }
+
+    private static int separator(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '=' || c == ':' || Character.isWhitespace(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void save(Map<String, String> values) {
@@ -142,10 +216,7 @@ public final class FileParameterStore implements ParameterStore {
             machine.forEach((k, v) -> text.append(line(k, v)).append('\n'));
         }
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), ".parameters", ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write parameters file " + file, e);
         }

@@ -9,7 +9,10 @@ import java.time.Instant;
  * it survives restarts so a new pod picks up where the last one stopped.
  *
  * @param runningModelVersion     the model version detection uses, or null
- * @param trainedImageCount       training images used by the last successful training
+ * @param trainedImageCount       training images of the version deployed last (only a deployed
+ *                                version's images count as trained)
+ * @param refusedImageCount       training images of the last candidate the F1 gate refused: they
+ *                                do not trigger another training, but they are not trained either
  * @param trainingRunInProgress   the training run being polled, or null
  * @param lastSampledDetectionId  the detection human sampling last took, or null
  * @param lastSampledAt           that detection's time, or when sampling was last enabled
@@ -19,13 +22,14 @@ import java.time.Instant;
 public record SystemState(
         String runningModelVersion,
         int trainedImageCount,
+        int refusedImageCount,
         TrainingRun trainingRunInProgress,
         String lastSampledDetectionId,
         Instant lastSampledAt,
         Instant updatedAt) {
 
     public static SystemState empty() {
-        return new SystemState(null, 0, null, null, null, null);
+        return new SystemState(null, 0, 0, null, null, null, null);
     }
 
     /**
@@ -50,22 +54,31 @@ public record SystemState(
     }
 
     public SystemState withRunningModelVersion(String v) {
-        return new SystemState(v, trainedImageCount, trainingRunInProgress, lastSampledDetectionId, lastSampledAt, updatedAt);
+        return new SystemState(v, trainedImageCount, refusedImageCount, trainingRunInProgress, lastSampledDetectionId, lastSampledAt, updatedAt);
     }
 
     public SystemState withTrainedImageCount(int n) {
-        return new SystemState(runningModelVersion, n, trainingRunInProgress, lastSampledDetectionId, lastSampledAt, updatedAt);
+        return new SystemState(runningModelVersion, n, refusedImageCount, trainingRunInProgress, lastSampledDetectionId, lastSampledAt, updatedAt);
+    }
+
+    public SystemState withRefusedImageCount(int n) {
+        return new SystemState(runningModelVersion, trainedImageCount, n, trainingRunInProgress, lastSampledDetectionId, lastSampledAt, updatedAt);
+    }
+
+    /** Images a training check measures new images against: trained, or refused by the F1 gate. */
+    public int imagesSeenByTraining() {
+        return Math.max(trainedImageCount, refusedImageCount);
     }
 
     public SystemState withTrainingRunInProgress(TrainingRun run) {
-        return new SystemState(runningModelVersion, trainedImageCount, run, lastSampledDetectionId, lastSampledAt, updatedAt);
+        return new SystemState(runningModelVersion, trainedImageCount, refusedImageCount, run, lastSampledDetectionId, lastSampledAt, updatedAt);
     }
 
     public SystemState withLastSampled(String detectionId, Instant at) {
-        return new SystemState(runningModelVersion, trainedImageCount, trainingRunInProgress, detectionId, at, updatedAt);
+        return new SystemState(runningModelVersion, trainedImageCount, refusedImageCount, trainingRunInProgress, detectionId, at, updatedAt);
     }
 
     SystemState stamped(Instant now) {
-        return new SystemState(runningModelVersion, trainedImageCount, trainingRunInProgress, lastSampledDetectionId, lastSampledAt, now);
+        return new SystemState(runningModelVersion, trainedImageCount, refusedImageCount, trainingRunInProgress, lastSampledDetectionId, lastSampledAt, now);
     }
 }

@@ -6,20 +6,25 @@ import java.time.Clock;
 import java.util.function.UnaryOperator;
 
 /**
- * Reads and writes the system state as one JSON value in the parameter store, under
- * {@link ParameterDefinition#SYSTEM_STATE}. Only ModelLoop's workflows call it; the parameter
- * API and CLI refuse that name.
+ * Reads and writes the system state as one JSON value in a {@link SystemStateStore} of its own,
+ * never in the file people edit. Only ModelLoop's workflows call it; the parameter API and CLI
+ * refuse its name.
  */
 public final class SystemStateRepository {
 
     private static final ObjectMapper JSON = io.modelloop.config.Json.MAPPER;
 
-    private final ParameterStore store;
+    private final SystemStateStore store;
     private final Clock clock;
 
-    public SystemStateRepository(ParameterStore store, Clock clock) {
+    public SystemStateRepository(SystemStateStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
+    }
+
+    /** The state store that goes with these parameters (a file of its own in local). */
+    public SystemStateRepository(ParameterStore parameters, Clock clock) {
+        this(SystemStateStore.beside(parameters), clock);
     }
 
     /**
@@ -46,12 +51,12 @@ public final class SystemStateRepository {
     }
 
     private SystemState read() {
-        StoredParameter p = store.readAll().get(ParameterDefinition.SYSTEM_STATE);
-        if (p == null || p.value().isBlank()) {
+        java.util.Optional<String> json = store.read();
+        if (json.isEmpty()) {
             return SystemState.empty();
         }
         try {
-            return JSON.readValue(p.value(), SystemState.class);
+            return JSON.readValue(json.get(), SystemState.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("System state in " + store.location() + " is not valid JSON: "
                     + e.getOriginalMessage(), e);
@@ -62,7 +67,7 @@ public final class SystemStateRepository {
     public synchronized SystemState update(UnaryOperator<SystemState> change) {
         SystemState next = change.apply(read()).stamped(clock.instant());
         try {
-            store.write(ParameterDefinition.SYSTEM_STATE, JSON.writeValueAsString(next));
+            store.write(JSON.writeValueAsString(next));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot serialise system state", e);
         }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -14,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,10 @@ public final class LocalObjectRepair {
     static final String MD5_ATTR = "user.content-md5";
     // mtime the MD5 was computed for: a later edit of the file is noticed and re-hashed
     static final String STAMP_ATTR = "modelloop-md5-mtime";
+    // S3Proxy's FilesystemNio2BlobStore writes a PUT to "<name>-<random UUID>" beside the target and
+    // renames it when the upload completes: not an object, and usually gone before it could be read
+    private static final Pattern IN_FLIGHT_UPLOAD = Pattern.compile(
+            ".+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final Path bucketDir;
     private final long settleMillis;
@@ -58,26 +64,36 @@ public final class LocalObjectRepair {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 String name = file.getFileName().toString();
-                if (!attrs.isRegularFile() || name.startsWith(".s3proxy") || name.startsWith(".mpus-")) {
+                if (!attrs.isRegularFile() || name.startsWith(".s3proxy") || name.startsWith(".mpus-")
+                        || IN_FLIGHT_UPLOAD.matcher(name).matches()) {
                     return FileVisitResult.CONTINUE;
                 }
                 long mtime = attrs.lastModifiedTime().toMillis();
                 if (now - mtime < settleMillis) {
                     return FileVisitResult.CONTINUE;
                 }
-                switch (check(file, mtime)) {
-                    case REHASH -> {
-                        writeMd5(file, mtime);
-                        repaired.add(bucketDir.relativize(file).toString().replace('\\', '/'));
+                try {
+                    switch (check(file, mtime)) {
+                        case REHASH -> {
+                            writeMd5(file, mtime);
+                            repaired.add(bucketDir.relativize(file).toString().replace('\\', '/'));
+                        }
+                        case STAMP -> writeStamp(file, mtime);
+                        case OK -> { }
                     }
-                    case STAMP -> writeStamp(file, mtime);
-                    case OK -> { }
+                } catch (NoSuchFileException gone) {
+                    // deleted or renamed since the listing: nothing to register
+                    LOG.debug("{} went away during the repair pass", file);
                 }
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                if (exc instanceof NoSuchFileException) {
+                    LOG.debug("{} went away during the repair pass", file);
+                    return FileVisitResult.CONTINUE;
+                }
                 LOG.warn("Cannot read {} in the local bucket: {}", file, exc.getMessage());
                 return FileVisitResult.CONTINUE;
             }

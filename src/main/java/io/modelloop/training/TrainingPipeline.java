@@ -79,7 +79,7 @@ public final class TrainingPipeline {
             }
             Map<String, List<String>> images = run.step("count-images", labeled::list, this::countSummary);
             int total = LabeledImages.count(images);
-            int fresh = Math.max(0, total - state.trainedImageCount());
+            int fresh = Math.max(0, total - state.imagesSeenByTraining());
             ParameterValues p = parameters.values();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("images", total);
@@ -207,7 +207,7 @@ public final class TrainingPipeline {
             run.recordStep("train", RunStatus.FAILED, tr.phaseSince(), Map.of("status", v.status().name()), v.statusMessage());
             trainingEnded(run, "TrainingFailed", "Training of " + tr.versionName() + " failed: " + v.statusMessage(),
                     Map.of("version", tr.versionName(), "status", v.status().name(), "message", String.valueOf(v.statusMessage())),
-                    String.valueOf(v.statusMessage()), true);
+                    String.valueOf(v.statusMessage()), false);
             return;
         }
         double f1 = v.f1() == null ? 0 : v.f1();
@@ -275,13 +275,17 @@ public final class TrainingPipeline {
         return List.of(previous);
     }
 
-    /** Clears the run in progress; countImages=true records its images as used so they do not retrain. */
+    /**
+     * Clears the run in progress. refused=true (the F1 gate said no) records its images as refused
+     * so the same images do not retrain; they do not count as trained, since no version serving
+     * them was deployed. A failed training counts nothing: its images are tried again.
+     */
     private void trainingEnded(RunRecorder.Run run, String event,
-                               String details, Map<String, ?> data, String error, boolean countImages) {
+                               String details, Map<String, ?> data, String error, boolean refused) {
         systemState.update(s -> {
             SystemState next = s.withTrainingRunInProgress(null);
-            return countImages && s.trainingRunInProgress() != null
-                    ? next.withTrainedImageCount(s.trainingRunInProgress().imageCount()) : next;
+            return refused && s.trainingRunInProgress() != null
+                    ? next.withRefusedImageCount(s.trainingRunInProgress().imageCount()) : next;
         });
         run.fail(error, data);
         LOG.warn(details);
@@ -291,6 +295,7 @@ public final class TrainingPipeline {
     private static Map<String, Object> stateSummary(SystemState s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("trainedImageCount", s.trainedImageCount());
+        m.put("refusedImageCount", s.refusedImageCount());
         m.put("runningModelVersion", String.valueOf(s.runningModelVersion()));
         m.put("trainingInProgress", s.trainingRunInProgress() != null);
         return m;

@@ -11,6 +11,9 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public final class TrainingRoutes extends RouteBuilder {
 
+    // a restarted instance looks at the run it inherited at once, not one full interval later
+    static final long FIRST_POLL_MS = 1000;
+
     private final TrainingPipeline pipeline;
     private final TimerPlacement placement;
     private final long intervalMs;
@@ -23,7 +26,7 @@ public final class TrainingRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(placement.wrap("training-progress", "timer:training-progress?period=" + intervalMs + "&delay=" + intervalMs))
+        from(placement.wrap("training-progress", "timer:training-progress?period=" + intervalMs + "&delay=" + Math.min(intervalMs, FIRST_POLL_MS)))
             .routeId("training-progress")
             .routeDescription("Moves the training run in progress along: F1 gate, start, switch, stop the previous version")
             .onException(Exception.class).handled(true)

@@ -46,6 +46,7 @@ public final class ModelApi {
         out.put("serving", state.runningModelVersion());
         out.put("trainingInProgress", state.trainingRunInProgress());
         out.put("trainedImageCount", state.trainedImageCount());
+        out.put("refusedImageCount", state.refusedImageCount());
         out.put("versions", versions);
         JsonResponses.reply(exchange, 200, out);
     }

@@ -53,7 +53,6 @@ class ParamsCliTest {
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains(F1, "1.5", ParameterRule.FRACTION_0_TO_1.description());
-        assertThat(data.resolve("parameters.properties")).doesNotExist();
     }
 
     @Test
@@ -88,7 +87,8 @@ class ParamsCliTest {
     void setRefusesTheSystemStateAndUnknownNames() throws IOException {
         var repo = new SystemStateRepository(new FileParameterStore(data.resolve("parameters.properties")), Clock.systemUTC());
         SystemState written = repo.update(s -> s.withRunningModelVersion("v2").withTrainedImageCount(40));
-        String before = Files.readString(data.resolve("parameters.properties"));
+        // the state lives in a file of its own, not in the parameters file
+        String before = Files.readString(data.resolve("system-state.json"));
 
         Run state = run(withData("params", "set", ParameterDefinition.SYSTEM_STATE, "{\"runningModelVersion\":\"x\"}"));
         assertThat(state.exit()).isEqualTo(1);
@@ -98,7 +98,7 @@ class ParamsCliTest {
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).contains("Minimum-F2-Score", "unknown parameter");
 
-        assertThat(Files.readString(data.resolve("parameters.properties"))).isEqualTo(before);
+        assertThat(Files.readString(data.resolve("system-state.json"))).isEqualTo(before);
         assertThat(repo.load()).isEqualTo(written);
     }
 

@@ -218,6 +218,31 @@ class BuiltinModelBackendTest {
     }
 
     @Test
+    void aTrainingWhoseProcessDiedThreeTimesIsFailedNotRestartedAgain() {
+        // on this host, in a process that no longer exists, already started three times
+        String json = "{\"name\":\"v-thrice\",\"status\":\"TRAINING_IN_PROGRESS\",\"statusMessage\":\"Training\","
+                + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"owner\":\"gone\",\"heartbeatAt\":\"" + Instant.now() + "\","
+                + "\"ownerHost\":\"" + hostName() + "\",\"ownerPid\":" + Long.MAX_VALUE + ",\"trainingAttempts\":3,"
+                + "\"manifest\":\"s3://" + BUCKET + "/" + manifestKey + "\",\"requestedImageCount\":10}";
+        put("models/v-thrice/model.json", json.getBytes(StandardCharsets.UTF_8));
+        ModelVersion v = pod.describe("v-thrice");
+        assertThat(v.status()).isEqualTo(ModelStatus.TRAINING_FAILED);
+        assertThat(v.statusMessage()).contains("started 3 time(s)");
+    }
+
+    private static String hostName() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "pod";
+            }
+        }
+        return host;
+    }
+
+    @Test
     void contentThatIsNotAnImageIsRefused() {
         ensureRunning(V1);
         assertThatThrownBy(() -> pod.classify(V1, new ImageRef(BUCKET, TEXT_KEY)))
@@ -281,6 +306,24 @@ class BuiltinModelBackendTest {
                 assertThatThrownBy(() -> pod.classify(name, image))
                         .isInstanceOf(NoRunningModelException.class).hasMessageContaining("STOPPED"));
         assertThat(pod.loadedVersions()).doesNotContain(name);
+    }
+
+    @Test
+    void aVersionStartedByAnotherPodServesHereAsSoonAsTheBucketSaysRunning() {
+        String name = "v-started-elsewhere";
+        pod.createVersion(new TrainingRequest(name, BUCKET, manifestKey, "evaluation/", 0));
+        awaitTrained(pod, name);
+        ImageRef image = new ImageRef(BUCKET, fresh.get(TrainingImages.STRIPES).get(0));
+        // this pod trusts what it read for an hour: only a RUNNING status may be trusted that long
+        try (BuiltinModelBackend here = new BuiltinModelBackend(s3, BUCKET, settings().withStatusCacheTtl(Duration.ofHours(1)))) {
+            assertThatThrownBy(() -> here.classify(name, image))
+                    .isInstanceOf(NoRunningModelException.class).hasMessageContaining("TRAINING_COMPLETED");
+            pod.start(name, 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pod.describe(name).status() == ModelStatus.RUNNING);
+            assertThat(here.classify(name, image).label()).isEqualTo(TrainingImages.STRIPES);
+        } finally {
+            pod.stop(name);
+        }
     }
 
     @Test

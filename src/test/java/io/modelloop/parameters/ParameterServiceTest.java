@@ -124,6 +124,39 @@ class ParameterServiceTest {
     }
 
     @Test
+    void aMalformedLineIsOneRejectionAndEveryOtherParameterKeepsWorking() throws IOException {
+        service.start();
+        service.set(F1, "0.9");
+        notifier.clear();
+
+        // a bad \\u escape made Properties.load throw for the whole file
+        String text = Files.readString(file, StandardCharsets.UTF_8)
+                .replace(F1 + "=0.9", F1 + "=0.\\u00zz")
+                .replace(ParameterDefinition.HUMAN_SAMPLING_INTERVAL + "=1000", ParameterDefinition.HUMAN_SAMPLING_INTERVAL + "=500");
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+
+        List<ParameterChange> applied = service.refresh();
+        assertThat(applied).extracting(ParameterChange::name).containsExactly(ParameterDefinition.HUMAN_SAMPLING_INTERVAL);
+        assertThat(service.values().humanSamplingInterval()).isEqualTo(500);
+        assertThat(service.values().minimumF1Score()).isEqualTo(0.9);
+        assertThat(service.lastError()).isNull();
+        assertThat(notifier.events("ParameterRejected")).singleElement().satisfies(n -> {
+            assertThat(n.data()).containsEntry("parameter", F1).containsEntry("valueInForce", "0.9");
+            assertThat((String) n.data().get("value")).contains("u00zz");
+        });
+        service.refresh();
+        assertThat(notifier.events("ParameterRejected")).hasSize(1);
+
+        // a restart reads the same file: the rest still loads
+        RecordingNotifier afterRestart = new RecordingNotifier();
+        ParameterService restarted = new ParameterService(new FileParameterStore(file), afterRestart);
+        restarted.start();
+        assertThat(restarted.values().humanSamplingInterval()).isEqualTo(500);
+        assertThat(afterRestart.events("ParameterRejected")).singleElement()
+                .satisfies(n -> assertThat(n.data()).containsEntry("parameter", F1));
+    }
+
+    @Test
     void withSeveralReplicasEveryOneAppliesAChangeButOnlyTheLeaderNotifiesIt() throws IOException {
         service.start();
         RecordingNotifier followerNotifier = new RecordingNotifier();

@@ -81,6 +81,44 @@ class SystemStateRepositoryTest {
         notifier.clear();
         service.refresh();
         assertThat(notifier.all()).isEmpty();
-        assertThat(Files.readString(file)).contains(ParameterDefinition.SYSTEM_STATE + "=");
+        // ...and it is not in the file people edit
+        assertThat(Files.readString(file)).doesNotContain(ParameterDefinition.SYSTEM_STATE + "=");
+        assertThat(Files.readString(dir.resolve("system-state.json"))).contains("\"runningModelVersion\":\"v3\"");
+    }
+
+    @Test
+    void emptyingOrDeletingTheParametersFileKeepsTheState() throws Exception {
+        Path file = dir.resolve("parameters.properties");
+        var service = new ParameterService(new FileParameterStore(file), new RecordingNotifier());
+        service.start();
+        new SystemStateRepository(new FileParameterStore(file), Clock.systemUTC())
+                .update(s -> s.withRunningModelVersion("v9").withTrainedImageCount(40));
+
+        Files.writeString(file, "");
+        assertThat(new SystemStateRepository(new FileParameterStore(file), Clock.systemUTC()).load())
+                .satisfies(s -> assertThat(s.runningModelVersion()).isEqualTo("v9"));
+        Files.delete(file);
+        SystemState after = new SystemStateRepository(new FileParameterStore(file), Clock.systemUTC()).load();
+        assertThat(after.runningModelVersion()).isEqualTo("v9");
+        assertThat(after.trainedImageCount()).isEqualTo(40);
+    }
+
+    @Test
+    void aStateStillInAnOldParametersFileIsMovedToItsOwnFileOnce() throws Exception {
+        Path file = dir.resolve("parameters.properties");
+        // how earlier versions stored it
+        new FileParameterStore(file).write(ParameterDefinition.SYSTEM_STATE, "{\"runningModelVersion\":\"v-old\",\"trainedImageCount\":12}");
+        new FileParameterStore(file).write(ParameterDefinition.MINIMUM_F1_SCORE, "0.7");
+
+        SystemState loaded = new SystemStateRepository(new FileParameterStore(file), Clock.systemUTC()).load();
+        assertThat(loaded.runningModelVersion()).isEqualTo("v-old");
+        assertThat(loaded.trainedImageCount()).isEqualTo(12);
+        assertThat(Files.readString(file)).doesNotContain(ParameterDefinition.SYSTEM_STATE + "=").contains("Minimum-F1-Score=0.7");
+        assertThat(dir.resolve("system-state.json")).exists();
+
+        // the moved state is the one from now on
+        new SystemStateRepository(new FileParameterStore(file), Clock.systemUTC()).update(s -> s.withRunningModelVersion("v-new"));
+        assertThat(new SystemStateRepository(new FileParameterStore(file), Clock.systemUTC()).load().runningModelVersion())
+                .isEqualTo("v-new");
     }
 }

@@ -164,7 +164,9 @@ class TrainingPipelineRekognitionTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> events().contains("FailedF1Evaluation"));
         await().atMost(Duration.ofSeconds(5)).until(() -> state().trainingRunInProgress() == null);
         assertThat(state().runningModelVersion()).isEqualTo(old);
-        assertThat(state().trainedImageCount()).isEqualTo(12);
+        // refused, not trained: no deployed version learned from them, but they do not retrain
+        assertThat(state().trainedImageCount()).isZero();
+        assertThat(state().refusedImageCount()).isEqualTo(12);
         assertThat(rek.count("StartProjectVersion")).isZero();
         assertThat(rek.count("StopProjectVersion")).isZero();
 
@@ -183,6 +185,7 @@ class TrainingPipelineRekognitionTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> events().contains("TrainingFailed"));
         await().atMost(Duration.ofSeconds(5)).until(() -> state().trainingRunInProgress() == null);
         assertThat(state().runningModelVersion()).isNull();
+        assertThat(state().trainedImageCount()).isZero();
         RunRecord run = loop.runStore().list("TRAINING_RUN", null, null, 1).get(0);
         assertThat(run.status()).isEqualTo(RunRecord.RunStatus.FAILED);
         assertThat(run.error()).contains("too many invalid data objects");

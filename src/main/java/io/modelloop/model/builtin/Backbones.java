@@ -29,6 +29,7 @@ public final class Backbones {
     }
 
     public static ZooModel<float[], float[]> load(String spec, int imageSize) {
+        TorchEngine.get();
         Criteria.Builder<float[], float[]> criteria = Criteria.builder()
                 .setTypes(float[].class, float[].class)
                 .optEngine(NetworkTrainer.ENGINE)

@@ -22,8 +22,9 @@ import java.time.Duration;
  * @param dataDir                data folder; DJL unpacks its native library under dataDir/djl-cache
  *                               unless DJL_CACHE_DIR is set
  * @param predictorPoolSize      concurrent classifications per loaded version
- * @param statusCacheTtl         how long classify() trusts the last status it read from the bucket
- *                               (a version stopped by another pod stops serving here after this)
+ * @param statusCacheTtl         how long classify() trusts a RUNNING status it read from the bucket
+ *                               (a version stopped by another pod stops serving here after this);
+ *                               any other status is read again on every classification
  * @param staleTrainingAfter     a training in progress whose pod has not reported for this long
  *                               is reported TRAINING_FAILED (the pod died)
  */

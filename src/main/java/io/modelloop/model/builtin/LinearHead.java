@@ -33,7 +33,7 @@ final class LinearHead {
     /** Reads a DJL Linear block's saved parameters. */
     static LinearHead fromParameters(Architecture architecture, int classes, byte[] parameters) {
         Block block = architecture.newBlock(classes);
-        try (NDManager manager = NDManager.newBaseManager(NetworkTrainer.ENGINE)) {
+        try (NDManager manager = TorchEngine.get().newBaseManager()) {
             block.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(parameters)));
             float[] w = null;
             float[] b = null;

@@ -56,6 +56,7 @@ public final class LoadedVersion implements AutoCloseable {
         int classes = record.labels.size();
         Architecture arch = record.architecture;
         if (arch.isCnn()) {
+            TorchEngine.get();
             Model model = Model.newInstance(record.name, Device.cpu(), NetworkTrainer.ENGINE);
             try {
                 Block block = arch.newBlock(classes);

@@ -54,7 +54,7 @@ public final class NetworkTrainer {
      */
     public static TrainedNetwork train(Block block, Shape sampleShape, List<float[]> x, int[] y, Options options,
                                        Listener listener, BooleanSupplier cancelled) {
-        Engine engine = Engine.getEngine(ENGINE);
+        Engine engine = TorchEngine.get();
         engine.setRandomSeed((int) options.seed());
         Model model = Model.newInstance("modelloop", Device.cpu(), ENGINE);
         boolean ok = false;

@@ -62,6 +62,14 @@ public final class VersionRecord {
     /** The pod (backend instance) training it, and when it last reported. */
     public String owner;
     public Instant heartbeatAt;
+    /** The training process: host, process id and the process's start time (a pid is reused). */
+    public String ownerHost;
+    public Long ownerPid;
+    public Instant ownerProcessStartedAt;
+    /** How many times the training was started (restarts after its process died count). */
+    public Integer trainingAttempts;
+    /** Where the evaluation goes (the request's output prefix), to restart the training as asked. */
+    public String outputPrefix;
     public Integer inferenceUnits;
 
     public record TrainerRecord(int epochs, int batchSize, double learningRate, long seed, double testFraction,

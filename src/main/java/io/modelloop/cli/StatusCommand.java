@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,13 +35,11 @@ final class StatusCommand implements Callable<Integer> {
         Settings s = options.over(parent.options).settings();
         PrintWriter out = spec.commandLine().getOut();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-        InstanceEndpoint endpoint;
-        try {
-            endpoint = InstanceEndpoint.read(s.dataDir());
-        } catch (IllegalStateException e) {
-            spec.commandLine().getErr().println("modelloop: " + e.getMessage());
+        Optional<InstanceEndpoint> found = InstanceEndpoint.find(s.dataDir(), spec.commandLine().getErr());
+        if (found.isEmpty()) {
             return 1;
         }
+        InstanceEndpoint endpoint = found.get();
         String health = endpoint.management() + "/observe/health";
         String status = endpoint.http() + "/api/status";
         HttpResponse<String> h;

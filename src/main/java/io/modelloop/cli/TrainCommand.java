@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,13 +37,11 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings s = options.over(parent.options).settings();
-        InstanceEndpoint endpoint;
-        try {
-            endpoint = InstanceEndpoint.read(s.dataDir());
-        } catch (IllegalStateException e) {
-            spec.commandLine().getErr().println("modelloop: " + e.getMessage());
+        Optional<InstanceEndpoint> found = InstanceEndpoint.find(s.dataDir(), spec.commandLine().getErr());
+        if (found.isEmpty()) {
             return 1;
         }
+        InstanceEndpoint endpoint = found.get();
         String url = endpoint.http() + "/api/training/check";
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         HttpResponse<String> r;

@@ -496,7 +496,8 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         };
     }
 
-    private static String hostName() {
+    /** The host name model.json records as a training's owner. */
+    static String hostName() {
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isBlank()) {
             try {

@@ -6,6 +6,8 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -80,5 +82,15 @@ public record InstanceEndpoint(String http, String management) {
                     + " restart the instance to rewrite it");
         }
         return new InstanceEndpoint(http, management);
+    }
+
+    /** For CLI commands: the endpoint, or empty after telling the user on {@code err} why there is none. */
+    public static Optional<InstanceEndpoint> find(Path dataDir, PrintWriter err) throws IOException {
+        try {
+            return Optional.of(read(dataDir));
+        } catch (IllegalStateException e) {
+            err.println("modelloop: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 }

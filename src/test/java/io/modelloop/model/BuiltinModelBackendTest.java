@@ -222,24 +222,12 @@ class BuiltinModelBackendTest {
         // on this host, in a process that no longer exists, already started three times
         String json = "{\"name\":\"v-thrice\",\"status\":\"TRAINING_IN_PROGRESS\",\"statusMessage\":\"Training\","
                 + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"owner\":\"gone\",\"heartbeatAt\":\"" + Instant.now() + "\","
-                + "\"ownerHost\":\"" + hostName() + "\",\"ownerPid\":" + Long.MAX_VALUE + ",\"trainingAttempts\":3,"
+                + "\"ownerHost\":\"" + BuiltinModelBackend.hostName() + "\",\"ownerPid\":" + Long.MAX_VALUE + ",\"trainingAttempts\":3,"
                 + "\"manifest\":\"s3://" + BUCKET + "/" + manifestKey + "\",\"requestedImageCount\":10}";
         put("models/v-thrice/model.json", json.getBytes(StandardCharsets.UTF_8));
         ModelVersion v = pod.describe("v-thrice");
         assertThat(v.status()).isEqualTo(ModelStatus.TRAINING_FAILED);
         assertThat(v.statusMessage()).contains("started 3 time(s)");
-    }
-
-    private static String hostName() {
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (Exception e) {
-                host = "pod";
-            }
-        }
-        return host;
     }
 
     @Test

@@ -206,7 +206,7 @@ class BootstrapTest {
                     // Rekognition reads the training set and images as the caller (Custom Labels external bucket)
                     "s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetObjectAcl", "s3:GetObjectTagging", "s3:GetObjectVersion",
                     "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
-                    "sns:Publish",
+                    "sns:Publish", "sns:GetTopicAttributes",
                     "ssm:GetParametersByPath", "ssm:PutParameter", "ssm:GetParameterHistory",
                     "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
                     "rekognition:DescribeProjects", "rekognition:CreateProject", "rekognition:CreateProjectVersion",

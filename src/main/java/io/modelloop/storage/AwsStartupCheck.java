@@ -58,19 +58,21 @@ public final class AwsStartupCheck {
         try {
             sns.getTopicAttributes(b -> b.topicArn(arn));
         } catch (NotFoundException e) {
-            throw new ConfigurationException("The SNS topic " + arn + " (modelloop.notify.sns.topic-arn) does not exist:"
-                    + " create it with `modelloop bootstrap --profile aws`, or set modelloop.notify.sns.topic-arn"
-                    + " (MODELLOOP_NOTIFY_SNS_TOPIC_ARN)");
+            throw missingTopic(arn);
         } catch (SnsException e) {
             if (e.statusCode() == 404) {
-                throw new ConfigurationException("The SNS topic " + arn + " (modelloop.notify.sns.topic-arn) does not exist:"
-                        + " create it with `modelloop bootstrap --profile aws`, or set modelloop.notify.sns.topic-arn"
-                        + " (MODELLOOP_NOTIFY_SNS_TOPIC_ARN)");
+                throw missingTopic(arn);
             }
             throw explain(e, "SNS", "modelloop.notify.sns.endpoint", s.get("modelloop.notify.sns.endpoint", ""));
         } catch (SdkException e) {
             throw explain(e, "SNS", "modelloop.notify.sns.endpoint", s.get("modelloop.notify.sns.endpoint", ""));
         }
+    }
+
+    private static ConfigurationException missingTopic(String arn) {
+        return new ConfigurationException("The SNS topic " + arn + " (modelloop.notify.sns.topic-arn) does not exist:"
+                + " create it with `modelloop bootstrap --profile aws`, or set modelloop.notify.sns.topic-arn"
+                + " (MODELLOOP_NOTIFY_SNS_TOPIC_ARN)");
     }
 
     private static ConfigurationException missingBucket(String bucket) {

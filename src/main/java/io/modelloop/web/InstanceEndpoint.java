@@ -1,11 +1,12 @@
 package io.modelloop.web;
 
 import io.modelloop.config.Settings;
+import io.modelloop.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.Properties;
@@ -38,16 +39,8 @@ public record InstanceEndpoint(String http, String management) {
 
     /** Replaces the file whole, so a CLI never reads half of it. */
     public void write(Path dataDir) throws IOException {
-        Path f = file(dataDir);
-        Files.createDirectories(f.getParent());
-        Path tmp = Files.createTempFile(f.getParent(), ".endpoint", ".tmp");
-        try {
-            Files.writeString(tmp, "# where the ModelLoop using this data folder listens (rewritten at each start)\n"
-                    + "http=" + http + "\nmanagement=" + management + "\n");
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file(dataDir), ("# where the ModelLoop using this data folder listens (rewritten at each start)\n"
+                + "http=" + http + "\nmanagement=" + management + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Removes the file if it still names this endpoint (a newer instance may have replaced it). */

@@ -4,6 +4,7 @@ import io.modelloop.model.builtin.ArtifactStore;
 import io.modelloop.model.builtin.BuiltinModelSettings;
 import io.modelloop.model.builtin.DjlEnvironment;
 import io.modelloop.model.builtin.ImageDecoder;
+import io.modelloop.model.builtin.FamiliarityIndex;
 import io.modelloop.model.builtin.LoadedVersion;
 import io.modelloop.model.builtin.TemperatureScaling;
 import io.modelloop.model.builtin.TrainingJob;
@@ -11,6 +12,7 @@ import io.modelloop.model.builtin.VersionRecord;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -365,14 +367,26 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         }
         byte[] bytes = store.getImage(image.bucket(), image.key(), decoder.maxBytes());
         float[] pixels = decoder.decode(bytes, r.imageSize, r.normalisation);
-        float[] logits = model.logits(pixels);
-        double[] p = TemperatureScaling.softmax(logits, r.temperature == null ? 1.0 : r.temperature);
-        List<Classification.LabelScore> scores = new ArrayList<>(p.length);
+        LoadedVersion.Output out = model.classify(pixels);
+        double[] p = TemperatureScaling.softmax(out.logits(), r.temperature == null ? 1.0 : r.temperature);
+        // the classifier picks the label; familiarity can only lower how sure it is
+        Integer[] order = new Integer[p.length];
         for (int i = 0; i < p.length; i++) {
-            scores.add(new Classification.LabelScore(r.labels.get(i), p[i] * 100));
+            order[i] = i;
         }
-        scores.sort(Comparator.comparingDouble(Classification.LabelScore::confidence).reversed());
-        return new Classification(scores.get(0).label(), scores.get(0).confidence(), List.copyOf(scores));
+        Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+        List<Classification.LabelScore> scores = new ArrayList<>(p.length);
+        Classification.ConfidenceParts top = null;
+        for (int i : order) {
+            double probability = p[i] * 100;
+            Double familiarity = model.familiarity(out.features(), i);
+            scores.add(new Classification.LabelScore(r.labels.get(i),
+                    familiarity == null ? probability : Math.min(probability, familiarity)));
+            if (top == null) {
+                top = new Classification.ConfidenceParts(probability, familiarity);
+            }
+        }
+        return new Classification(scores.get(0).label(), scores.get(0).confidence(), List.copyOf(scores), top);
     }
 
     /** Stops trainings and background work, unloads every version. */
@@ -447,7 +461,18 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
     private LoadedVersion loadVersion(VersionRecord r) {
         byte[] parameters = store.get(store.bucket(), r.parametersKey)
                 .orElseThrow(() -> new IllegalStateException("s3://" + store.bucket() + "/" + r.parametersKey + " is missing"));
-        return LoadedVersion.load(r, parameters, settings.predictorPoolSize());
+        LoadedVersion version = LoadedVersion.load(r, parameters, settings.predictorPoolSize());
+        if (r.familiarity != null) {
+            try {
+                byte[] index = store.get(store.bucket(), r.familiarity.indexKey()).orElseThrow(() ->
+                        new IllegalStateException("s3://" + store.bucket() + "/" + r.familiarity.indexKey() + " is missing"));
+                version.withFamiliarity(FamiliarityIndex.fromBytes(index), r.familiarity.scale());
+            } catch (RuntimeException e) {
+                version.close();
+                throw e;
+            }
+        }
+        return version;
     }
 
     private void unloadLocal(String versionId) {

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * A classification: the top label and its confidence (0-100), every label's confidence, highest
- * first, and, when the backend can tell, the parts the confidence was made of.
+ * A classification: the top label and its confidence (0-100), every label's confidence (the
+ * classifier's choice first, then by how likely the classifier finds each), and, when the
+ * backend can tell, the parts the confidence was made of.
  *
  * @param parts why the confidence is what it is; null when the backend gives only one number
  */
@@ -24,10 +25,10 @@ public record Classification(String label, double confidence, List<LabelScore> l
      *
      * @param classProbability how clearly the image is this label rather than another known label
      *                         (a calibrated probability times 100)
-     * @param familiarity      how much the image looks like the version's training images of that label:
-     *                         the share of the version's own held-out images that looked less familiar,
-     *                         times 100 (so about 10 % of images like the training set score below 10);
-     *                         null when the backend cannot tell
+     * @param familiarity      how much the image looks like the version's training images of that label, on
+     *                         the confidence's scale: calibrated per version so that only a small, fixed share
+     *                         of images like the training images (5 % for the built-in model) score below 70,
+     *                         and images unlike them score far lower; null when the backend cannot tell
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ConfidenceParts(double classProbability, Double familiarity) {

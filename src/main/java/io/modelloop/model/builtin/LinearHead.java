@@ -55,6 +55,15 @@ final class LinearHead {
         }
     }
 
+    /** The standardised features the head is applied to. */
+    float[] standardise(float[] x) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (float) ((x[i] - mean[i]) / std[i]);
+        }
+        return out;
+    }
+
     float[] apply(float[] x) {
         if (x.length != features) {
             throw new IllegalStateException("the backbone gave " + x.length + " features, the head expects " + features);

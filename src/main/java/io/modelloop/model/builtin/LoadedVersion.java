@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
@@ -15,34 +16,46 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A version loaded for serving. DJL predictors are not thread-safe: each classification borrows
- * one from a fixed pool (as many as concurrent classifications allowed) and gives it back.
- * Closing waits for the borrowed ones to come back, then frees the native memory.
+ * A version loaded for serving. At most predictorPoolSize classifications run at once (DJL
+ * predictors of a backbone are not thread-safe: each borrows one from a pool). Closing waits for
+ * those in flight, then frees the native memory.
  */
 public final class LoadedVersion implements AutoCloseable {
+
+    /** One image's logits and its familiarity features. */
+    public record Output(float[] logits, float[] features) {
+    }
 
     private final String name;
     private final Model model;
     private final LinearHead head;
+    private final int imageSize;
+    private final Semaphore permits;
+    private final int poolSize;
     private final BlockingQueue<Predictor<float[], float[]>> pool;
     private final List<Predictor<float[], float[]>> all = new ArrayList<>();
     private volatile boolean closed;
+    private volatile FamiliarityIndex familiarity;
+    private volatile FamiliarityScale familiarityScale;
 
     private LoadedVersion(String name, Model model, LinearHead head, int poolSize, int imageSize) {
         this.name = name;
         this.model = model;
         this.head = head;
+        this.imageSize = imageSize;
+        this.poolSize = poolSize;
+        this.permits = new Semaphore(poolSize);
         this.pool = new ArrayBlockingQueue<>(poolSize);
-        PixelsTranslator translator = new PixelsTranslator(imageSize);
-        for (int i = 0; i < poolSize; i++) {
-            Predictor<float[], float[]> p = model instanceof ZooModel<?, ?> zoo
-                    ? castZoo(zoo).newPredictor()
-                    : model.newPredictor(translator);
-            all.add(p);
-            pool.add(p);
+        if (model instanceof ZooModel<?, ?> zoo) {
+            for (int i = 0; i < poolSize; i++) {
+                Predictor<float[], float[]> p = castZoo(zoo).newPredictor();
+                all.add(p);
+                pool.add(p);
+            }
         }
     }
 
@@ -78,47 +91,68 @@ public final class LoadedVersion implements AutoCloseable {
         }
     }
 
+    /** Scores familiarity with this index and scale from now on (versions trained before it have none). */
+    public LoadedVersion withFamiliarity(FamiliarityIndex index, FamiliarityScale scale) {
+        this.familiarity = index;
+        this.familiarityScale = scale;
+        return this;
+    }
+
+    /** Familiarity (0-100) of an image's features with a label's training images; null without an index. */
+    public Double familiarity(float[] features, int label) {
+        FamiliarityIndex index = familiarity;
+        return index == null ? null : familiarityScale.familiarity(index.similarity(features, label));
+    }
+
     /** The logits of one decoded image. */
     public float[] logits(float[] pixels) {
+        return classify(pixels).logits();
+    }
+
+    /** The logits and familiarity features of one decoded image. */
+    public Output classify(float[] pixels) {
         if (closed) {
             throw new NoRunningModelException("version " + name + " was unloaded");
         }
-        Predictor<float[], float[]> predictor;
         try {
-            predictor = pool.poll(60, TimeUnit.SECONDS);
+            if (!permits.tryAcquire(60, TimeUnit.SECONDS)) {
+                throw new NoRunningModelException("version " + name + " is busy or unloading");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NoRunningModelException("interrupted waiting for version " + name, e);
-        }
-        if (predictor == null) {
-            throw new NoRunningModelException("version " + name + " is busy or unloading");
         }
         try {
             if (closed) {
                 throw new NoRunningModelException("version " + name + " was unloaded");
             }
-            float[] out = predictor.predict(pixels);
-            return head == null ? out : head.apply(out);
+            if (head == null) {
+                NetworkOutputs.Batch out = NetworkOutputs.run(model.getBlock(), model.getNDManager(), pixels,
+                        new Shape(1, 3, imageSize, imageSize));
+                return new Output(out.logits()[0], out.features()[0]);
+            }
+            Predictor<float[], float[]> predictor = pool.poll();
+            try {
+                float[] raw = predictor.predict(pixels);
+                return new Output(head.apply(raw), head.standardise(raw));
+            } finally {
+                pool.add(predictor);
+            }
         } catch (TranslateException e) {
             throw new IllegalStateException("version " + name + " failed to classify: " + e.getMessage(), e);
         } finally {
-            pool.add(predictor);
+            permits.release();
         }
     }
 
     @Override
     public void close() {
         closed = true;
-        // wait (bounded) for classifications in flight to hand their predictors back
-        for (int i = 0; i < all.size(); i++) {
-            try {
-                if (pool.poll(30, TimeUnit.SECONDS) == null) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        // wait (bounded) for classifications in flight to finish
+        try {
+            permits.tryAcquire(poolSize, 30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         all.forEach(Predictor::close);
         model.close();

@@ -177,6 +177,27 @@ public final class NetworkTrainer {
             return out;
         }
 
+        /** Familiarity features (see {@link NetworkOutputs}) for each input, in inference mode. */
+        public float[][] features(List<float[]> inputs) {
+            float[][] out = new float[inputs.size()][];
+            int sampleLen = (int) sampleShape.size();
+            long[] dims = sampleShape.getShape();
+            long[] batchDims = new long[dims.length + 1];
+            System.arraycopy(dims, 0, batchDims, 1, dims.length);
+            int batch = 64;
+            for (int start = 0; start < inputs.size(); start += batch) {
+                int b = Math.min(batch, inputs.size() - start);
+                float[] data = new float[b * sampleLen];
+                for (int i = 0; i < b; i++) {
+                    System.arraycopy(inputs.get(start + i), 0, data, i * sampleLen, sampleLen);
+                }
+                batchDims[0] = b;
+                float[][] f = NetworkOutputs.run(model.getBlock(), trainer.getManager(), data, new Shape(batchDims)).features();
+                System.arraycopy(f, 0, out, start, b);
+            }
+            return out;
+        }
+
         /** The block's parameters in DJL's format (Block.saveParameters). */
         public byte[] parameters() {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();

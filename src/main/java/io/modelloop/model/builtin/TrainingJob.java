@@ -260,6 +260,7 @@ public final class TrainingJob implements Runnable {
         double temperature;
         VersionRecord.CalibrationRecord calibration;
         byte[] parameters;
+        Familiarity.Fitted familiarity;
         try (TrainedNetwork net = NetworkTrainer.train(arch.newBlock(labels.size()), sampleShape, trainInputs, trainY,
                 options, listener, this::isCancelled)) {
             checkCancelled();
@@ -289,12 +290,16 @@ public final class TrainingJob implements Runnable {
             calibration = new VersionRecord.CalibrationRecord(fittedOn, calLogits.length,
                     TemperatureScaling.nll(calLogits, calY, 1.0), TemperatureScaling.nll(calLogits, calY, temperature));
             parameters = net.parameters();
+            familiarity = Familiarity.fit(net, trainInputs, trainY, testInputs, testY, argmax(testLogits),
+                    labels.size(), temperature, testLogits);
         }
         checkCancelled();
 
         // 5. artifacts
         String parametersKey = ArtifactStore.key(record.name, ArtifactStore.PARAMETERS);
         store.put(parametersKey, parameters, "application/octet-stream");
+        String familiarityKey = ArtifactStore.key(record.name, ArtifactStore.FAMILIARITY);
+        store.put(familiarityKey, familiarity.index().toBytes(), "application/octet-stream");
         Instant ended = Instant.now();
         String message = summary(labels, split, trainOnly, skipped, evaluation);
         Change completed = r -> {
@@ -304,6 +309,8 @@ public final class TrainingJob implements Runnable {
             r.parametersKey = parametersKey;
             r.temperature = temperature;
             r.calibration = calibration;
+            r.familiarity = familiarity.record(familiarityKey);
+            r.confidenceCalibration = familiarity.calibration();
             r.f1 = evaluation.macroF1();
             r.f1Averaging = "macro";
             r.accuracy = split.test().isEmpty() ? null : evaluation.accuracy();
@@ -363,6 +370,7 @@ public final class TrainingJob implements Runnable {
         out.put("skippedImages", done.skippedImages);
         out.put("temperature", done.temperature);
         out.put("calibration", done.calibration);
+        out.put("confidenceCalibration", done.confidenceCalibration);
         try {
             store.put(request.bucket(), key, ArtifactStore.JSON.writeValueAsBytes(out), "application/json");
         } catch (Exception e) {

@@ -47,6 +47,10 @@ public final class VersionRecord {
     /** Softmax temperature: confidence = softmax(logits / temperature) x 100. */
     public Double temperature;
     public CalibrationRecord calibration;
+    /** How familiarity is scored (null for versions trained before it existed: confidence is the class probability). */
+    public FamiliarityRecord familiarity;
+    /** The confidence's calibration figures on the version's own held-out images. */
+    public ModelVersion.Calibration confidenceCalibration;
 
     /** Macro F1: the unweighted mean of per-label F1 over labels with test images. */
     public Double f1;
@@ -85,6 +89,17 @@ public final class VersionRecord {
     public record CalibrationRecord(String fittedOn, int images, double nllBefore, double nllAfter) {
     }
 
+    /**
+     * @param method         how familiarity is measured, in words
+     * @param indexKey       key of the familiarity index (the training images' features) in the bucket
+     * @param scale          similarity to familiarity mapping fitted on the version's own images
+     * @param indexedImages  images in the index
+     * @param fittedOn       how many similarities the scale was fitted on, and which
+     */
+    public record FamiliarityRecord(String method, String indexKey, FamiliarityScale scale, int indexedImages,
+                                    String fittedOn) {
+    }
+
     /** A deep copy. */
     public VersionRecord copy() {
         return ArtifactStore.JSON.convertValue(this, VersionRecord.class);
@@ -92,6 +107,6 @@ public final class VersionRecord {
 
     public ModelVersion toModelVersion() {
         return new ModelVersion(name, name, status, statusMessage, f1, perLabel, confusion, trainingImages, testImages,
-                skippedImages, createdAt, progress);
+                skippedImages, createdAt, progress, confidenceCalibration);
     }
 }

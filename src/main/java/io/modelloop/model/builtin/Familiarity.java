@@ -1,0 +1,111 @@
+package io.modelloop.model.builtin;
+
+import io.modelloop.model.ModelVersion;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Novelty-aware confidence for the built-in model: confidence = min(class probability,
+ * familiarity). The class probability (temperature-scaled softmax) says how clearly the image is
+ * its label rather than another known label; the familiarity says how close it is to the
+ * training images of that label in the network's own feature space (deep nearest neighbours,
+ * Sun et al. 2022), so an image unlike anything trained on is low whatever the softmax says.
+ */
+public final class Familiarity {
+
+    /** Share of images like the training images whose familiarity is below 70. */
+    public static final double UNFAMILIAR_SHARE = 0.05;
+    static final String METHOD = "min(class probability, familiarity); familiarity: cosine similarity to the nearest "
+            + "training image of the label in the network's features, scaled on the version's held-out images and "
+            + "its training images left out one at a time";
+    private static final int ECE_BINS = 10;
+
+    private Familiarity() {
+    }
+
+    /**
+     * What training leaves for serving: the index of every image (training and held out), the scale,
+     * and the calibration figures measured on the held-out images before they joined the index.
+     */
+    public record Fitted(FamiliarityIndex index, FamiliarityScale scale, ModelVersion.Calibration calibration,
+                         String fittedOn) {
+
+        public VersionRecord.FamiliarityRecord record(String indexKey) {
+            return new VersionRecord.FamiliarityRecord("nearest training image of the label, network features",
+                    indexKey, scale, index.size(), fittedOn);
+        }
+    }
+
+    /** Both parts of a confidence (0-100) and the confidence itself, the lower of the two. */
+    public record Parts(double classProbability, double familiarity) {
+        public double confidence() {
+            return Math.min(classProbability, familiarity);
+        }
+    }
+
+    public static Fitted fit(NetworkTrainer.TrainedNetwork net, List<float[]> trainX, int[] trainY,
+                             List<float[]> heldOutX, int[] heldOutY, int[] heldOutPredicted, int labelCount,
+                             double temperature, float[][] heldOutLogits) {
+        float[][] trainF = net.features(trainX);
+        float[][] heldF = heldOutX.isEmpty() ? new float[0][] : net.features(heldOutX);
+        FamiliarityIndex trainIndex = FamiliarityIndex.of(List.of(trainF), trainY, labelCount);
+        List<Double> heldSims = new ArrayList<>();
+        for (int i = 0; i < heldF.length; i++) {
+            heldSims.add(trainIndex.similarity(heldF[i], heldOutPredicted[i]));
+        }
+        List<Double> loo = trainIndex.leaveOneOut();
+        List<Double> sims = new ArrayList<>(heldSims);
+        sims.addAll(loo);
+        if (sims.isEmpty()) {
+            // one image per label: nothing to compare; every image is as familiar as the scale's floor allows
+            sims.add(1.0);
+        }
+        FamiliarityScale scale = FamiliarityScale.fit(sims, UNFAMILIAR_SHARE);
+
+        ModelVersion.Calibration calibration = null;
+        if (heldF.length > 0) {
+            int below = 0;
+            int unfamiliar = 0;
+            double[] prob = new double[heldF.length];
+            boolean[] right = new boolean[heldF.length];
+            for (int i = 0; i < heldF.length; i++) {
+                double[] p = TemperatureScaling.softmax(heldOutLogits[i], temperature);
+                prob[i] = p[heldOutPredicted[i]];
+                right[i] = heldOutPredicted[i] == heldOutY[i];
+                Parts parts = new Parts(100 * prob[i], scale.familiarity(heldSims.get(i)));
+                below += parts.confidence() < 70 ? 1 : 0;
+                unfamiliar += parts.familiarity() < 70 ? 1 : 0;
+            }
+            calibration = new ModelVersion.Calibration(METHOD, heldF.length, temperature,
+                    expectedCalibrationError(prob, right), (double) below / heldF.length,
+                    (double) unfamiliar / heldF.length);
+        }
+        List<float[]> all = new ArrayList<>(List.of(trainF));
+        all.addAll(List.of(heldF));
+        int[] allY = new int[all.size()];
+        System.arraycopy(trainY, 0, allY, 0, trainY.length);
+        System.arraycopy(heldOutY, 0, allY, trainY.length, heldOutY.length);
+        String fittedOn = heldSims.size() + " held-out images and " + loo.size() + " training images left out one at a time";
+        return new Fitted(FamiliarityIndex.of(all, allY, labelCount), scale, calibration, fittedOn);
+    }
+
+    /** Expected calibration error of the top-label probability, in equal-width bins. */
+    static double expectedCalibrationError(double[] prob, boolean[] right) {
+        double[] conf = new double[ECE_BINS];
+        double[] acc = new double[ECE_BINS];
+        int[] n = new int[ECE_BINS];
+        for (int i = 0; i < prob.length; i++) {
+            int b = Math.min(ECE_BINS - 1, (int) (prob[i] * ECE_BINS));
+            conf[b] += prob[i];
+            acc[b] += right[i] ? 1 : 0;
+            n[b]++;
+        }
+        double ece = 0;
+        for (int b = 0; b < ECE_BINS; b++) {
+            if (n[b] > 0) {
+                ece += Math.abs(acc[b] - conf[b]) / prob.length;
+            }
+        }
+        return ece;
+    }
+}

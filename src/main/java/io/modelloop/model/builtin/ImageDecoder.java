@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
@@ -20,6 +21,11 @@ import javax.imageio.stream.ImageInputStream;
  * bytes, never by the key's extension), within the byte and pixel limits, decoded with
  * javax.imageio, flattened onto white, resized to a square and normalised channel-first.
  * A decoder warning (e.g. a truncated JPEG) counts as corrupt.
+ *
+ * <p>Greyscale, palette, 16-bit and transparent PNGs and CMYK/YCCK JPEGs (Adobe APP14, as
+ * Photoshop writes them) are read by javax.imageio and drawn as RGB. Large images are
+ * decoded subsampled to at most {@link #decodedSide} pixels a side, so a 4096 x 4096 image
+ * (16-bit RGBA would be 128 MB decoded in full) costs a few MB whatever its depth.
  */
 public final class ImageDecoder {
 
@@ -48,11 +54,27 @@ public final class ImageDecoder {
 
     /** The image as floats, channel-first (3 x size x size), normalised per channel. */
     public float[] decode(byte[] bytes, int size, Normalisation norm) {
-        return pixels(resize(read(bytes), size), norm);
+        return pixels(resize(read(bytes, decodedSide(size)), size), norm);
     }
 
-    /** Checks format and limits, then decodes; every problem is an {@link InvalidImageException}. */
+    /**
+     * The longest side an image is decoded at for a model input of {@code size}: far above what
+     * the resize needs (it halves down from there), far below what a 4096-pixel image costs.
+     */
+    static int decodedSide(int size) {
+        return Math.max(1024, size * 8);
+    }
+
+    /** Checks format and limits, then decodes at full resolution; every problem is an {@link InvalidImageException}. */
     public BufferedImage read(byte[] bytes) {
+        return read(bytes, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Checks format and limits, then decodes, keeping every n-th pixel when the image's longest
+     * side is over {@code maxSide} (n the smallest that brings it to {@code maxSide} or less).
+     */
+    public BufferedImage read(byte[] bytes, int maxSide) {
         if (bytes.length > maxBytes) {
             throw new InvalidImageException("image is " + bytes.length + " bytes, more than the limit of " + maxBytes);
         }
@@ -79,7 +101,13 @@ public final class ImageDecoder {
                             + maxPixels + " pixels");
                 }
                 reader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> warnings.add(warning));
-                BufferedImage image = reader.read(0);
+                ImageReadParam param = reader.getDefaultReadParam();
+                long longest = Math.max(w, h);
+                if (longest > maxSide) {
+                    int step = (int) ((longest + maxSide - 1) / maxSide);
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                BufferedImage image = reader.read(0, param);
                 if (!warnings.isEmpty()) {
                     throw new InvalidImageException("corrupt " + format + ": " + warnings.get(0));
                 }
@@ -90,8 +118,19 @@ public final class ImageDecoder {
         } catch (InvalidImageException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new InvalidImageException("unreadable " + format + ": " + describe(e), e);
+            throw new InvalidImageException(unreadable(format, e), e);
         }
+    }
+
+    /** What a user can do about a decoder failure, with the decoder's own words. */
+    private static String unreadable(String format, Throwable e) {
+        String m = describe(e);
+        if ("Unsupported Image Type".equals(m)) {
+            // javax.imageio's JPEG reader: a colour layout it cannot turn into RGB (e.g. 4 channels marked RGB)
+            return "unsupported " + format + " colour format (the decoder says: " + m + "); save it as an RGB or"
+                    + " greyscale " + format;
+        }
+        return "unreadable " + format + ": " + m;
     }
 
     /** Resizes to size x size RGB (aspect ratio not kept), transparency over white, halving first for large images. */

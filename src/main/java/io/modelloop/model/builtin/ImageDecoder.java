@@ -19,7 +19,8 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Turns image bytes into the network's input: PNG or JPEG only (recognised by their magic
  * bytes, never by the key's extension), within the byte and pixel limits, decoded with
- * javax.imageio, flattened onto white, resized to a square and normalised channel-first.
+ * javax.imageio, flattened onto white, scaled into a square keeping the aspect ratio (padded with
+ * the mean colour of the image's border) and normalised channel-first.
  * A decoder warning (e.g. a truncated JPEG) counts as corrupt.
  *
  * <p>Greyscale, palette, 16-bit and transparent PNGs and CMYK/YCCK JPEGs (Adobe APP14, as
@@ -133,17 +134,80 @@ public final class ImageDecoder {
         return "unreadable " + format + ": " + m;
     }
 
-    /** Resizes to size x size RGB (aspect ratio not kept), transparency over white, halving first for large images. */
+    /**
+     * Resizes into size x size RGB keeping the aspect ratio: the image (transparency over white)
+     * is scaled until its longer side is {@code size}, halving first for large images, and
+     * centred on a square of the mean colour of its border pixels. Padding with the image's own
+     * background (white for a logo on white, black for one on black) keeps the padding from
+     * becoming a feature of its own, as a fixed colour would for images of one background.
+     */
     public static BufferedImage resize(BufferedImage src, int size) {
+        int sw = src.getWidth();
+        int sh = src.getHeight();
+        int tw = sw >= sh ? size : scaledSide(sw, sh, size);
+        int th = sh >= sw ? size : scaledSide(sh, sw, size);
         BufferedImage current = src;
-        int w = src.getWidth();
-        int h = src.getHeight();
-        while (w / 2 >= size * 2 && h / 2 >= size * 2) {
+        int w = sw;
+        int h = sh;
+        while (w / 2 >= tw * 2 && h / 2 >= th * 2) {
             w /= 2;
             h /= 2;
             current = draw(current, w, h);
         }
-        return draw(current, size, size);
+        BufferedImage scaled = draw(current, tw, th);
+        if (tw == size && th == size) {
+            return scaled;
+        }
+        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setColor(borderMean(src));
+            g.fillRect(0, 0, size, size);
+            g.drawImage(scaled, (size - tw) / 2, (size - th) / 2, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** The shorter side scaled as the longer one goes to {@code size}; at least one pixel. */
+    private static int scaledSide(int shorter, int longer, int size) {
+        return (int) Math.max(1, Math.min(size, Math.round((double) shorter * size / longer)));
+    }
+
+    /** The mean colour of the outermost rows and columns, transparency over white as in {@link #draw}. */
+    static Color borderMean(BufferedImage src) {
+        int w = src.getWidth();
+        int h = src.getHeight();
+        long[] sum = new long[3];
+        long n = 0;
+        int[] row = new int[w];
+        for (int y : h == 1 ? new int[] {0} : new int[] {0, h - 1}) {
+            src.getRGB(0, y, w, 1, row, 0, w);
+            for (int argb : row) {
+                add(sum, argb);
+            }
+            n += w;
+        }
+        int[] column = new int[Math.max(0, h - 2)];
+        if (column.length > 0) {
+            for (int x : w == 1 ? new int[] {0} : new int[] {0, w - 1}) {
+                src.getRGB(x, 1, 1, column.length, column, 0, 1);
+                for (int argb : column) {
+                    add(sum, argb);
+                }
+                n += column.length;
+            }
+        }
+        return new Color((int) ((sum[0] + n / 2) / n), (int) ((sum[1] + n / 2) / n), (int) ((sum[2] + n / 2) / n));
+    }
+
+    private static void add(long[] sum, int argb) {
+        int a = (argb >>> 24) & 0xFF;
+        for (int c = 0; c < 3; c++) {
+            int v = (argb >> (16 - 8 * c)) & 0xFF;
+            sum[c] += (v * a + 255 * (255 - a) + 127) / 255;
+        }
     }
 
     private static BufferedImage draw(BufferedImage src, int w, int h) {

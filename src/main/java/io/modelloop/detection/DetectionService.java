@@ -115,7 +115,7 @@ public final class DetectionService {
         }
         try {
             Classified c = run.step("classify", () -> classifyWith(version, o),
-                    r -> Map.of("label", String.valueOf(r.result().label()), "confidence", r.result().confidence(),
+                    r -> Map.of("label", labelText(r.result().label()), "confidence", r.result().confidence(),
                             "modelVersion", r.version()));
             return record(o, c.version(), Detection.Outcome.CLASSIFIED, null, c.result(), p, started);
         } catch (NoRunningModelException e) {
@@ -163,7 +163,7 @@ public final class DetectionService {
         HumanReview.StartResult result = review.start(loop);
         if (store.attachLoop(d.id(), name, HumanLoop.A2I_WORKFLOW) && result == HumanReview.StartResult.STARTED) {
             metrics.loopStarted(HumanLoop.A2I_WORKFLOW);
-            notifier.notify("HumanLoopStarted", "Review requested for " + d.key() + ": " + d.label() + " at "
+            notifier.notify("HumanLoopStarted", "Review requested for " + d.key() + ": " + labelText(d.label()) + " at "
                     + round(d.confidence()) + "% is below " + round(d.threshold()) + "%",
                     Map.of("humanLoop", name, "detection", d.id(), "key", d.key(), "source", HumanLoop.A2I_WORKFLOW));
         }
@@ -174,7 +174,7 @@ public final class DetectionService {
         switch (d.outcome()) {
             case CLASSIFIED -> {
                 metrics.confidence(d.confidence());
-                notifier.notify("ImageClassified", d.key() + ": " + d.label() + " (" + round(d.confidence()) + "%)", out);
+                notifier.notify("ImageClassified", d.key() + ": " + labelText(d.label()) + " (" + round(d.confidence()) + "%)", out);
             }
             case REJECTED -> notifier.notify("ImageRejected", d.key() + " rejected: " + d.reason(), out);
             case NO_MODEL -> notifier.notify("NoModelRunning", d.key() + " waits: no model is running; it is detected "
@@ -188,8 +188,10 @@ public final class DetectionService {
         m.put("bucket", d.bucket());
         m.put("key", d.key());
         m.put("outcome", d.outcome().name());
-        if (d.label() != null) {
-            m.put("label", d.label());
+        if (d.outcome() == Detection.Outcome.CLASSIFIED) {
+            if (d.label() != null) {
+                m.put("label", d.label());
+            }
             m.put("confidence", d.confidence());
             m.put("threshold", d.threshold());
             m.put("modelVersion", d.modelVersion());
@@ -198,6 +200,11 @@ public final class DetectionService {
             m.put("reason", d.reason());
         }
         return m;
+    }
+
+    /** A model may answer no label at all (Rekognition with no custom label): said so, not "null". */
+    private static String labelText(String label) {
+        return label == null ? "no label" : label;
     }
 
     private static String round(Double v) {

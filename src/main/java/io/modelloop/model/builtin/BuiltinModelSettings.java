@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * How the built-in model trains and serves.
  *
- * @param imageSize              side of the square every image is resized to (pixels, RGB)
+ * @param imageSize              side of the square every image is scaled into, aspect ratio kept (pixels, RGB)
  * @param epochs                 passes over the training images
  * @param batchSize              images per optimiser step
  * @param learningRate           Adam's initial learning rate (cosine-decayed to 5% of it)

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
@@ -18,8 +19,14 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Turns image bytes into the network's input: PNG or JPEG only (recognised by their magic
  * bytes, never by the key's extension), within the byte and pixel limits, decoded with
- * javax.imageio, flattened onto white, resized to a square and normalised channel-first.
+ * javax.imageio, flattened onto white, scaled into a square keeping the aspect ratio (padded with
+ * the mean colour of the image's border) and normalised channel-first.
  * A decoder warning (e.g. a truncated JPEG) counts as corrupt.
+ *
+ * <p>Greyscale, palette, 16-bit and transparent PNGs and CMYK/YCCK JPEGs (Adobe APP14, as
+ * Photoshop writes them) are read by javax.imageio and drawn as RGB. Large images are
+ * decoded subsampled to at most {@link #decodedSide} pixels a side, so a 4096 x 4096 image
+ * (16-bit RGBA would be 128 MB decoded in full) costs a few MB whatever its depth.
  */
 public final class ImageDecoder {
 
@@ -48,11 +55,27 @@ public final class ImageDecoder {
 
     /** The image as floats, channel-first (3 x size x size), normalised per channel. */
     public float[] decode(byte[] bytes, int size, Normalisation norm) {
-        return pixels(resize(read(bytes), size), norm);
+        return pixels(resize(read(bytes, decodedSide(size)), size), norm);
     }
 
-    /** Checks format and limits, then decodes; every problem is an {@link InvalidImageException}. */
+    /**
+     * The longest side an image is decoded at for a model input of {@code size}: far above what
+     * the resize needs (it halves down from there), far below what a 4096-pixel image costs.
+     */
+    static int decodedSide(int size) {
+        return Math.max(1024, size * 8);
+    }
+
+    /** Checks format and limits, then decodes at full resolution; every problem is an {@link InvalidImageException}. */
     public BufferedImage read(byte[] bytes) {
+        return read(bytes, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Checks format and limits, then decodes, keeping every n-th pixel when the image's longest
+     * side is over {@code maxSide} (n the smallest that brings it to {@code maxSide} or less).
+     */
+    public BufferedImage read(byte[] bytes, int maxSide) {
         if (bytes.length > maxBytes) {
             throw new InvalidImageException("image is " + bytes.length + " bytes, more than the limit of " + maxBytes);
         }
@@ -79,7 +102,13 @@ public final class ImageDecoder {
                             + maxPixels + " pixels");
                 }
                 reader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> warnings.add(warning));
-                BufferedImage image = reader.read(0);
+                ImageReadParam param = reader.getDefaultReadParam();
+                long longest = Math.max(w, h);
+                if (longest > maxSide) {
+                    int step = (int) ((longest + maxSide - 1) / maxSide);
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                BufferedImage image = reader.read(0, param);
                 if (!warnings.isEmpty()) {
                     throw new InvalidImageException("corrupt " + format + ": " + warnings.get(0));
                 }
@@ -90,21 +119,95 @@ public final class ImageDecoder {
         } catch (InvalidImageException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new InvalidImageException("unreadable " + format + ": " + describe(e), e);
+            throw new InvalidImageException(unreadable(format, e), e);
         }
     }
 
-    /** Resizes to size x size RGB (aspect ratio not kept), transparency over white, halving first for large images. */
+    /** What a user can do about a decoder failure, with the decoder's own words. */
+    private static String unreadable(String format, Throwable e) {
+        String m = describe(e);
+        if ("Unsupported Image Type".equals(m)) {
+            // javax.imageio's JPEG reader: a colour layout it cannot turn into RGB (e.g. 4 channels marked RGB)
+            return "unsupported " + format + " colour format (the decoder says: " + m + "); save it as an RGB or"
+                    + " greyscale " + format;
+        }
+        return "unreadable " + format + ": " + m;
+    }
+
+    /**
+     * Resizes into size x size RGB keeping the aspect ratio: the image (transparency over white)
+     * is scaled until its longer side is {@code size}, halving first for large images, and
+     * centred on a square of the mean colour of its border pixels. Padding with the image's own
+     * background (white for a logo on white, black for one on black) keeps the padding from
+     * becoming a feature of its own, as a fixed colour would for images of one background.
+     */
     public static BufferedImage resize(BufferedImage src, int size) {
+        int sw = src.getWidth();
+        int sh = src.getHeight();
+        int tw = sw >= sh ? size : scaledSide(sw, sh, size);
+        int th = sh >= sw ? size : scaledSide(sh, sw, size);
         BufferedImage current = src;
-        int w = src.getWidth();
-        int h = src.getHeight();
-        while (w / 2 >= size * 2 && h / 2 >= size * 2) {
+        int w = sw;
+        int h = sh;
+        while (w / 2 >= tw * 2 && h / 2 >= th * 2) {
             w /= 2;
             h /= 2;
             current = draw(current, w, h);
         }
-        return draw(current, size, size);
+        BufferedImage scaled = draw(current, tw, th);
+        if (tw == size && th == size) {
+            return scaled;
+        }
+        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setColor(borderMean(src));
+            g.fillRect(0, 0, size, size);
+            g.drawImage(scaled, (size - tw) / 2, (size - th) / 2, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** The shorter side scaled as the longer one goes to {@code size}; at least one pixel. */
+    private static int scaledSide(int shorter, int longer, int size) {
+        return (int) Math.max(1, Math.min(size, Math.round((double) shorter * size / longer)));
+    }
+
+    /** The mean colour of the outermost rows and columns, transparency over white as in {@link #draw}. */
+    static Color borderMean(BufferedImage src) {
+        int w = src.getWidth();
+        int h = src.getHeight();
+        long[] sum = new long[3];
+        long n = 0;
+        int[] row = new int[w];
+        for (int y : h == 1 ? new int[] {0} : new int[] {0, h - 1}) {
+            src.getRGB(0, y, w, 1, row, 0, w);
+            for (int argb : row) {
+                add(sum, argb);
+            }
+            n += w;
+        }
+        int[] column = new int[Math.max(0, h - 2)];
+        if (column.length > 0) {
+            for (int x : w == 1 ? new int[] {0} : new int[] {0, w - 1}) {
+                src.getRGB(x, 1, 1, column.length, column, 0, 1);
+                for (int argb : column) {
+                    add(sum, argb);
+                }
+                n += column.length;
+            }
+        }
+        return new Color((int) ((sum[0] + n / 2) / n), (int) ((sum[1] + n / 2) / n), (int) ((sum[2] + n / 2) / n));
+    }
+
+    private static void add(long[] sum, int argb) {
+        int a = (argb >>> 24) & 0xFF;
+        for (int c = 0; c < 3; c++) {
+            int v = (argb >> (16 - 8 * c)) & 0xFF;
+            sum[c] += (v * a + 255 * (255 - a) + 127) / 255;
+        }
     }
 
     private static BufferedImage draw(BufferedImage src, int w, int h) {

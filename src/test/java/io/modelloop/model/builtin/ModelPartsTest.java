@@ -119,10 +119,12 @@ class ModelPartsTest {
 
         float[] px = decoder.decode(png, 16, Normalisation.CENTRED);
         assertThat(px).hasSize(3 * 16 * 16);
-        assertThat(px[0]).isCloseTo(1f, within(0.01f));       // white, top left, red channel
-        assertThat(px[15]).isCloseTo(-1f, within(0.01f));     // black, top right
-        assertThat(px[2 * 256 + 15]).isCloseTo(-1f, within(0.01f));
-        assertThat(decoder.decode(jpeg, 16, Normalisation.CENTRED)[0]).isGreaterThan(0.9f);
+        // 20 x 10 becomes 16 x 8 in rows 4-11, padded with the border's mean (half white, half black)
+        assertThat(px[8 * 16]).isCloseTo(1f, within(0.01f));       // white, left, red channel
+        assertThat(px[8 * 16 + 15]).isCloseTo(-1f, within(0.01f)); // black, right
+        assertThat(px[2 * 256 + 8 * 16 + 15]).isCloseTo(-1f, within(0.01f));
+        assertThat(px[0]).isCloseTo(0f, within(0.02f));            // grey padding
+        assertThat(decoder.decode(jpeg, 16, Normalisation.CENTRED)[8 * 16]).isGreaterThan(0.9f);
 
         assertThatThrownBy(() -> decoder.read("GIF89a....".getBytes(StandardCharsets.US_ASCII)))
                 .isInstanceOf(InvalidImageException.class).hasMessageContaining("not a PNG or JPEG");
@@ -136,6 +138,90 @@ class ModelPartsTest {
                 .isInstanceOf(InvalidImageException.class).hasMessageContaining("20x10 pixels");
         assertThatThrownBy(() -> new ImageDecoder(png.length - 1, 1_000_000).read(png))
                 .isInstanceOf(InvalidImageException.class).hasMessageContaining("bytes");
+    }
+
+    @Test
+    void aWideImageKeepsItsProportionsPaddedWithItsBackground() throws Exception {
+        ImageDecoder decoder = new ImageDecoder(1_000_000, 1_000_000);
+        Color[] backgrounds = {new Color(250, 250, 250), Color.BLACK, new Color(40, 90, 200)};
+        for (Color background : backgrounds) {
+            // 200 x 50: a 40 x 40 orange square in the middle
+            BufferedImage wide = new BufferedImage(200, 50, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = wide.createGraphics();
+            g.setColor(background);
+            g.fillRect(0, 0, 200, 50);
+            g.setColor(new Color(255, 140, 0));
+            g.fillRect(80, 5, 40, 40);
+            g.dispose();
+            BufferedImage square = ImageDecoder.resize(decoder.read(encode(wide, "png")), 32);
+            assertThat(square.getWidth()).isEqualTo(32);
+            assertThat(square.getHeight()).isEqualTo(32);
+            // scaled by 32/200 the image is 32 x 8 in rows 12-19; the rows above and below are the background
+            for (int y : new int[] {0, 5, 11, 20, 26, 31}) {
+                for (int x = 0; x < 32; x++) {
+                    assertThat(close(square.getRGB(x, y), background.getRGB(), 2)).as("pad at %d,%d on %s", x, y, background)
+                            .isTrue();
+                }
+            }
+            // the square stays square: about 6.4 x 6.4 pixels of orange
+            int minX = 32;
+            int maxX = -1;
+            int minY = 32;
+            int maxY = -1;
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    if (close(square.getRGB(x, y), 0xFF8C00, 40)) {
+                        minX = Math.min(minX, x);
+                        maxX = Math.max(maxX, x);
+                        minY = Math.min(minY, y);
+                        maxY = Math.max(maxY, y);
+                    }
+                }
+            }
+            int width = maxX - minX + 1;
+            int height = maxY - minY + 1;
+            assertThat(width).as("orange width on %s", background).isBetween(5, 8);
+            assertThat(height).as("orange height on %s", background).isBetween(5, 8);
+            assertThat(Math.abs(width - height)).isLessThanOrEqualTo(1);
+        }
+
+        // transparent around the shape: padded with white, as transparency is drawn over white
+        BufferedImage clear = new BufferedImage(200, 50, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = clear.createGraphics();
+        g.setColor(new Color(255, 140, 0));
+        g.fillRect(80, 5, 40, 40);
+        g.dispose();
+        BufferedImage square = ImageDecoder.resize(decoder.read(encode(clear, "png")), 32);
+        assertThat(close(square.getRGB(3, 2), 0xFFFFFF, 1)).isTrue();
+        assertThat(close(square.getRGB(3, 15), 0xFFFFFF, 1)).isTrue();
+        assertThat(close(square.getRGB(16, 15), 0xFF8C00, 40)).isTrue();
+
+        // a tall one the same way, and a one-pixel line still gives a square
+        BufferedImage tall = ImageDecoder.resize(decoder.read(encode(rotate(clear), "png")), 32);
+        assertThat(close(tall.getRGB(2, 3), 0xFFFFFF, 1)).isTrue();
+        assertThat(close(tall.getRGB(15, 16), 0xFF8C00, 40)).isTrue();
+        BufferedImage line = ImageDecoder.resize(new BufferedImage(4096, 1, BufferedImage.TYPE_INT_RGB), 32);
+        assertThat(line.getWidth()).isEqualTo(32);
+        assertThat(line.getHeight()).isEqualTo(32);
+    }
+
+    private static BufferedImage rotate(BufferedImage img) {
+        BufferedImage out = new BufferedImage(img.getHeight(), img.getWidth(), BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                out.setRGB(y, x, img.getRGB(x, y));
+            }
+        }
+        return out;
+    }
+
+    private static boolean close(int rgb, int expected, int tolerance) {
+        for (int shift = 0; shift <= 16; shift += 8) {
+            if (Math.abs(((rgb >> shift) & 0xFF) - ((expected >> shift) & 0xFF)) > tolerance) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test

@@ -693,6 +693,9 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
         put(item, "copiedKey", d.copiedKey());
         put(item, "agreement", d.agreement());
         put(item, "uploadedAt", d.uploadedAt());
+        put(item, "classProbability", d.classProbability());
+        put(item, "familiarity", d.familiarity());
+        put(item, "confidenceReason", d.confidenceReason());
         return item;
     }
 
@@ -704,7 +707,8 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
                 number(i, "confidence"), number(i, "threshold"), Boolean.TRUE.equals(bool(i, "reviewEnabled")),
                 Boolean.TRUE.equals(bool(i, "sampled")), s(i, "humanLoopName"), s(i, "humanLoopSource"),
                 s(i, "humanLabel"), instant(i, "reviewedAt"), s(i, "copiedKey"), bool(i, "agreement"),
-                instant(i, "uploadedAt"));
+                instant(i, "uploadedAt"), number(i, "classProbability"), number(i, "familiarity"),
+                s(i, "confidenceReason"));
     }
 
     static HumanLoop loop(Map<String, AttributeValue> i) {

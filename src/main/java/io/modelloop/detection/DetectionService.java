@@ -12,6 +12,7 @@ import io.modelloop.parameters.ParameterValues;
 import io.modelloop.parameters.SystemStateRepository;
 import io.modelloop.review.HumanLoop;
 import io.modelloop.review.HumanReview;
+import io.modelloop.review.SentForReview;
 import io.modelloop.runs.RunRecorder;
 import java.time.Clock;
 import java.time.Duration;
@@ -175,14 +176,19 @@ public final class DetectionService {
     /** Starts the review loop (idempotent by name), then attaches it: a crash in between repeats only the start. */
     private String startReview(Detection d) {
         HumanLoop loop = HumanLoop.open(HumanLoop.A2I_WORKFLOW, d.id(), d.label(), d.confidence(), d.bucket(), d.key(),
-                labels.get(), clock.instant());
+                labels.get(), clock.instant()).withConfidenceParts(d.confidenceReason(), d.classProbability(), d.familiarity());
         String name = loop.name();
         HumanReview.StartResult result = review.start(loop);
         if (store.attachLoop(d.id(), name, HumanLoop.A2I_WORKFLOW) && result == HumanReview.StartResult.STARTED) {
             metrics.loopStarted(HumanLoop.A2I_WORKFLOW);
-            notifier.notify("HumanLoopStarted", "Review requested for " + d.key() + ": " + d.label() + " at "
-                    + round(d.confidence()) + "% is below " + round(d.threshold()) + "%",
-                    Map.of("humanLoop", name, "detection", d.id(), "key", d.key(), "source", HumanLoop.A2I_WORKFLOW));
+            Map<String, Object> data = new LinkedHashMap<>(Map.of("humanLoop", name, "detection", d.id(), "key", d.key(),
+                    "source", HumanLoop.A2I_WORKFLOW));
+            if (d.confidenceReason() != null) {
+                data.put("confidenceReason", d.confidenceReason());
+            }
+            notifier.notify("HumanLoopStarted", "Review requested for " + d.key() + ": "
+                    + (d.label() == null ? "no label" : d.label()) + " at " + round(d.confidence()) + "% is below "
+                    + round(d.threshold()) + "% (" + SentForReview.brief(loop) + ")", data);
         }
         return name;
     }

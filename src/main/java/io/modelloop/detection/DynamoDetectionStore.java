@@ -502,6 +502,9 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
         put(item, "reviewer", loop.reviewer());
         put(item, "answeredAt", loop.answeredAt());
         put(item, "heldBy", loop.heldBy());
+        put(item, "confidenceReason", loop.confidenceReason());
+        put(item, "classProbability", loop.classProbability());
+        put(item, "familiarity", loop.familiarity());
         if (loop.heldUntil() != null) {
             put(item, "heldUntil", sortable(loop.heldUntil()));
         }
@@ -718,6 +721,7 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
                 number(i, "confidence"), s(i, "imageUri"),
                 labels == null ? null : labels.l().stream().map(AttributeValue::s).toList(),
                 status == null ? null : HumanLoop.Status.valueOf(status), instant(i, "createdAt"),
-                s(i, "answer"), s(i, "reviewer"), instant(i, "answeredAt"), s(i, "heldBy"), instant(i, "heldUntil"));
+                s(i, "answer"), s(i, "reviewer"), instant(i, "answeredAt"), s(i, "heldBy"), instant(i, "heldUntil"),
+                s(i, "confidenceReason"), number(i, "classProbability"), number(i, "familiarity"));
     }
 }

@@ -464,7 +464,8 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         HumanLoop.Status status = loop.status() == null ? HumanLoop.Status.OPEN : loop.status();
         HumanLoop stored = new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
                 loop.confidence(), loop.imageUri(), loop.labels(), status, created, loop.answer(), loop.reviewer(),
-                loop.answeredAt(), loop.heldBy(), loop.heldUntil());
+                loop.answeredAt(), loop.heldBy(), loop.heldUntil(), loop.confidenceReason(), loop.classProbability(),
+                loop.familiarity());
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO human_loops (name, detection_id, source, status, created_at, answer, reviewer, answered_at, "
                         + "held_by, held_until, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -631,7 +632,8 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
                 out.add(new HumanLoop(body.name(), body.source(), body.detectionId(), body.detectedLabel(),
                         body.confidence(), body.imageUri(), body.labels(), HumanLoop.Status.valueOf(rs.getString(2)),
                         body.createdAt(), rs.getString(3), rs.getString(4), instant(rs.getObject(5, OffsetDateTime.class)),
-                        rs.getString(6), instant(rs.getObject(7, OffsetDateTime.class))));
+                        rs.getString(6), instant(rs.getObject(7, OffsetDateTime.class)), body.confidenceReason(),
+                        body.classProbability(), body.familiarity()));
             }
             return out;
         } catch (SQLException e) {

@@ -13,6 +13,7 @@ import io.modelloop.model.TrainingRequest;
 import io.modelloop.ops.LoopMetrics;
 import io.modelloop.runs.RunRecord;
 import io.modelloop.runs.RunRecorder;
+import io.modelloop.testing.Browser;
 import io.modelloop.testing.Fixture;
 import io.modelloop.testing.RecordingNotifier;
 import java.awt.Color;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -115,6 +117,64 @@ class ConfidencePartsLoopTest {
         RunRecord.Step classify = run.steps().stream().filter(s -> s.name().equals("classify")).findFirst().orElseThrow();
         assertThat(classify.output()).containsEntry("classProbability", 93.5).containsEntry("familiarity", 12.0)
                 .containsEntry("confidenceReason", "UNFAMILIAR");
+    }
+
+    /** A label as a model may return it (a folder name), with markup characters: shown as text. */
+    static final String XSS_LABEL = "<img src=x onerror=alert(1)>";
+
+    @Test
+    void aReviewerAndTheNotificationSeeWhyEachImageWasSent() throws Exception {
+        NOTIFIER.clear();
+        Detection unfamiliar = detect("why-unfamiliar.png", new Classification(XSS_LABEL, 12.0,
+                List.of(new Classification.LabelScore(XSS_LABEL, 12.0)), new Classification.ConfidenceParts(93.5, 12.0)));
+        Detection between = detect("why-between.png", new Classification("dog", 55.0,
+                List.of(new Classification.LabelScore("dog", 55.0), new Classification.LabelScore("cat", 45.0)),
+                new Classification.ConfidenceParts(55.0, 96.0)));
+        Detection none = detect("why-none.png", new Classification(null, 0.0, List.of()));
+        // a quality sample, as HumanSampling opens it: sent whatever its confidence
+        Detection sure = detect("why-sample.png", new Classification("cat", 97.0, List.of(),
+                new Classification.ConfidenceParts(97.0, 99.0)));
+        io.modelloop.review.HumanLoop sample = io.modelloop.review.HumanLoop.open(io.modelloop.review.HumanLoop.HUMAN_SAMPLING,
+                sure.id(), sure.label(), sure.confidence(), bucket, sure.key(), List.of("cat", "dog"), Instant.now())
+                .withConfidenceParts(sure.confidenceReason(), sure.classProbability(), sure.familiarity());
+        loop.humanReview().start(sample);
+        loop.detectionStore().attachLoop(sure.id(), sample.name(), sample.source());
+
+        assertThat(NOTIFIER.events("HumanLoopStarted")).extracting(RecordingNotifier.Sent::details)
+                .anySatisfy(t -> assertThat(t).startsWith("Review requested for " + unfamiliar.key())
+                        .endsWith("(unfamiliar, familiarity 12/100)"))
+                .anySatisfy(t -> assertThat(t).startsWith("Review requested for " + between.key())
+                        .endsWith("(between labels, class probability 55%)"))
+                .anySatisfy(t -> assertThat(t).startsWith("Review requested for " + none.key() + ": no label")
+                        .endsWith("(no label returned)"));
+
+        Map<String, String> expected = new java.util.HashMap<>(Map.of(
+                "why-unfamiliar.png", "Sent because: unfamiliar — this image looks unlike the training images of "
+                        + XSS_LABEL + " (familiarity 12 / 100)",
+                "why-between.png", "Sent because: between labels — class probability 55 %",
+                "why-none.png", "Sent because: no label returned — the model gave no label for this image",
+                "why-sample.png", "Sent because: quality sample — picked at random to check the model's answers"));
+        try (Browser b = new Browser(base)) {
+            b.signIn(Fixture.REVIEWER);
+            // oldest first; other tests' loops may be in the queue too: skip through them all
+            for (int shown = 0; !expected.isEmpty() && shown < 20; shown++) {
+                b.waitUntil(d -> d.findElement(By.id("loop-file")).isDisplayed() && !d.findElement(By.id("loop-file"))
+                        .getText().isEmpty());
+                String file = b.find("#loop-file").getText();
+                String want = expected.remove(file);
+                if (want != null) {
+                    assertThat(b.find("#loop-reason").getText()).as(file).isEqualTo(want);
+                    if (file.equals("why-unfamiliar.png")) {
+                        b.screenshot("review-sent-because");
+                        assertThat(b.all("main img[src='x']")).as("the label is text, not markup").isEmpty();
+                    }
+                }
+                b.find("#skip").click();
+                b.waitUntil(d -> !file.equals(d.findElement(By.id("loop-file")).getText())
+                        || d.findElement(By.id("empty")).isDisplayed());
+            }
+            assertThat(expected).as("reasons not shown").isEmpty();
+        }
     }
 
     @Test

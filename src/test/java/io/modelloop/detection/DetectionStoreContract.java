@@ -98,6 +98,19 @@ abstract class DetectionStoreContract {
     }
 
     @Test
+    void aLoopKeepsWhyItWasSentThroughHoldAndAnswer() {
+        store.createLoop(loop("loop-why", T0).withConfidenceParts("UNFAMILIAR", 91.0, 7.5));
+        store.holdLoop("loop-why", "alice", T0, T0.plusSeconds(300));
+        assertThat(store.openLoops(10)).singleElement()
+                .extracting(HumanLoop::confidenceReason, HumanLoop::classProbability, HumanLoop::familiarity, HumanLoop::heldBy)
+                .containsExactly("UNFAMILIAR", 91.0, 7.5, "alice");
+        store.completeLoop("loop-why", "fox", "alice", T0.plusSeconds(60));
+        assertThat(store.getLoop("loop-why")).get()
+                .extracting(HumanLoop::confidenceReason, HumanLoop::familiarity, HumanLoop::answer)
+                .containsExactly("UNFAMILIAR", 7.5, "fox");
+    }
+
+    @Test
     void insertIfAbsentTwiceKeepsOneRecordTheFirst() {
         Detection first = classified("d1", T0, "cat", 91.5);
         assertThat(store.insertIfAbsent(first)).isTrue();

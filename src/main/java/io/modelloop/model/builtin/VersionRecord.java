@@ -47,6 +47,11 @@ public final class VersionRecord {
     /** Softmax temperature: confidence = softmax(logits / temperature) x 100. */
     public Double temperature;
     public CalibrationRecord calibration;
+    /**
+     * How the version's confidence (class probability and familiarity) was calibrated, and what it
+     * gives on the version's own held-out images: shown by GET /api/models and the models page.
+     */
+    public ModelVersion.Calibration confidenceCalibration;
 
     /** Macro F1: the unweighted mean of per-label F1 over labels with test images. */
     public Double f1;
@@ -92,6 +97,6 @@ public final class VersionRecord {
 
     public ModelVersion toModelVersion() {
         return new ModelVersion(name, name, status, statusMessage, f1, perLabel, confusion, trainingImages, testImages,
-                skippedImages, createdAt, progress);
+                skippedImages, createdAt, progress, confidenceCalibration);
     }
 }

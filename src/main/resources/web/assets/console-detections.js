@@ -52,6 +52,17 @@
     return el("span", { class: "badge " + ({ CLASSIFIED: "ok", NO_MODEL: "", REJECTED: "bad" }[o] || ""), text: o || "?" });
   }
 
+  // Classification.Reason names, in words
+  const REASONS = { UNFAMILIAR: "unfamiliar", LOW_MARGIN: "between labels", NO_LABEL: "no label" };
+
+  function confidenceTitle(d, below) {
+    const parts = [];
+    if (below) parts.push("below the threshold " + d.threshold);
+    if (d.classProbability !== undefined) parts.push("class probability " + ML.fmtNum(d.classProbability, 1));
+    if (d.familiarity !== undefined) parts.push("familiarity " + ML.fmtNum(d.familiarity, 0) + " / 100");
+    return parts.length ? parts.join(" · ") : null;
+  }
+
   function row(d) {
     const img = el("img", { class: "thumb", loading: "lazy", alt: d.key || d.id, src: "/api/detections/" + encodeURIComponent(d.id) + "/image" });
     // a missing object leaves an empty box rather than the broken-image icon
@@ -63,7 +74,9 @@
       el("td", { class: "key mono", text: d.key || "" }),
       el("td", {}, outcomeBadge(d.outcome), d.reason ? el("div", { class: "muted", text: d.reason }) : null),
       el("td", { class: "nowrap", text: d.label || "—" }),
-      el("td", { class: "num" + (below ? " warn" : ""), text: d.confidence === undefined ? "—" : ML.fmtNum(d.confidence, 1), title: below ? "below the threshold " + d.threshold : null }),
+      el("td", { class: "num" + (below ? " warn" : ""), title: confidenceTitle(d, below) },
+        d.confidence === undefined ? "—" : ML.fmtNum(d.confidence, 1),
+        below && REASONS[d.confidenceReason] ? el("div", { class: "muted reason", text: REASONS[d.confidenceReason] }) : null),
       el("td", { text: d.humanLabel || (d.humanLoopName ? "waiting" : "—") }),
       el("td", {}, d.sampled ? el("span", { class: "badge info", text: "sampled" }) : null,
         d.agreement === true ? el("span", { class: "badge ok", text: "agreed" }) : d.agreement === false ? el("span", { class: "badge bad", text: "disagreed" }) : null),

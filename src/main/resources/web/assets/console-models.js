@@ -63,13 +63,15 @@
     if (!selected || !list.some((v) => v.id === selected)) selected = (list.find((v) => v.serving) || list[0] || {}).id;
     clear(versions).append(...[el("h2", { text: "Versions" }), data.versionsError ? el("div", { class: "message error", text: data.versionsError }) : null,
       list.length ? el("table", { id: "versions" },
-        el("thead", {}, el("tr", {}, ["Version", "Status", "F1", "Train / test images", "Created", ""].map((h) => el("th", { text: h })))),
+        el("thead", {}, el("tr", {}, ["Version", "Status", "F1", "Train / test images", "Held-out below 70", "Created", ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, list.map((v) => el("tr", { class: "clickable" + (v.id === selected ? " selected" : ""), dataset: { id: v.id },
           onclick: () => { selected = v.id; history.replaceState(null, "", "?version=" + encodeURIComponent(v.id)); showVersions(data); } },
           el("td", {}, el("div", { text: v.name || v.id }), v.name && v.name !== v.id ? el("div", { class: "muted mono", text: v.id }) : null),
           el("td", {}, statusBadge(v.status), v.statusMessage ? el("div", { class: "muted", text: v.statusMessage }) : null),
           el("td", { class: "num", text: ML.fmtNum(v.f1) }),
           el("td", { class: "num", text: (v.trainingImages ?? "—") + " / " + (v.testImages ?? "—") }),
+          el("td", { class: "num calibration-share", title: v.calibration ? v.calibration.method : null,
+            text: v.calibration && v.calibration.heldOutBelow70 != null ? pct(v.calibration.heldOutBelow70) + " of " + v.calibration.images : "—" }),
           el("td", { text: ML.fmtTime(v.createdAt) }),
           el("td", {}, v.serving ? el("span", { class: "badge ok serving", text: "serving" }) : null)))))
         : el("p", { class: "note", text: "No model versions yet. Put labeled images in the label folders and check training." })].filter(Boolean));
@@ -89,6 +91,35 @@
         })))
       : el("p", { class: "note", text: "No evaluation for this version." }));
     detail.appendChild(el("div", { class: "grid wide" }, metrics, confusion(v)));
+    detail.appendChild(calibration(v));
+  }
+
+  // a share 0-1 as a whole percentage
+  function pct(x) {
+    return x == null ? "—" : ML.fmtNum(x * 100, 0) + " %";
+  }
+
+  /** How the version's confidence was calibrated on its own held-out images (ModelVersion.Calibration). */
+  function calibration(v) {
+    const c = v.calibration;
+    const card = el("section", { class: "card", id: "calibration" }, el("h2", { text: "Confidence calibration: " + (v.name || v.id) }));
+    if (!c) {
+      card.appendChild(el("p", { class: "note", text: "Not recorded for this version (only the built-in backend "
+        + "calibrates its confidence on held-out images)." }));
+      return card;
+    }
+    const rows = [
+      ["Method", c.method || "—"],
+      ["Held-out images", String(c.images)],
+      ["Held-out images below 70", pct(c.heldOutBelow70)
+        + " (images like the training set that would still go to review at threshold 70)"],
+      ["Below 70 on familiarity alone", pct(c.heldOutUnfamiliarBelow70)],
+      ["Expected calibration error", c.expectedCalibrationError == null ? "—"
+        : ML.fmtNum(c.expectedCalibrationError * 100, 1) + " % (how far class probability is from the real hit rate; lower is better)"],
+      ["Temperature", c.temperature == null ? "—" : ML.fmtNum(c.temperature, 2)],
+    ];
+    card.appendChild(el("dl", { class: "facts" }, rows.flatMap(([k, val]) => [el("dt", { text: k }), el("dd", { text: val })])));
+    return card;
   }
 
   function confusion(v) {

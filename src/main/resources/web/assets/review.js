@@ -117,6 +117,11 @@
         detected.append(" ", ML.el("span", { id: "detected-confidence", class: "badge", text: ML.fmtNum(loop.confidence, 1) + " %" }));
       }
     }
+    // why the image is here (SentForReview on the server; it already leaves out what showDetectedLabel hides)
+    const reason = $("loop-reason");
+    ML.clear(reason);
+    if (loop.sentBecause) reason.append(ML.el("strong", { text: "Sent because: " }), ML.el("span", { id: "reason-text", text: loop.sentBecause }));
+    reason.classList.toggle("hidden", !loop.sentBecause);
     const meta = [loop.source, "waiting " + ML.fmtAgo(loop.createdAt).replace(/ ago$/, "")];
     if (loop.heldUntil) meta.push("held for you until " + new Date(loop.heldUntil).toLocaleTimeString());
     $("loop-meta").textContent = meta.join(" · ");

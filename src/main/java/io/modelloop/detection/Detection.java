@@ -19,6 +19,11 @@ import java.time.Instant;
  * @param copiedKey      where the image was copied into the training set, if it was
  * @param agreement      for samples: whether the reviewer agreed with the model
  * @param uploadedAt     when the object was created (event time), for upload-to-detection latency
+ * @param classProbability  the part of the confidence that says "this label rather than another" (0-100), when
+ *                          the backend gives its parts
+ * @param familiarity       the part that says "like the training images of this label" (0-100), when known
+ * @param confidenceReason  {@link io.modelloop.model.Classification.Reason} name: why the confidence is what it
+ *                          is (NO_LABEL, LOW_MARGIN or UNFAMILIAR), for CLASSIFIED records
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -44,7 +49,21 @@ public record Detection(
         Instant reviewedAt,
         String copiedKey,
         Boolean agreement,
-        Instant uploadedAt) {
+        Instant uploadedAt,
+        Double classProbability,
+        Double familiarity,
+        String confidenceReason) {
+
+    /** A record without confidence parts (written before they existed, or by a backend that has none). */
+    public Detection(String id, String objectKey, Instant detectedAt, String bucket, String key, String etag,
+                     String sequencer, String modelVersion, Outcome outcome, String reason, String label,
+                     Double confidence, Double threshold, boolean reviewEnabled, boolean sampled, String humanLoopName,
+                     String humanLoopSource, String humanLabel, Instant reviewedAt, String copiedKey, Boolean agreement,
+                     Instant uploadedAt) {
+        this(id, objectKey, detectedAt, bucket, key, etag, sequencer, modelVersion, outcome, reason, label, confidence,
+                threshold, reviewEnabled, sampled, humanLoopName, humanLoopSource, humanLabel, reviewedAt, copiedKey,
+                agreement, uploadedAt, null, null, null);
+    }
 
     public enum Outcome { CLASSIFIED, NO_MODEL, REJECTED }
 
@@ -55,12 +74,13 @@ public record Detection(
     public Detection withLoop(String loopName, String source) {
         return new Detection(id, objectKey, detectedAt, bucket, key, etag, sequencer, modelVersion, outcome, reason,
                 label, confidence, threshold, reviewEnabled, sampled || "Human Sampling".equals(source), loopName,
-                source, humanLabel, reviewedAt, copiedKey, agreement, uploadedAt);
+                source, humanLabel, reviewedAt, copiedKey, agreement, uploadedAt, classProbability, familiarity,
+                confidenceReason);
     }
 
     public Detection withReview(String humanLabel, Instant reviewedAt, String copiedKey, Boolean agreement) {
         return new Detection(id, objectKey, detectedAt, bucket, key, etag, sequencer, modelVersion, outcome, reason,
                 label, confidence, threshold, reviewEnabled, sampled, humanLoopName, humanLoopSource, humanLabel,
-                reviewedAt, copiedKey, agreement, uploadedAt);
+                reviewedAt, copiedKey, agreement, uploadedAt, classProbability, familiarity, confidenceReason);
     }
 }

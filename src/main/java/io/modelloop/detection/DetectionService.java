@@ -12,6 +12,7 @@ import io.modelloop.parameters.ParameterValues;
 import io.modelloop.parameters.SystemStateRepository;
 import io.modelloop.review.HumanLoop;
 import io.modelloop.review.HumanReview;
+import io.modelloop.review.SentForReview;
 import io.modelloop.runs.RunRecorder;
 import java.time.Clock;
 import java.time.Duration;
@@ -114,9 +115,7 @@ public final class DetectionService {
             return record(o, null, Detection.Outcome.NO_MODEL, "no model is running", null, p, started);
         }
         try {
-            Classified c = run.step("classify", () -> classifyWith(version, o),
-                    r -> Map.of("label", labelText(r.result().label()), "confidence", r.result().confidence(),
-                            "modelVersion", r.version()));
+            Classified c = run.step("classify", () -> classifyWith(version, o), DetectionService::classifyOutput);
             return record(o, c.version(), Detection.Outcome.CLASSIFIED, null, c.result(), p, started);
         } catch (NoRunningModelException e) {
             return record(o, version, Detection.Outcome.NO_MODEL, e.getMessage(), null, p, started);
@@ -126,6 +125,23 @@ public final class DetectionService {
     }
 
     private record Classified(String version, Classification result) {
+    }
+
+    /** The classify step's output: the label, the confidence and, when the backend gave them, its parts. */
+    private static Map<String, Object> classifyOutput(Classified r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("label", labelText(r.result().label()));
+        m.put("confidence", r.result().confidence());
+        m.put("modelVersion", r.version());
+        Classification.ConfidenceParts parts = r.result().parts();
+        if (parts != null) {
+            m.put("classProbability", parts.classProbability());
+            if (parts.familiarity() != null) {
+                m.put("familiarity", parts.familiarity());
+            }
+        }
+        m.put("confidenceReason", r.result().reason().name());
+        return m;
     }
 
     /** Classifies; a version stopped since the cached state was read is retried once with a fresh read (blue/green). */
@@ -144,10 +160,12 @@ public final class DetectionService {
 
     private Detection record(ObjectVersion o, String version, Detection.Outcome outcome, String reason, Classification c,
                              ParameterValues p, Instant at) {
+        Classification.ConfidenceParts parts = c == null ? null : c.parts();
         return new Detection(o.detectionId(), o.idempotencyKey(), at, o.bucket(), o.key(), o.etag(), o.sequencer(),
                 version, outcome, reason, c == null ? null : c.label(), c == null ? null : c.confidence(),
                 p.minimumLabelDetectionConfidence(), p.humanReviewEnabled(), false, null, null, null, null, null, null,
-                o.eventTime());
+                o.eventTime(), parts == null ? null : parts.classProbability(), parts == null ? null : parts.familiarity(),
+                c == null ? null : c.reason().name());
     }
 
     private boolean needsReview(Detection d) {
@@ -158,14 +176,19 @@ public final class DetectionService {
     /** Starts the review loop (idempotent by name), then attaches it: a crash in between repeats only the start. */
     private String startReview(Detection d) {
         HumanLoop loop = HumanLoop.open(HumanLoop.A2I_WORKFLOW, d.id(), d.label(), d.confidence(), d.bucket(), d.key(),
-                labels.get(), clock.instant());
+                labels.get(), clock.instant()).withConfidenceParts(d.confidenceReason(), d.classProbability(), d.familiarity());
         String name = loop.name();
         HumanReview.StartResult result = review.start(loop);
         if (store.attachLoop(d.id(), name, HumanLoop.A2I_WORKFLOW) && result == HumanReview.StartResult.STARTED) {
             metrics.loopStarted(HumanLoop.A2I_WORKFLOW);
-            notifier.notify("HumanLoopStarted", "Review requested for " + d.key() + ": " + labelText(d.label()) + " at "
-                    + round(d.confidence()) + "% is below " + round(d.threshold()) + "%",
-                    Map.of("humanLoop", name, "detection", d.id(), "key", d.key(), "source", HumanLoop.A2I_WORKFLOW));
+            Map<String, Object> data = new LinkedHashMap<>(Map.of("humanLoop", name, "detection", d.id(), "key", d.key(),
+                    "source", HumanLoop.A2I_WORKFLOW));
+            if (d.confidenceReason() != null) {
+                data.put("confidenceReason", d.confidenceReason());
+            }
+            notifier.notify("HumanLoopStarted", "Review requested for " + d.key() + ": "
+                    + labelText(d.label()) + " at " + round(d.confidence()) + "% is below "
+                    + round(d.threshold()) + "% (" + SentForReview.brief(loop) + ")", data);
         }
         return name;
     }
@@ -195,6 +218,15 @@ public final class DetectionService {
             m.put("confidence", d.confidence());
             m.put("threshold", d.threshold());
             m.put("modelVersion", d.modelVersion());
+        }
+        if (d.classProbability() != null) {
+            m.put("classProbability", d.classProbability());
+        }
+        if (d.familiarity() != null) {
+            m.put("familiarity", d.familiarity());
+        }
+        if (d.confidenceReason() != null) {
+            m.put("confidenceReason", d.confidenceReason());
         }
         if (d.reason() != null) {
             m.put("reason", d.reason());

@@ -502,6 +502,9 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
         put(item, "reviewer", loop.reviewer());
         put(item, "answeredAt", loop.answeredAt());
         put(item, "heldBy", loop.heldBy());
+        put(item, "confidenceReason", loop.confidenceReason());
+        put(item, "classProbability", loop.classProbability());
+        put(item, "familiarity", loop.familiarity());
         if (loop.heldUntil() != null) {
             put(item, "heldUntil", sortable(loop.heldUntil()));
         }
@@ -693,6 +696,9 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
         put(item, "copiedKey", d.copiedKey());
         put(item, "agreement", d.agreement());
         put(item, "uploadedAt", d.uploadedAt());
+        put(item, "classProbability", d.classProbability());
+        put(item, "familiarity", d.familiarity());
+        put(item, "confidenceReason", d.confidenceReason());
         return item;
     }
 
@@ -704,7 +710,8 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
                 number(i, "confidence"), number(i, "threshold"), Boolean.TRUE.equals(bool(i, "reviewEnabled")),
                 Boolean.TRUE.equals(bool(i, "sampled")), s(i, "humanLoopName"), s(i, "humanLoopSource"),
                 s(i, "humanLabel"), instant(i, "reviewedAt"), s(i, "copiedKey"), bool(i, "agreement"),
-                instant(i, "uploadedAt"));
+                instant(i, "uploadedAt"), number(i, "classProbability"), number(i, "familiarity"),
+                s(i, "confidenceReason"));
     }
 
     static HumanLoop loop(Map<String, AttributeValue> i) {
@@ -714,6 +721,7 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
                 number(i, "confidence"), s(i, "imageUri"),
                 labels == null ? null : labels.l().stream().map(AttributeValue::s).toList(),
                 status == null ? null : HumanLoop.Status.valueOf(status), instant(i, "createdAt"),
-                s(i, "answer"), s(i, "reviewer"), instant(i, "answeredAt"), s(i, "heldBy"), instant(i, "heldUntil"));
+                s(i, "answer"), s(i, "reviewer"), instant(i, "answeredAt"), s(i, "heldBy"), instant(i, "heldUntil"),
+                s(i, "confidenceReason"), number(i, "classProbability"), number(i, "familiarity"));
     }
 }

@@ -70,7 +70,8 @@ public final class HumanSampling {
             Detection pick = batch.get(interval - 1);
             if (pick.humanLoopName() == null) {
                 HumanLoop loop = HumanLoop.open(HumanLoop.HUMAN_SAMPLING, pick.id(), pick.label(), pick.confidence(),
-                        pick.bucket(), pick.key(), labels.get(), clock.instant());
+                        pick.bucket(), pick.key(), labels.get(), clock.instant())
+                        .withConfidenceParts(pick.confidenceReason(), pick.classProbability(), pick.familiarity());
                 review.start(loop);
                 if (store.attachLoop(pick.id(), loop.name(), HumanLoop.HUMAN_SAMPLING)) {
                     sampled.add(pick.id());

@@ -85,6 +85,10 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
             s.execute("ALTER TABLE human_loops ADD COLUMN IF NOT EXISTS held_until TIMESTAMP(9) WITH TIME ZONE");
             addConfidenceColumn(c);
             addOutputKeyColumn(c);
+            // databases created before confidence parts: older records have none, so nothing to fill in
+            s.execute("ALTER TABLE detections ADD COLUMN IF NOT EXISTS class_probability DOUBLE PRECISION");
+            s.execute("ALTER TABLE detections ADD COLUMN IF NOT EXISTS familiarity DOUBLE PRECISION");
+            s.execute("ALTER TABLE detections ADD COLUMN IF NOT EXISTS confidence_reason VARCHAR(20)");
             s.execute("CREATE TABLE IF NOT EXISTS sample_counters (id VARCHAR(20) PRIMARY KEY, answered BIGINT NOT NULL, "
                     + "agreed BIGINT NOT NULL)");
             initialiseSampleCounters(c);
@@ -106,8 +110,9 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
     public boolean insertIfAbsent(Detection d) {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO detections (id, object_key, detected_at, label, outcome, below_threshold, sampled, "
-                        + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body, confidence) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "human_loop_name, human_loop_source, human_label, reviewed_at, copied_key, agreement, body, confidence, "
+                        + "class_probability, familiarity, confidence_reason) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bindRow(ps, d, 1, 2);
             ps.executeUpdate();
             return true;
@@ -125,8 +130,9 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE detections SET object_key = ?, detected_at = ?, label = ?, outcome = ?, below_threshold = ?, "
                         + "sampled = ?, human_loop_name = ?, human_loop_source = ?, human_label = ?, reviewed_at = ?, "
-                        + "copied_key = ?, agreement = ?, body = ?, confidence = ? WHERE id = ? AND outcome = 'NO_MODEL'")) {
-            bindRow(ps, d, 15, 1);
+                        + "copied_key = ?, agreement = ?, body = ?, confidence = ?, class_probability = ?, familiarity = ?, "
+                        + "confidence_reason = ? WHERE id = ? AND outcome = 'NO_MODEL'")) {
+            bindRow(ps, d, 18, 1);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw failure("replace detection " + d.id(), e);
@@ -153,10 +159,17 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         ps.setString(i++, d.copiedKey());
         setBoolean(ps, i++, d.agreement());
         ps.setString(i++, write(d));
-        if (d.confidence() == null) {
-            ps.setNull(i, Types.DOUBLE);
+        setDouble(ps, i++, d.confidence());
+        setDouble(ps, i++, d.classProbability());
+        setDouble(ps, i++, d.familiarity());
+        ps.setString(i, d.confidenceReason());
+    }
+
+    private static void setDouble(PreparedStatement ps, int index, Double value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.DOUBLE);
         } else {
-            ps.setDouble(i, d.confidence());
+            ps.setDouble(index, value);
         }
     }
 
@@ -451,7 +464,8 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
         HumanLoop.Status status = loop.status() == null ? HumanLoop.Status.OPEN : loop.status();
         HumanLoop stored = new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
                 loop.confidence(), loop.imageUri(), loop.labels(), status, created, loop.answer(), loop.reviewer(),
-                loop.answeredAt(), loop.heldBy(), loop.heldUntil());
+                loop.answeredAt(), loop.heldBy(), loop.heldUntil(), loop.confidenceReason(), loop.classProbability(),
+                loop.familiarity());
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO human_loops (name, detection_id, source, status, created_at, answer, reviewer, answered_at, "
                         + "held_by, held_until, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -600,7 +614,8 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
                         body.etag(), body.sequencer(), body.modelVersion(), body.outcome(), body.reason(), body.label(),
                         body.confidence(), body.threshold(), body.reviewEnabled(), rs.getBoolean(2), rs.getString(3),
                         rs.getString(4), rs.getString(5), instant(rs.getObject(6, OffsetDateTime.class)), rs.getString(7),
-                        agreement, body.uploadedAt()));
+                        agreement, body.uploadedAt(), body.classProbability(), body.familiarity(),
+                        body.confidenceReason()));
             }
             return out;
         } catch (SQLException e) {
@@ -617,7 +632,8 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
                 out.add(new HumanLoop(body.name(), body.source(), body.detectionId(), body.detectedLabel(),
                         body.confidence(), body.imageUri(), body.labels(), HumanLoop.Status.valueOf(rs.getString(2)),
                         body.createdAt(), rs.getString(3), rs.getString(4), instant(rs.getObject(5, OffsetDateTime.class)),
-                        rs.getString(6), instant(rs.getObject(7, OffsetDateTime.class))));
+                        rs.getString(6), instant(rs.getObject(7, OffsetDateTime.class)), body.confidenceReason(),
+                        body.classProbability(), body.familiarity()));
             }
             return out;
         } catch (SQLException e) {

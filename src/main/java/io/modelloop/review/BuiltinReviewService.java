@@ -115,7 +115,8 @@ public final class BuiltinReviewService implements HumanReview {
         List<String> labels = loop.labels() == null || loop.labels().isEmpty() ? currentLabels() : loop.labels();
         HumanLoop open = new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
                 loop.confidence(), loop.imageUri(), List.copyOf(labels), HumanLoop.Status.OPEN,
-                loop.createdAt() == null ? clock.instant() : loop.createdAt(), null, null, null, null, null);
+                loop.createdAt() == null ? clock.instant() : loop.createdAt(), null, null, null, null, null,
+                loop.confidenceReason(), loop.classProbability(), loop.familiarity());
         return store.createLoop(open) ? StartResult.STARTED : StartResult.ALREADY_STARTED;
     }
 
@@ -244,9 +245,8 @@ public final class BuiltinReviewService implements HumanReview {
         }
         store.get(loop.detectionId()).filter(d -> d.reviewedAt() != null && loop.name().equals(d.humanLoopName()))
                 .ifPresent(d -> {
-                    throw alreadyAnswered(new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
-                            loop.confidence(), loop.imageUri(), loop.labels(), HumanLoop.Status.ANSWERED, loop.createdAt(),
-                            d.humanLabel(), null, d.reviewedAt(), null, null));
+                    throw alreadyAnswered(loop.withHold(null, null)
+                            .withAnswer(HumanLoop.Status.ANSWERED, d.humanLabel(), null, d.reviewedAt()));
                 });
     }
 

@@ -42,6 +42,17 @@ public final class HumanLoopOutput {
         m.put("confidence", loop.confidence());
         m.put("taskObject", loop.imageUri());
         m.put("labels", loop.labels());
+        // why the image was sent, for a task template to show (HumanTaskUiResource) and for the record
+        if (loop.confidenceReason() != null) {
+            m.put("confidenceReason", loop.confidenceReason());
+        }
+        if (loop.classProbability() != null) {
+            m.put("classProbability", loop.classProbability());
+        }
+        if (loop.familiarity() != null) {
+            m.put("familiarity", loop.familiarity());
+        }
+        m.put("sentBecause", SentForReview.describe(loop, true));
         return m;
     }
 

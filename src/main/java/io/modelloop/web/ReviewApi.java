@@ -3,6 +3,7 @@ package io.modelloop.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelloop.review.BuiltinReviewService;
 import io.modelloop.review.HumanLoop;
+import io.modelloop.review.SentForReview;
 import io.modelloop.review.HumanReview;
 import io.modelloop.review.HumanReviewException;
 import io.modelloop.review.ReviewRefusedException;
@@ -74,7 +75,7 @@ public final class ReviewApi {
         }
         BuiltinReviewService.Queue q = service.openLoops(limit);
         JsonResponses.reply(exchange, 200, Map.of("count", q.count(), "showDetectedLabel", showDetectedLabel,
-                "loops", q.loops().stream().map(ReviewApi::summary).toList()));
+                "loops", q.loops().stream().map(this::summary).toList()));
     }
 
     /** GET /api/reviews/{loop}: the loop, its label choices (None of the Above last) and the image link. */
@@ -274,13 +275,17 @@ public final class ReviewApi {
         JsonResponses.reply(exchange, e.reason().httpStatus, m);
     }
 
-    private static Map<String, Object> summary(HumanLoop loop) {
+    private Map<String, Object> summary(HumanLoop loop) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", loop.name());
         m.put("source", loop.source());
         m.put("detectionId", loop.detectionId());
         m.put("detectedLabel", loop.detectedLabel());
         m.put("confidence", loop.confidence());
+        m.put("confidenceReason", loop.confidenceReason());
+        m.put("classProbability", loop.classProbability());
+        m.put("familiarity", loop.familiarity());
+        m.put("sentBecause", SentForReview.describe(loop, showDetectedLabel));
         m.put("imageUri", loop.imageUri());
         m.put("image", "/api/reviews/" + loop.name() + "/image");
         m.put("labels", loop.labels() == null ? List.of() : loop.labels());

@@ -64,6 +64,52 @@ abstract class DetectionStoreContract {
         return ds.stream().map(Detection::id).toList();
     }
 
+    /** A classified record with the parts its confidence was made of (#10). */
+    static Detection withParts(Detection d, Double classProbability, Double familiarity, String reason) {
+        return new Detection(d.id(), d.objectKey(), d.detectedAt(), d.bucket(), d.key(), d.etag(), d.sequencer(),
+                d.modelVersion(), d.outcome(), d.reason(), d.label(), d.confidence(), d.threshold(), d.reviewEnabled(),
+                d.sampled(), d.humanLoopName(), d.humanLoopSource(), d.humanLabel(), d.reviewedAt(), d.copiedKey(),
+                d.agreement(), d.uploadedAt(), classProbability, familiarity, reason);
+    }
+
+    @Test
+    void theConfidencePartsAndReasonAreKeptThroughLoopAndReview() {
+        Detection d = withParts(classified("d1", T0, "cat", 12.0), 88.5, 12.0, "UNFAMILIAR");
+        store.insertIfAbsent(d);
+        store.insertIfAbsent(withParts(classified("d2", T0.plusSeconds(1), "dog", 55.0), 55.0, null, "LOW_MARGIN"));
+        store.attachLoop("d1", "loop-d1", HumanLoop.A2I_WORKFLOW);
+        store.recordReview("d1", "fox", T0.plusSeconds(60), null, null);
+
+        Detection read = store.get("d1").orElseThrow();
+        assertThat(read.classProbability()).isEqualTo(88.5);
+        assertThat(read.familiarity()).isEqualTo(12.0);
+        assertThat(read.confidenceReason()).isEqualTo("UNFAMILIAR");
+        assertThat(read.humanLabel()).isEqualTo("fox");
+        assertThat(store.query(DetectionQuery.all(50)).detections())
+                .extracting(Detection::id, Detection::classProbability, Detection::familiarity, Detection::confidenceReason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("d2", 55.0, null, "LOW_MARGIN"),
+                        org.assertj.core.groups.Tuple.tuple("d1", 88.5, 12.0, "UNFAMILIAR"));
+
+        // a NO_MODEL record replaced once a model runs gets the parts too
+        store.insertIfAbsent(detection("d3", T0, null, Outcome.NO_MODEL, null));
+        assertThat(store.replace(withParts(classified("d3", T0, "cat", 40.0), 40.0, 90.0, "LOW_MARGIN"))).isTrue();
+        assertThat(store.get("d3")).get().extracting(Detection::classProbability, Detection::confidenceReason)
+                .containsExactly(40.0, "LOW_MARGIN");
+    }
+
+    @Test
+    void aLoopKeepsWhyItWasSentThroughHoldAndAnswer() {
+        store.createLoop(loop("loop-why", T0).withConfidenceParts("UNFAMILIAR", 91.0, 7.5));
+        store.holdLoop("loop-why", "alice", T0, T0.plusSeconds(300));
+        assertThat(store.openLoops(10)).singleElement()
+                .extracting(HumanLoop::confidenceReason, HumanLoop::classProbability, HumanLoop::familiarity, HumanLoop::heldBy)
+                .containsExactly("UNFAMILIAR", 91.0, 7.5, "alice");
+        store.completeLoop("loop-why", "fox", "alice", T0.plusSeconds(60));
+        assertThat(store.getLoop("loop-why")).get()
+                .extracting(HumanLoop::confidenceReason, HumanLoop::familiarity, HumanLoop::answer)
+                .containsExactly("UNFAMILIAR", 7.5, "fox");
+    }
+
     @Test
     void insertIfAbsentTwiceKeepsOneRecordTheFirst() {
         Detection first = classified("d1", T0, "cat", 91.5);

@@ -113,4 +113,49 @@ class JdbcDetectionStoreTest extends DetectionStoreContract {
         assertThat(h.total()).isEqualTo(1);
         assertThat(h.bins().get(7).count()).isEqualTo(1);
     }
+
+    /** The detections table exactly as the code before confidence parts (#10) created it, with one record. */
+    @Test
+    void aDatabaseFileFromBeforeTheConfidencePartsOpensAndKeepsPartsOfNewRecords() throws Exception {
+        database.close();
+        Path old = dir.resolve("before-parts");
+        String oldBody = "{\"id\":\"det-old\",\"objectKey\":\"b/k/e\",\"detectedAt\":\"2026-11-24T10:00:00Z\","
+                + "\"bucket\":\"b\",\"key\":\"images_for_detection/old.jpg\",\"etag\":\"e\",\"modelVersion\":\"v1\","
+                + "\"outcome\":\"CLASSIFIED\",\"label\":\"cat\",\"confidence\":42.0,\"threshold\":70.0,"
+                + "\"reviewEnabled\":true,\"sampled\":false}";
+        try (H2Database before = new H2Database(old); Connection c = before.connection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE detections (id VARCHAR(200) PRIMARY KEY, object_key VARCHAR(2200), "
+                    + "detected_at TIMESTAMP(9) WITH TIME ZONE NOT NULL, label VARCHAR(200), outcome VARCHAR(20) NOT NULL, "
+                    + "below_threshold BOOLEAN NOT NULL, sampled BOOLEAN NOT NULL, human_loop_name VARCHAR(100), "
+                    + "human_loop_source VARCHAR(50), human_label VARCHAR(200), reviewed_at TIMESTAMP(9) WITH TIME ZONE, "
+                    + "copied_key VARCHAR(2200), agreement BOOLEAN, body CLOB NOT NULL, confidence DOUBLE PRECISION)");
+            s.execute("INSERT INTO detections (id, object_key, detected_at, label, outcome, below_threshold, sampled, body, "
+                    + "confidence) VALUES ('det-old', 'b/k/e', TIMESTAMP WITH TIME ZONE '2026-11-24 10:00:00+00', 'cat', "
+                    + "'CLASSIFIED', TRUE, FALSE, '" + oldBody + "', 42.0)");
+        }
+
+        try (JdbcDetectionStore upgraded = new JdbcDetectionStore(old)) {
+            Detection before = upgraded.get("det-old").orElseThrow();
+            assertThat(before.label()).isEqualTo("cat");
+            assertThat(before.confidence()).isEqualTo(42.0);
+            assertThat(before.classProbability()).isNull();
+            assertThat(before.confidenceReason()).isNull();
+            assertThat(upgraded.insertIfAbsent(withParts(classified("det-new", T0, "dog", 10.0), 97.0, 10.0, "UNFAMILIAR")))
+                    .isTrue();
+        }
+        try (JdbcDetectionStore reopened = new JdbcDetectionStore(old)) {
+            assertThat(reopened.get("det-new")).get()
+                    .extracting(Detection::classProbability, Detection::familiarity, Detection::confidenceReason)
+                    .containsExactly(97.0, 10.0, "UNFAMILIAR");
+        }
+        try (H2Database after = new H2Database(old); Connection c = after.connection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT class_probability, familiarity, confidence_reason FROM detections "
+                     + "WHERE id = 'det-new'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getDouble(1)).isEqualTo(97.0);
+            assertThat(rs.getDouble(2)).isEqualTo(10.0);
+            assertThat(rs.getString(3)).isEqualTo("UNFAMILIAR");
+        }
+        database = new H2Database(dir.resolve("modelloop")); // for closeStore
+    }
 }

@@ -130,6 +130,11 @@ class ReviewPagesBrowserTest {
 
     static HumanLoop openLoop(ModelLoop app, String file, String detectedLabel, double confidence, List<String> labels,
                               Instant createdAt) {
+        return openLoop(app, file, detectedLabel, confidence, labels, createdAt, l -> l);
+    }
+
+    static HumanLoop openLoop(ModelLoop app, String file, String detectedLabel, double confidence, List<String> labels,
+                              Instant createdAt, java.util.function.UnaryOperator<HumanLoop> change) {
         String id = "det-browser-" + (++seq);
         String key = "incoming/" + file;
         String bucket = app.settings().bucket();
@@ -137,7 +142,8 @@ class ReviewPagesBrowserTest {
         app.detectionStore().insertIfAbsent(new Detection(id, id, createdAt, bucket, key, "etag-" + id, null, "v1",
                 Detection.Outcome.CLASSIFIED, null, detectedLabel, confidence, 70.0, true, false, null, null, null, null,
                 null, null, createdAt));
-        HumanLoop l = HumanLoop.open(HumanLoop.A2I_WORKFLOW, id, detectedLabel, confidence, bucket, key, labels, createdAt);
+        HumanLoop l = change.apply(HumanLoop.open(HumanLoop.A2I_WORKFLOW, id, detectedLabel, confidence, bucket, key,
+                labels, createdAt));
         app.humanReview().start(l);
         app.detectionStore().attachLoop(id, l.name(), l.source());
         return l;
@@ -270,11 +276,15 @@ class ReviewPagesBrowserTest {
     void withShowDetectedLabelFalseTheModelsLabelAndConfidenceAreHidden(@TempDir Path otherData) throws Exception {
         try (ModelLoop other = Fixture.startLocal(otherData, Map.of("modelloop.review.show-detected-label", "false"));
              Browser b = new Browser(Fixture.httpBase(other))) {
-            openLoop(other, "hidden-1.png", "cat", 88.0, List.of("cat", "dog"), Instant.now());
+            openLoop(other, "hidden-1.png", "cat", 8.0, List.of("cat", "dog"), Instant.now(),
+                    l -> l.withConfidenceParts("UNFAMILIAR", 88.0, 8.0));
             b.signIn(Fixture.REVIEWER);
             awaitShown(b, "hidden-1.png");
             assertThat(b.all("#detected-label, #detected-confidence")).isEmpty();
-            assertThat(b.find("#current").getText()).doesNotContain("Model says", "88");
+            // why it was sent, without the label or the numbers the setting hides
+            assertThat(b.find("#loop-reason").getText())
+                    .isEqualTo("Sent because: unfamiliar — this image looks unlike the training images");
+            assertThat(b.find("#current").getText()).doesNotContain("Model says", "88", "8 / 100");
         }
     }
 

@@ -49,7 +49,10 @@ public final class VersionRecord {
     public CalibrationRecord calibration;
     /** How familiarity is scored (null for versions trained before it existed: confidence is the class probability). */
     public FamiliarityRecord familiarity;
-    /** The confidence's calibration figures on the version's own held-out images. */
+    /**
+     * How the version's confidence (class probability and familiarity) was calibrated, and what it
+     * gives on the version's own held-out images: shown by GET /api/models and the models page.
+     */
     public ModelVersion.Calibration confidenceCalibration;
 
     /** Macro F1: the unweighted mean of per-label F1 over labels with test images. */

@@ -63,7 +63,8 @@ final class HumanTaskUiResource implements AwsResource {
      * Liquid template. The loop input's taskObject is the image's s3:// URI and labels the choices
      * (HumanLoopOutput.inputContent, A2iHumanReview). The categories attribute is the SageMaker
      * Developer Guide's image-classification template: {{ task.input.labels | to_json | escape }}
-     * (a JSON array of strings, HTML-escaped for the attribute).
+     * (a JSON array of strings, HTML-escaped for the attribute). sentBecause is why the image was
+     * sent (SentForReview), HTML-escaped: it holds a label, which a reviewer may have typed.
      */
     static String template() {
         return """
@@ -74,7 +75,10 @@ final class HumanTaskUiResource implements AwsResource {
                     src="{{ task.input.taskObject | grant_read_access }}"
                     header="Which label fits this image?"
                     categories="{{ task.input.labels | to_json | escape }}">
-                    <short-instructions>Choose the label that fits the image, or %s when none does.</short-instructions>
+                    <short-instructions>
+                      <p>Choose the label that fits the image, or %s when none does.</p>
+                      {%% if task.input.sentBecause %%}<p><strong>Sent because:</strong> {{ task.input.sentBecause | escape }}</p>{%% endif %%}
+                    </short-instructions>
                     <full-instructions header="Instructions">
                       <p>Choose the one label that describes the image best.</p>
                       <p>Choose <strong>%s</strong> when no label fits; the image is then not added to the training set.</p>

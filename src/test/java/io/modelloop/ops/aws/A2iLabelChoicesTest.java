@@ -119,4 +119,27 @@ class A2iLabelChoicesTest {
         assertThat(template).contains("{{ task.input.taskObject | grant_read_access }}");
         assertThat(input.path("taskObject").asText()).isEqualTo("s3://" + AwsStubs.BUCKET + "/images_for_detection/x.jpg");
     }
+
+    /** The template's "Sent because" line: the input key it renders, HTML-escaped. */
+    static final Pattern SENT_BECAUSE = Pattern.compile("\\{\\{ task\\.input\\.(\\w+) \\| escape }}");
+
+    @Test
+    void theTaskShowsTheWorkerWhyTheImageWasSent() {
+        String template = bootstrapTaskUi();
+        HumanReview review = HumanReviews.create(settings(), null, s3, AwsStubs.BUCKET, Clock.systemUTC());
+        HumanLoop loop = HumanLoop.open(HumanLoop.A2I_WORKFLOW, "det-0043", "cat", 12.0, AwsStubs.BUCKET,
+                "images_for_detection/y.jpg", List.of("cat", "dog"), Instant.now())
+                .withConfidenceParts("UNFAMILIAR", 93.5, 12.0);
+        assertThat(review.start(loop)).isEqualTo(HumanReview.StartResult.STARTED);
+
+        JsonNode input = startHumanLoopInput();
+        Matcher sentBecause = SENT_BECAUSE.matcher(template);
+        assertThat(sentBecause.find()).as(template).isTrue();
+        assertThat(template).contains("Sent because:");
+        assertThat(input.path(sentBecause.group(1)).asText())
+                .isEqualTo("unfamiliar — this image looks unlike the training images of cat (familiarity 12 / 100)");
+        assertThat(input.path("confidenceReason").asText()).isEqualTo("UNFAMILIAR");
+        assertThat(input.path("classProbability").asDouble()).isEqualTo(93.5);
+        assertThat(input.path("familiarity").asDouble()).isEqualTo(12.0);
+    }
 }

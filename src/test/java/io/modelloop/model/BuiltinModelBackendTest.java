@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelloop.model.builtin.BuiltinModelSettings;
 import io.modelloop.storage.LocalS3Server;
+import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -164,12 +165,59 @@ class BuiltinModelBackendTest {
                 assertThat(c.labels()).hasSize(3);
                 assertThat(c.labels().get(0).label()).isEqualTo(c.label());
                 assertThat(c.confidence()).isEqualTo(c.labels().get(0).confidence());
-                assertThat(c.labels()).isSortedAccordingTo((a, b) -> Double.compare(b.confidence(), a.confidence()));
                 assertThat(c.labels()).allSatisfy(s -> assertThat(s.confidence()).isBetween(0.0, 100.0));
-                double sum = c.labels().stream().mapToDouble(Classification.LabelScore::confidence).sum();
-                assertThat(sum).isCloseTo(100.0, within(1e-6));
+                // the confidence is the lower of its two parts
+                assertThat(c.parts()).isNotNull();
+                assertThat(c.parts().familiarity()).isNotNull();
+                assertThat(c.confidence()).isCloseTo(Math.min(c.parts().classProbability(), c.parts().familiarity()),
+                        within(1e-9));
             }
         }
+    }
+
+    @Test
+    void anImageUnlikeAnythingTrainedOnGetsALowConfidenceBecauseItIsUnfamiliar() {
+        ensureRunning(V1);
+        Random r = new Random(99);
+        BufferedImage noise = new BufferedImage(24, 24, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 24; y++) {
+            for (int x = 0; x < 24; x++) {
+                noise.setRGB(x, y, r.nextInt(0x1000000));
+            }
+        }
+        BufferedImage text = new BufferedImage(60, 24, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = text.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, 60, 24);
+        g.setColor(java.awt.Color.BLACK);
+        g.fillRect(4, 10, 52, 4);
+        g.fillRect(28, 2, 4, 20);
+        g.dispose();
+        double leastFamiliarKnown = Double.MAX_VALUE;
+        for (var e : fresh.entrySet()) {
+            for (String key : e.getValue()) {
+                leastFamiliarKnown = Math.min(leastFamiliarKnown,
+                        pod.classify(V1, new ImageRef(BUCKET, key)).parts().familiarity());
+            }
+        }
+        for (BufferedImage unlike : List.of(noise, text)) {
+            String key = "images_for_detection/unlike-" + unlike.getWidth() + ".png";
+            put(key, TrainingImages.encode(unlike, "png"));
+            Classification c = pod.classify(V1, new ImageRef(BUCKET, key));
+            assertThat(c.parts().familiarity()).as(key).isLessThan(70).isLessThan(leastFamiliarKnown);
+            assertThat(c.confidence()).as(key).isLessThan(70);
+            assertThat(c.reason()).as(key).isEqualTo(Classification.Reason.UNFAMILIAR);
+        }
+    }
+
+    @Test
+    void theVersionRecordsItsConfidenceCalibration() {
+        ModelVersion v = pod.describe(V1);
+        assertThat(v.calibration()).isNotNull();
+        assertThat(v.calibration().images()).isEqualTo(v.testImages());
+        assertThat(v.calibration().heldOutBelow70()).isBetween(0.0, 1.0);
+        assertThat(v.calibration().expectedCalibrationError()).isBetween(0.0, 1.0);
+        assertThat(v.calibration().method()).contains("familiarity");
     }
 
     @Test
@@ -415,8 +463,9 @@ class BuiltinModelBackendTest {
             // another pod loads the backbone and the head from the bucket's record
             Classification there = other.classify("v-head", new ImageRef(BUCKET, fresh.get(TrainingImages.STRIPES).get(0)));
             assertThat(there.label()).isEqualTo(TrainingImages.STRIPES);
-            assertThat(there.labels().stream().mapToDouble(Classification.LabelScore::confidence).sum())
-                    .isCloseTo(100.0, within(1e-6));
+            assertThat(there.parts().familiarity()).isNotNull();
+            assertThat(there.confidence()).isCloseTo(Math.min(there.parts().classProbability(), there.parts().familiarity()),
+                    within(1e-9));
             trainer.stop("v-head");
         }
     }

@@ -1,9 +1,6 @@
 package io.modelloop.model.builtin;
 
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.TranslateException;
 import io.modelloop.model.GroundTruthManifest;
 import io.modelloop.model.InvalidImageException;
 import io.modelloop.model.ModelStatus;
@@ -137,10 +134,10 @@ public final class TrainingJob implements Runnable {
             throw new TrainingRefusedException("Training needs at least two labels; the manifest has only one, '"
                     + classes.first() + "' (" + entries.size() + " images)");
         }
-        ZooModel<float[], float[]> backbone = null;
+        FeatureExtractor backbone = null;
         if (settings.backbone() != null) {
             update(r -> r.statusMessage = "Loading the backbone " + settings.backbone(), true);
-            backbone = Backbones.load(settings.backbone(), settings.imageSize());
+            backbone = Backbones.load(settings.backbone(), null, settings.imageSize());
         }
         try {
             trainWith(entries, backbone, started);
@@ -151,10 +148,10 @@ public final class TrainingJob implements Runnable {
         }
     }
 
-    private void trainWith(List<GroundTruthManifest.Entry> entries, ZooModel<float[], float[]> backbone,
+    private void trainWith(List<GroundTruthManifest.Entry> entries, FeatureExtractor backbone,
                            Instant started) {
-        int size = settings.imageSize();
-        Normalisation norm = backbone == null ? Normalisation.CENTRED : Normalisation.IMAGENET;
+        int size = backbone == null ? settings.imageSize() : backbone.imageSize();
+        Normalisation norm = backbone == null ? Normalisation.CENTRED : backboneNormalisation(backbone);
 
         // 1. images
         Map<String, List<float[]>> byClass = new TreeMap<>();
@@ -370,10 +367,16 @@ public final class TrainingJob implements Runnable {
         }
     }
 
-    private List<float[]> features(ZooModel<float[], float[]> backbone, List<float[]> images) {
+    /** The configured scaling, else what the model file declares, else ImageNet's. */
+    private Normalisation backboneNormalisation(FeatureExtractor backbone) {
+        Normalisation configured = settings.backboneOptions().normalisation();
+        return configured != null ? configured : backbone.declaredNormalisation().orElse(Normalisation.IMAGENET);
+    }
+
+    private List<float[]> features(FeatureExtractor backbone, List<float[]> images) {
         List<float[]> out = new ArrayList<>();
         int batch = 16;
-        try (Predictor<float[], float[]> predictor = backbone.newPredictor()) {
+        try {
             for (int start = 0; start < images.size(); start += batch) {
                 checkCancelled();
                 heartbeat(r -> { });
@@ -383,7 +386,7 @@ public final class TrainingJob implements Runnable {
                 for (int j = 0; j < b; j++) {
                     System.arraycopy(images.get(start + j), 0, data, j * len, len);
                 }
-                float[] f = predictor.predict(data);
+                float[] f = backbone.features(data);
                 int d = f.length / b;
                 for (int j = 0; j < b; j++) {
                     float[] row = new float[d];
@@ -391,7 +394,10 @@ public final class TrainingJob implements Runnable {
                     out.add(row);
                 }
             }
-        } catch (TranslateException e) {
+        } catch (RuntimeException e) {
+            if (e instanceof CancellationException) {
+                throw e;
+            }
             throw new IllegalStateException("the backbone failed on the training images: " + e.getMessage(), e);
         }
         return out;

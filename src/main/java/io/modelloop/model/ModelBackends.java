@@ -24,10 +24,14 @@ public final class ModelBackends {
                 .withAugment(!"false".equalsIgnoreCase(s.get("modelloop.builtin.augment", "true").trim()));
         try {
             String norm = s.get("modelloop.builtin.backbone-normalisation", "").trim();
+            String fallback = s.get("modelloop.builtin.backbone-fallback", "scratch").trim();
+            if (!fallback.equals("scratch") && !fallback.equals("fail")) {
+                throw new IllegalArgumentException("backbone-fallback is scratch or fail, not '" + fallback + "'");
+            }
             b = b.withBackboneOptions(new BackboneOptions(s.get("modelloop.builtin.backbone-sha256"),
-                    norm.isEmpty() ? null : Normalisation.named(norm)));
+                    norm.isEmpty() ? null : Normalisation.named(norm), fallback.equals("scratch")));
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("modelloop.builtin.backbone-sha256/-normalisation: " + e.getMessage());
+            throw new ConfigurationException("modelloop.builtin.backbone-sha256/-normalisation/-fallback: " + e.getMessage());
         }
         String lr = s.get("modelloop.builtin.learning-rate");
         try {

@@ -25,7 +25,7 @@ public final class Backbones {
     }
 
     /** A backbone that cannot be had: the message says which and why. */
-    public static final class BackboneUnavailableException extends RuntimeException {
+    public static class BackboneUnavailableException extends RuntimeException {
         BackboneUnavailableException(String message, Throwable cause) {
             super(message, cause);
         }
@@ -55,6 +55,21 @@ public final class Backbones {
     }
 
     /**
+     * Opens the backbone a spec names. An http(s) URL with a checksum, or any http(s) ONNX URL, is
+     * fetched through the bucket cache (serving: only from the bucket); other URLs go to DJL.
+     *
+     * @param download whether the URL itself may be fetched (training) or only the bucket's copy (serving)
+     */
+    public static FeatureExtractor open(String spec, String sha256, BackboneFiles files, boolean download,
+                                        int imageSize) {
+        Path local = null;
+        if (isRemote(spec) && (sha256 != null || isOnnx(spec))) {
+            local = files.localCopy(spec, sha256, download);
+        }
+        return load(spec, local, imageSize);
+    }
+
+    /**
      * @param spec      as configured: names the backbone in messages and picks its kind
      * @param localFile where an ONNX model's bytes are (a downloaded copy of a URL), or null: spec itself
      * @param imageSize image side when the model does not fix one
@@ -74,7 +89,7 @@ public final class Backbones {
         }
         if (localFile != null) {
             return djl(spec, Criteria.<float[], float[]>builder().setTypes(float[].class, float[].class)
-                    .optModelPath(localFile), imageSize);
+                    .optModelUrls(localFile.toUri().toString()), imageSize);
         }
         Criteria.Builder<float[], float[]> criteria = Criteria.builder().setTypes(float[].class, float[].class);
         if (isUrl(spec)) {

@@ -160,4 +160,10 @@ public record BuiltinModelSettings(
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
                 statusCacheTtl, staleTrainingAfter, v);
     }
+
+    public BuiltinModelSettings withDataDir(Path v) {
+        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
+                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, v, predictorPoolSize,
+                statusCacheTtl, staleTrainingAfter, backboneOptions);
+    }
 }

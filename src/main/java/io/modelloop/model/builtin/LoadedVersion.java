@@ -52,7 +52,8 @@ public final class LoadedVersion implements AutoCloseable {
     }
 
     /** Rebuilds the version's network from its record and parameters. */
-    public static LoadedVersion load(VersionRecord record, byte[] parameters, int poolSize) {
+    /** @param backboneFiles where a URL backbone's bucket copy is read from (never the URL itself) */
+    public static LoadedVersion load(VersionRecord record, byte[] parameters, int poolSize, BackboneFiles backboneFiles) {
         int classes = record.labels.size();
         Architecture arch = record.architecture;
         if (arch.isCnn()) {
@@ -69,7 +70,8 @@ public final class LoadedVersion implements AutoCloseable {
             }
         }
         LinearHead head = LinearHead.fromParameters(arch, classes, parameters);
-        FeatureExtractor backbone = Backbones.load(arch.backbone(), null, record.imageSize);
+        FeatureExtractor backbone = Backbones.open(arch.backbone(), arch.backboneSha256(), backboneFiles, false,
+                record.imageSize);
         try {
             if (backbone.imageSize() != record.imageSize) {
                 throw new IllegalStateException("version " + record.name + " was trained on " + record.imageSize

@@ -109,10 +109,14 @@ public final class TrainingJob implements Runnable {
         }
     }
 
+    /** Set when the configured backbone could not be downloaded and the CNN is trained instead. */
+    private volatile String backboneFallback;
+
     private void train() {
         Instant started = Instant.now();
         update(r -> {
             r.trainingStartedAt = started;
+            r.backboneFallback = null;
             r.statusMessage = "Reading the manifest";
         }, true);
         String manifestUri = "s3://" + request.bucket() + "/" + request.manifestKey();
@@ -137,7 +141,19 @@ public final class TrainingJob implements Runnable {
         FeatureExtractor backbone = null;
         if (settings.backbone() != null) {
             update(r -> r.statusMessage = "Loading the backbone " + settings.backbone(), true);
-            backbone = Backbones.load(settings.backbone(), null, settings.imageSize());
+            try {
+                backbone = Backbones.open(settings.backbone(), settings.backboneOptions().sha256(),
+                        new BackboneFiles(store, settings.dataDir().resolve("backbones")), true, settings.imageSize());
+            } catch (BackboneFiles.DownloadFailedException e) {
+                if (!settings.backboneOptions().fallbackToScratch()) {
+                    throw e;
+                }
+                // no network: the loop keeps learning with the from-scratch network, and says so
+                String why = e.getMessage() + "; the compact CNN was trained from scratch instead";
+                LOG.warn("Training {}: {}", record.name, why);
+                backboneFallback = why;
+                update(r -> r.backboneFallback = why, true);
+            }
         }
         try {
             trainWith(entries, backbone, started);
@@ -221,7 +237,9 @@ public final class TrainingJob implements Runnable {
             double[][] stats = standardisation(trainInputs, d);
             trainInputs = standardise(trainInputs, stats);
             testInputs = standardise(testInputs, stats);
-            arch = Architecture.backboneHead(settings.backbone(), d, boxed(stats[0]), boxed(stats[1]));
+            arch = Architecture.backboneHead(settings.backbone(),
+                    Backbones.isRemote(settings.backbone()) ? settings.backboneOptions().sha256() : null,
+                    d, boxed(stats[0]), boxed(stats[1]));
             sampleShape = new Shape(d);
         }
         int[] trainY = split.train().stream().mapToInt(Sample::label).toArray();
@@ -293,7 +311,8 @@ public final class TrainingJob implements Runnable {
         String parametersKey = ArtifactStore.key(record.name, ArtifactStore.PARAMETERS);
         store.put(parametersKey, parameters, "application/octet-stream");
         Instant ended = Instant.now();
-        String message = summary(labels, split, trainOnly, skipped, evaluation);
+        String message = (backboneFallback == null ? "" : backboneFallback + ". ")
+                + summary(labels, split, trainOnly, skipped, evaluation);
         Change completed = r -> {
             r.status = ModelStatus.TRAINING_COMPLETED;
             r.statusMessage = message;

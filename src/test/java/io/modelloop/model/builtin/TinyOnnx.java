@@ -19,6 +19,18 @@ public final class TinyOnnx {
 
     /** @param shape input dims; 0 = free (named) */
     public static Path write(Path file, boolean channelsLast, long... shape) {
+        return write(file, channelsLast, 0, shape);
+    }
+
+    /**
+     * An NCHW model of this fixed size that average-pools to 4 x 4 instead: 48 features, enough to
+     * tell the test pictures apart.
+     */
+    public static Path writePooled(Path file, int size) {
+        return write(file, false, size / 4, 0, 3, size, size);
+    }
+
+    private static Path write(Path file, boolean channelsLast, int poolKernel, long... shape) {
         ByteArrayOutputStream graph = new ByteArrayOutputStream();
         String pooled = "x";
         if (channelsLast) {
@@ -26,11 +38,18 @@ public final class TinyOnnx {
         } else {
             msg(graph, 1, node("Identity", "pixels", "x", null));
         }
-        msg(graph, 1, node("GlobalAveragePool", pooled, "pooled", null));
+        if (poolKernel > 0) {
+            ByteArrayOutputStream pool = new ByteArrayOutputStream();
+            msg(pool, 5, ints("kernel_shape", poolKernel, poolKernel));
+            msg(pool, 5, ints("strides", poolKernel, poolKernel));
+            msg(graph, 1, node("AveragePool", pooled, "pooled", null, pool.toByteArray()));
+        } else {
+            msg(graph, 1, node("GlobalAveragePool", pooled, "pooled", null));
+        }
         msg(graph, 1, node("Flatten", "pooled", "features", null));
         str(graph, 2, "tiny");
         msg(graph, 11, valueInfo("pixels", shape));
-        msg(graph, 12, valueInfo("features", 0, channelsLast ? shape[3] : shape[1]));
+        msg(graph, 12, valueInfo("features", 0, (channelsLast ? shape[3] : shape[1]) * (poolKernel > 0 ? 16 : 1)));
         ByteArrayOutputStream model = new ByteArrayOutputStream();
         varintField(model, 1, 7);
         msg(model, 7, graph.toByteArray());
@@ -46,6 +65,11 @@ public final class TinyOnnx {
     }
 
     private static byte[] node(String op, String in, String out, byte[] attribute) {
+        return node(op, in, out, attribute, null);
+    }
+
+    /** @param encodedAttributes attribute fields already encoded (field 5 each) */
+    private static byte[] node(String op, String in, String out, byte[] attribute, byte[] encodedAttributes) {
         ByteArrayOutputStream n = new ByteArrayOutputStream();
         str(n, 1, in);
         str(n, 2, out);
@@ -53,6 +77,9 @@ public final class TinyOnnx {
         str(n, 4, op);
         if (attribute != null) {
             msg(n, 5, attribute);
+        }
+        if (encodedAttributes != null) {
+            n.writeBytes(encodedAttributes);
         }
         return n.toByteArray();
     }

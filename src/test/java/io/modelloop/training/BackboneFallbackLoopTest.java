@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelloop.ModelLoop;
 import io.modelloop.model.TrainingImages;
+import io.modelloop.testing.Browser;
 import io.modelloop.testing.Fixture;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,7 +23,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * A pretrained backbone named by a URL that cannot be reached (no network): the loop trains the
- * from-scratch network instead, and GET /api/models and a notification say so.
+ * from-scratch network instead, and GET /api/models, the models page and a notification say so.
  */
 class BackboneFallbackLoopTest {
 
@@ -70,6 +71,14 @@ class BackboneFallbackLoopTest {
             }
             assertThat(fallback).as(notifications.toString()).isNotNull();
             assertThat(fallback.path("message").asText()).contains("without its pretrained backbone").contains(url);
+
+            // the models page says it next to the version's status
+            try (Browser browser = new Browser(Fixture.httpBase(loop))) {
+                browser.signIn(Fixture.OPERATOR);
+                browser.laptop().open("/console/models.html");
+                assertThat(browser.find("#versions .backbone-fallback").getText())
+                        .contains("Trained without its pretrained backbone").contains(url);
+            }
         }
     }
 }

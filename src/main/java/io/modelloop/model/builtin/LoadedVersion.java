@@ -51,8 +51,11 @@ public final class LoadedVersion implements AutoCloseable {
         }
     }
 
-    /** Rebuilds the version's network from its record and parameters. */
-    /** @param backboneFiles where a URL backbone's bucket copy is read from (never the URL itself) */
+    /**
+     * Rebuilds the version's network from its record and parameters.
+     *
+     * @param backboneFiles where a URL backbone's bucket copy is read from (never the URL itself)
+     */
     public static LoadedVersion load(VersionRecord record, byte[] parameters, int poolSize, BackboneFiles backboneFiles) {
         int classes = record.labels.size();
         Architecture arch = record.architecture;

@@ -125,6 +125,10 @@ class OnnxFeatureExtractorTest {
         assertThatThrownBy(() -> Backbones.load(corrupt.toString(), null, 32))
                 .isInstanceOf(Backbones.BackboneUnavailableException.class)
                 .hasMessageContaining(corrupt.toString()).hasMessageContaining("not a readable ONNX model");
+        String url = "https://models.example/mobilenet_v2.onnx";
+        assertThatThrownBy(() -> Backbones.open(url, null, new BackboneFiles(null, dir), true, 32))
+                .isInstanceOf(Backbones.BackboneUnavailableException.class)
+                .hasMessageContaining(url).hasMessageContaining("modelloop.builtin.backbone-sha256");
         Path grey = TinyOnnx.write(dir.resolve("grey.onnx"), false, 0, 1, 28, 28);
         assertThatThrownBy(() -> Backbones.load(grey.toString(), null, 32))
                 .isInstanceOf(Backbones.BackboneUnavailableException.class)

@@ -28,6 +28,7 @@ import io.modelloop.storage.AwsClients;
 import io.modelloop.storage.AwsStartupCheck;
 import io.modelloop.storage.BucketLayout;
 import io.modelloop.storage.ImageLinks;
+import io.modelloop.storage.IncompleteUploads;
 import io.modelloop.storage.H2Database;
 import io.modelloop.storage.LocalObjectRepair;
 import io.modelloop.storage.LocalS3Server;
@@ -126,6 +127,8 @@ public final class ModelLoop implements AutoCloseable {
         AwsClients clients = new AwsClients(settings);
         awsClients = clients;
         if (settings.isLocal()) {
+            // before the store serves, so no upload can be in flight: what looks like one is a killed run's leftover
+            IncompleteUploads.moveAside(settings.dataDir().resolve(bucket), settings.dataDir().resolve(IncompleteUploads.FOLDER));
             localS3 = new LocalS3Server(settings.dataDir(), settings.getInt("modelloop.s3.port", 9000)).start(bucket);
             s3Endpoint = localS3.endpoint();
             new LocalObjectRepair(settings.dataDir().resolve(bucket), 0).repair();

@@ -1,6 +1,7 @@
 package io.modelloop.model;
 
 import io.modelloop.model.builtin.ArtifactStore;
+import io.modelloop.model.builtin.BackboneFiles;
 import io.modelloop.model.builtin.BuiltinModelSettings;
 import io.modelloop.model.builtin.DjlEnvironment;
 import io.modelloop.model.builtin.ImageDecoder;
@@ -54,6 +55,7 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
     private static final Pattern VERSION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final ArtifactStore store;
+    private final BackboneFiles backboneFiles;
     private final BuiltinModelSettings settings;
     private final ImageDecoder decoder;
     private final String owner;
@@ -82,6 +84,7 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
                                ExecutorService trainingExecutor) {
         DjlEnvironment.prepare(settings.dataDir());
         this.store = new ArtifactStore(s3, bucket);
+        this.backboneFiles = new BackboneFiles(store, settings.dataDir().resolve("backbones"));
         this.settings = settings;
         this.decoder = new ImageDecoder(settings.maxImageBytes(), settings.maxImagePixels());
         this.owner = HOST + "/" + SELF.pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -461,7 +464,7 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
     private LoadedVersion loadVersion(VersionRecord r) {
         byte[] parameters = store.get(store.bucket(), r.parametersKey)
                 .orElseThrow(() -> new IllegalStateException("s3://" + store.bucket() + "/" + r.parametersKey + " is missing"));
-        LoadedVersion version = LoadedVersion.load(r, parameters, settings.predictorPoolSize());
+        LoadedVersion version = LoadedVersion.load(r, parameters, settings.predictorPoolSize(), backboneFiles);
         if (r.familiarity != null) {
             try {
                 byte[] index = store.get(store.bucket(), r.familiarity.indexKey()).orElseThrow(() ->

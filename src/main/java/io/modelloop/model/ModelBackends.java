@@ -2,7 +2,9 @@ package io.modelloop.model;
 
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
+import io.modelloop.model.builtin.BackboneOptions;
 import io.modelloop.model.builtin.BuiltinModelSettings;
+import io.modelloop.model.builtin.Normalisation;
 import io.modelloop.storage.AwsClients;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -20,6 +22,17 @@ public final class ModelBackends {
                 .withBackbone(s.get("modelloop.builtin.backbone"))
                 // flips and shifts help photos of objects; turn them off for text, digits or symbols
                 .withAugment(!"false".equalsIgnoreCase(s.get("modelloop.builtin.augment", "true").trim()));
+        try {
+            String norm = s.get("modelloop.builtin.backbone-normalisation", "").trim();
+            String fallback = s.get("modelloop.builtin.backbone-fallback", "scratch").trim();
+            if (!fallback.equals("scratch") && !fallback.equals("fail")) {
+                throw new IllegalArgumentException("backbone-fallback is scratch or fail, not '" + fallback + "'");
+            }
+            b = b.withBackboneOptions(new BackboneOptions(s.get("modelloop.builtin.backbone-sha256"),
+                    norm.isEmpty() ? null : Normalisation.named(norm), fallback.equals("scratch")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("modelloop.builtin.backbone-sha256/-normalisation/-fallback: " + e.getMessage());
+        }
         String lr = s.get("modelloop.builtin.learning-rate");
         try {
             return lr.isBlank() ? b : b.withLearningRate(Double.parseDouble(lr));

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param progress        training progress while TRAINING_IN_PROGRESS, when known
  * @param calibration     how the version's confidence was calibrated and what it gives on the version's own
  *                        held-out images, built-in only
+ * @param backboneFallback built-in only: why the configured pretrained backbone could not be had and the
+ *                        network was trained from scratch instead (null when it was used, or none is configured)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelVersion(
@@ -32,14 +34,23 @@ public record ModelVersion(
         List<String> skippedImages,
         Instant createdAt,
         TrainingProgress progress,
-        Calibration calibration) {
+        Calibration calibration,
+        String backboneFallback) {
+
+    public ModelVersion(String id, String name, ModelStatus status, String statusMessage, Double f1,
+                        Map<String, LabelMetrics> perLabel, Map<String, Map<String, Integer>> confusion,
+                        Integer trainingImages, Integer testImages, List<String> skippedImages, Instant createdAt,
+                        TrainingProgress progress, Calibration calibration) {
+        this(id, name, status, statusMessage, f1, perLabel, confusion, trainingImages, testImages, skippedImages,
+                createdAt, progress, calibration, null);
+    }
 
     public ModelVersion(String id, String name, ModelStatus status, String statusMessage, Double f1,
                         Map<String, LabelMetrics> perLabel, Map<String, Map<String, Integer>> confusion,
                         Integer trainingImages, Integer testImages, List<String> skippedImages, Instant createdAt,
                         TrainingProgress progress) {
         this(id, name, status, statusMessage, f1, perLabel, confusion, trainingImages, testImages, skippedImages,
-                createdAt, progress, null);
+                createdAt, progress, null, null);
     }
 
     /** Precision, recall and F1 of one label on the test images, and how many test images it had. */

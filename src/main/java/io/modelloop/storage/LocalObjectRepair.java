@@ -34,7 +34,8 @@ public final class LocalObjectRepair {
     static final String STAMP_ATTR = "modelloop-md5-mtime";
     // S3Proxy's FilesystemNio2BlobStore writes a PUT to "<name>-<random UUID>" beside the target and
     // renames it when the upload completes: not an object, and usually gone before it could be read
-    private static final Pattern IN_FLIGHT_UPLOAD = Pattern.compile(
+    // (one a killed process left behind is moved away at start-up by IncompleteUploads)
+    static final Pattern IN_FLIGHT_UPLOAD = Pattern.compile(
             ".+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final Path bucketDir;

@@ -221,6 +221,11 @@ public final class TrainingPipeline {
         run.recordStep("train", RunStatus.SUCCEEDED, tr.phaseSince(), result, null);
         notifier.notify("TrainingCompleted", "Training of " + tr.versionName() + " completed with F1 " + round(f1),
                 Map.of("version", tr.versionName(), "versionId", v.id(), "f1", f1));
+        if (v.backboneFallback() != null) {
+            notifier.notify("BackboneUnavailable", "Version " + tr.versionName()
+                            + " was trained without its pretrained backbone: " + v.backboneFallback(),
+                    Map.of("version", tr.versionName(), "versionId", v.id(), "reason", v.backboneFallback()));
+        }
         if (f1 < minimum) {
             run.recordStep("f1-gate", RunStatus.FAILED, clock.instant(), Map.of("f1", f1, "minimum", minimum),
                     "F1 " + round(f1) + " is below Minimum-F1-Score " + minimum);

@@ -27,7 +27,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * it is killed (kill -9) at random moments and restarted on the same data folder. At the end it
  * counts, for detections, images without a record (lost) and with more than one (duplicated), and
  * for review answers, answers the API accepted that the loop does not hold (lost) and loops that
- * accepted more than one answer (duplicated). Target 0 / 0.
+ * accepted more than one answer (duplicated). Target 0 / 0. The keys (loop names) of every lost or
+ * duplicated one are printed too, to look them up in the child's log and the bucket folder.
  *
  * <p>Run by bench/crash-soak.sh; not part of the test suite. System properties: soak.images (1000),
  * soak.kills (20), soak.seed (1), soak.minGapMs / soak.maxGapMs (2000 / 8000: time between a
@@ -161,22 +162,50 @@ public final class CrashSoakBenchmark {
     private void report(long t0) {
         Map<String, Long> perKey = recordsPerKey();
         var keys = imageKeys();
-        long lost = keys.stream().filter(k -> !perKey.containsKey(k)).count();
-        long duplicated = perKey.values().stream().filter(n -> n > 1).count();
-        long answersLost = 0;
+        // the keys themselves, so that a miss can be looked up in the child's log and the bucket folder
+        var lostKeys = keys.stream().filter(k -> !perKey.containsKey(k)).toList();
+        var duplicatedKeys = perKey.entrySet().stream().filter(e -> e.getValue() > 1).map(e -> e.getKey() + " x" + e.getValue()).toList();
+        long lost = lostKeys.size();
+        long duplicated = duplicatedKeys.size();
+        var lostAnswers = new java.util.ArrayList<String>();
         for (var e : accepted.entrySet()) {
             JsonNode loop = child.api().json("/api/reviews/" + e.getKey());
             if (!"ANSWERED".equals(loop.path("status").asText()) || !e.getValue().contains(loop.path("answer").asText())) {
-                answersLost++;
+                lostAnswers.add(e.getKey() + " (accepted " + e.getValue() + ", loop " + loop.path("status").asText()
+                        + " " + loop.path("answer").asText("-") + ")");
             }
         }
-        long answersDuplicated = acceptedCount.values().stream().filter(n -> n.get() > 1).count();
+        long answersLost = lostAnswers.size();
+        var duplicatedAnswers = acceptedCount.entrySet().stream().filter(e -> e.getValue().get() > 1)
+                .map(e -> e.getKey() + " x" + e.getValue().get()).toList();
+        long answersDuplicated = duplicatedAnswers.size();
         JsonNode runs = child.api().json("/api/runs?type=TRAINING_RUN&limit=100");
         System.out.printf("crash soak: %d images, %d kills, %d answers accepted, %d training runs, %.0f s%n", keys.size(), kills,
                 accepted.size(), runs.path("runs").size(), (System.nanoTime() - t0) / 1e9);
         System.out.printf("detections: lost %d, duplicated %d%n", lost, duplicated);
+        printKeys("  lost", lostKeys);
+        printKeys("  duplicated", duplicatedKeys);
         System.out.printf("review answers: lost %d, duplicated %d%n", answersLost, answersDuplicated);
+        printKeys("  lost", lostAnswers);
+        printKeys("  duplicated", duplicatedAnswers);
+        Path aside = child.dataDir().resolve(io.modelloop.storage.IncompleteUploads.FOLDER);
+        if (Files.isDirectory(aside)) {
+            try (var files = Files.walk(aside)) {
+                var moved = files.filter(Files::isRegularFile).map(f -> aside.relativize(f).toString()).sorted().toList();
+                System.out.printf("unfinished uploads moved aside at restarts: %d%n", moved.size());
+                printKeys("  moved", moved);
+            } catch (java.io.IOException e) {
+                System.out.println("cannot list " + aside + ": " + e.getMessage());
+            }
+        }
+        System.out.println("data folder: " + child.dataDir());
         System.out.println("child log: " + child.log());
+    }
+
+    private static void printKeys(String what, java.util.List<String> keys) {
+        if (!keys.isEmpty()) {
+            System.out.println(what + ": " + String.join(", ", keys));
+        }
     }
 
     private java.util.List<String> imageKeys() {

@@ -7,8 +7,10 @@ import io.modelloop.model.ImageRef;
 import io.modelloop.model.ModelStatus;
 import io.modelloop.model.ModelVersion;
 import io.modelloop.model.TrainingRequest;
+import io.modelloop.model.builtin.BackboneOptions;
 import io.modelloop.model.builtin.BuiltinModelSettings;
 import io.modelloop.model.builtin.Evaluation;
+import io.modelloop.model.builtin.Normalisation;
 import io.modelloop.storage.LocalS3Server;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -38,7 +40,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Run by bench/builtin-model.sh; not part of the test suite.
  *
  * <p>System properties: bench.perClass (e.g. "10,50,100"), bench.test (1000), bench.epochs,
- * bench.batch, bench.lr, bench.imageSize (28), bench.data (/usr/share/datasets/fashion-mnist).
+ * bench.batch, bench.lr, bench.imageSize (28), bench.data (/usr/share/datasets/fashion-mnist),
+ * bench.backbone (a backbone file or URL, e.g. src/test/resources/backbones/mobilenet_v2_nsfwjs.onnx),
+ * bench.backboneNormalisation (imagenet, minus-one-to-one, zero-to-one; default: what the file declares).
  */
 public final class FashionMnistBenchmark {
 
@@ -68,7 +72,10 @@ public final class FashionMnistBenchmark {
                 .withImageSize(Integer.getInteger("bench.imageSize", 28))
                 .withEpochs(Integer.getInteger("bench.epochs", 30))
                 .withBatchSize(Integer.getInteger("bench.batch", 32))
-                .withLearningRate(Double.parseDouble(System.getProperty("bench.lr", "0.002")));
+                .withLearningRate(Double.parseDouble(System.getProperty("bench.lr", "0.002")))
+                .withBackbone(System.getProperty("bench.backbone"))
+                .withBackboneOptions(new BackboneOptions(null, System.getProperty("bench.backboneNormalisation", "").isBlank()
+                        ? null : Normalisation.named(System.getProperty("bench.backboneNormalisation")), true));
 
         Idx train = read(data, "train");
         Idx test = read(data, "t10k");

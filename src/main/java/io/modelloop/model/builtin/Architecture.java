@@ -21,13 +21,15 @@ import java.util.List;
  *                    pretrained backbone and a linear classifier on its features
  * @param channels    filters of each conv block (CNN)
  * @param dropout     dropout rate before the linear layer (CNN)
- * @param backbone    the backbone's model URL or TorchScript path (backbone head)
+ * @param backbone    the backbone's ONNX file or URL, DJL model URL or TorchScript path (backbone head)
+ * @param backboneSha256 SHA-256 of a backbone named by an http(s) URL: its copy in the bucket is
+ *                    models/backbones/&lt;sha256&gt;.&lt;ext&gt; (backbone head)
  * @param featureSize length of the backbone's feature vector (backbone head)
  * @param featureMean per-feature mean of the training images' features, subtracted before the head
  * @param featureStd  per-feature standard deviation, divided by before the head
  */
-public record Architecture(String type, List<Integer> channels, Double dropout, String backbone, Integer featureSize,
-                           List<Double> featureMean, List<Double> featureStd) {
+public record Architecture(String type, List<Integer> channels, Double dropout, String backbone, String backboneSha256,
+                           Integer featureSize, List<Double> featureMean, List<Double> featureStd) {
 
     public static final String CNN = "cnn";
     public static final String BACKBONE_HEAD = "backbone-linear-head";
@@ -42,11 +44,12 @@ public record Architecture(String type, List<Integer> channels, Double dropout, 
             side /= 2;
             filters = Math.min(filters * 2, 128);
         }
-        return new Architecture(CNN, channels, 0.3, null, null, null, null);
+        return new Architecture(CNN, channels, 0.3, null, null, null, null, null);
     }
 
-    public static Architecture backboneHead(String backbone, int featureSize, List<Double> mean, List<Double> std) {
-        return new Architecture(BACKBONE_HEAD, null, null, backbone, featureSize, mean, std);
+    public static Architecture backboneHead(String backbone, String sha256, int featureSize, List<Double> mean,
+                                            List<Double> std) {
+        return new Architecture(BACKBONE_HEAD, null, null, backbone, sha256, featureSize, mean, std);
     }
 
     public boolean isCnn() {

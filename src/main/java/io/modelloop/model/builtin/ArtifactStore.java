@@ -114,6 +114,27 @@ public final class ArtifactStore {
         }
     }
 
+    /** Uploads a file (streamed: a backbone may be hundreds of MB) to this store's bucket. */
+    public void putFile(String key, java.nio.file.Path file, String contentType) {
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
+        } catch (SdkException e) {
+            throw new TransientModelException("cannot write s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Downloads an object of this store's bucket to a (new) file; false when there is no such object. */
+    public boolean getFile(String key, java.nio.file.Path target) {
+        try {
+            s3.getObject(b -> b.bucket(bucket).key(key), target);
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (SdkException e) {
+            throw new TransientModelException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
     public void delete(String key) {
         try {
             s3.deleteObject(b -> b.bucket(bucket).key(key));

@@ -12,9 +12,10 @@ import java.time.Duration;
  * @param learningRate           Adam's initial learning rate (cosine-decayed to 5% of it)
  * @param testFraction           share of each label's images held out for evaluation
  * @param seed                   seed of the split, the shuffles, the augmentation and the weights
- * @param backbone               optional pretrained feature extractor: a DJL model URL (djl://...,
- *                               file:..., https://...) or a TorchScript file path; null or blank:
- *                               a compact CNN is trained from scratch
+ * @param backbone               optional pretrained feature extractor: an ONNX file (path or
+ *                               https:// URL ending in .onnx), a DJL model URL (djl://..., file:...,
+ *                               https://...) or a TorchScript file path; null or blank: a compact
+ *                               CNN is trained from scratch
  * @param maxConcurrentTrainings trainings run at once in this pod; more wait their turn
  * @param maxImageBytes          larger images are rejected (classification) or skipped (training)
  * @param maxImagePixels         width x height above this is rejected or skipped
@@ -27,6 +28,7 @@ import java.time.Duration;
  *                               any other status is read again on every classification
  * @param staleTrainingAfter     a training in progress whose pod has not reported for this long
  *                               is reported TRAINING_FAILED (the pod died)
+ * @param backboneOptions        the backbone's checksum (for a URL) and pixel scaling
  */
 public record BuiltinModelSettings(
         int imageSize,
@@ -43,7 +45,8 @@ public record BuiltinModelSettings(
         Path dataDir,
         int predictorPoolSize,
         Duration statusCacheTtl,
-        Duration staleTrainingAfter) {
+        Duration staleTrainingAfter,
+        BackboneOptions backboneOptions) {
 
     public BuiltinModelSettings {
         if (imageSize < 16 || imageSize > 512) {
@@ -71,6 +74,7 @@ public record BuiltinModelSettings(
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         statusCacheTtl = statusCacheTtl == null ? Duration.ofSeconds(1) : statusCacheTtl;
         staleTrainingAfter = staleTrainingAfter == null ? Duration.ofMinutes(10) : staleTrainingAfter;
+        backboneOptions = backboneOptions == null ? BackboneOptions.NONE : backboneOptions;
     }
 
     /**
@@ -82,72 +86,84 @@ public record BuiltinModelSettings(
         return new BuiltinModelSettings(32, 30, 32, 0.002, 0.2, 42, null, 1,
                 15L * 1024 * 1024, 4096L * 4096, true, dataDir,
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
-                Duration.ofSeconds(1), Duration.ofMinutes(10));
+                Duration.ofSeconds(1), Duration.ofMinutes(10), BackboneOptions.NONE);
     }
 
     public BuiltinModelSettings withImageSize(int v) {
         return new BuiltinModelSettings(v, epochs, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter);
+                statusCacheTtl, staleTrainingAfter, backboneOptions);
     }
 
     public BuiltinModelSettings withEpochs(int v) {
         return new BuiltinModelSettings(imageSize, v, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter);
+                statusCacheTtl, staleTrainingAfter, backboneOptions);
     }
 
     public BuiltinModelSettings withBatchSize(int v) {
         return new BuiltinModelSettings(imageSize, epochs, v, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter);
+                statusCacheTtl, staleTrainingAfter, backboneOptions);
     }
 
     public BuiltinModelSettings withLearningRate(double v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, v, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter);
+                statusCacheTtl, staleTrainingAfter, backboneOptions);
     }
 
     public BuiltinModelSettings withTestFraction(double v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, v, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter);
+                statusCacheTtl, staleTrainingAfter, backboneOptions);
     }
 
     public BuiltinModelSettings withSeed(long v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, v, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter);
+                statusCacheTtl, staleTrainingAfter, backboneOptions);
     }
 
     public BuiltinModelSettings withBackbone(String v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, v,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter);
+                statusCacheTtl, staleTrainingAfter, backboneOptions);
     }
 
     public BuiltinModelSettings withAugment(boolean v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, v, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter);
+                statusCacheTtl, staleTrainingAfter, backboneOptions);
     }
 
     public BuiltinModelSettings withImageLimits(long bytes, long pixels) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, bytes, pixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter);
+                statusCacheTtl, staleTrainingAfter, backboneOptions);
     }
 
     public BuiltinModelSettings withStatusCacheTtl(Duration v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                v, staleTrainingAfter);
+                v, staleTrainingAfter, backboneOptions);
     }
 
     public BuiltinModelSettings withStaleTrainingAfter(Duration v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, v);
+                statusCacheTtl, v, backboneOptions);
+    }
+
+    public BuiltinModelSettings withBackboneOptions(BackboneOptions v) {
+        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
+                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
+                statusCacheTtl, staleTrainingAfter, v);
+    }
+
+    public BuiltinModelSettings withDataDir(Path v) {
+        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
+                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, v, predictorPoolSize,
+                statusCacheTtl, staleTrainingAfter, backboneOptions);
     }
 }

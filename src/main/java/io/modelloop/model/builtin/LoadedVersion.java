@@ -3,26 +3,19 @@ package io.modelloop.model.builtin;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.TranslateException;
 import io.modelloop.model.NoRunningModelException;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A version loaded for serving. At most predictorPoolSize classifications run at once (DJL
- * predictors of a backbone are not thread-safe: each borrows one from a pool). Closing waits for
- * those in flight, then frees the native memory.
+ * A version loaded for serving. At most predictorPoolSize classifications run at once; a CNN runs
+ * layer by layer (see {@link NetworkOutputs}) in its own NDManager per call, a backbone's
+ * FeatureExtractor is thread-safe. Closing waits for those in flight, then frees the native memory.
  */
 public final class LoadedVersion implements AutoCloseable {
 
@@ -32,40 +25,32 @@ public final class LoadedVersion implements AutoCloseable {
 
     private final String name;
     private final Model model;
+    private final FeatureExtractor backbone;
     private final LinearHead head;
     private final int imageSize;
-    private final Semaphore permits;
     private final int poolSize;
-    private final BlockingQueue<Predictor<float[], float[]>> pool;
-    private final List<Predictor<float[], float[]>> all = new ArrayList<>();
+    private final Semaphore permits;
     private volatile boolean closed;
     private volatile FamiliarityIndex familiarity;
     private volatile FamiliarityScale familiarityScale;
 
-    private LoadedVersion(String name, Model model, LinearHead head, int poolSize, int imageSize) {
+    private LoadedVersion(String name, Model model, FeatureExtractor backbone, LinearHead head, int poolSize,
+                          int imageSize) {
         this.name = name;
         this.model = model;
+        this.backbone = backbone;
         this.head = head;
         this.imageSize = imageSize;
         this.poolSize = poolSize;
         this.permits = new Semaphore(poolSize);
-        this.pool = new ArrayBlockingQueue<>(poolSize);
-        if (model instanceof ZooModel<?, ?> zoo) {
-            for (int i = 0; i < poolSize; i++) {
-                Predictor<float[], float[]> p = castZoo(zoo).newPredictor();
-                all.add(p);
-                pool.add(p);
-            }
-        }
     }
 
-    @SuppressWarnings("unchecked")
-    private static ZooModel<float[], float[]> castZoo(ZooModel<?, ?> zoo) {
-        return (ZooModel<float[], float[]>) zoo;
-    }
-
-    /** Rebuilds the version's network from its record and parameters. */
-    public static LoadedVersion load(VersionRecord record, byte[] parameters, int poolSize) {
+    /**
+     * Rebuilds the version's network from its record and parameters.
+     *
+     * @param backboneFiles where a URL backbone's bucket copy is read from (never the URL itself)
+     */
+    public static LoadedVersion load(VersionRecord record, byte[] parameters, int poolSize, BackboneFiles backboneFiles) {
         int classes = record.labels.size();
         Architecture arch = record.architecture;
         if (arch.isCnn()) {
@@ -75,16 +60,21 @@ public final class LoadedVersion implements AutoCloseable {
                 Block block = arch.newBlock(classes);
                 block.loadParameters(model.getNDManager(), new DataInputStream(new ByteArrayInputStream(parameters)));
                 model.setBlock(block);
-                return new LoadedVersion(record.name, model, null, poolSize, record.imageSize);
+                return new LoadedVersion(record.name, model, null, null, poolSize, record.imageSize);
             } catch (IOException | MalformedModelException | RuntimeException e) {
                 model.close();
                 throw new IllegalStateException("version " + record.name + " could not be loaded: " + e.getMessage(), e);
             }
         }
         LinearHead head = LinearHead.fromParameters(arch, classes, parameters);
-        ZooModel<float[], float[]> backbone = Backbones.load(arch.backbone(), record.imageSize);
+        FeatureExtractor backbone = Backbones.open(arch.backbone(), arch.backboneSha256(), backboneFiles, false,
+                record.imageSize);
         try {
-            return new LoadedVersion(record.name, backbone, head, poolSize, record.imageSize);
+            if (backbone.imageSize() != record.imageSize) {
+                throw new IllegalStateException("version " + record.name + " was trained on " + record.imageSize
+                        + " px images but its backbone " + arch.backbone() + " now takes " + backbone.imageSize() + " px");
+            }
+            return new LoadedVersion(record.name, null, backbone, head, poolSize, record.imageSize);
         } catch (RuntimeException e) {
             backbone.close();
             throw e;
@@ -126,20 +116,13 @@ public final class LoadedVersion implements AutoCloseable {
             if (closed) {
                 throw new NoRunningModelException("version " + name + " was unloaded");
             }
-            if (head == null) {
+            if (backbone == null) {
                 NetworkOutputs.Batch out = NetworkOutputs.run(model.getBlock(), model.getNDManager(), pixels,
                         new Shape(1, 3, imageSize, imageSize));
                 return new Output(out.logits()[0], out.features()[0]);
             }
-            Predictor<float[], float[]> predictor = pool.poll();
-            try {
-                float[] raw = predictor.predict(pixels);
-                return new Output(head.apply(raw), head.standardise(raw));
-            } finally {
-                pool.add(predictor);
-            }
-        } catch (TranslateException e) {
-            throw new IllegalStateException("version " + name + " failed to classify: " + e.getMessage(), e);
+            float[] raw = backbone.features(pixels);
+            return new Output(head.apply(raw), head.standardise(raw));
         } finally {
             permits.release();
         }
@@ -154,7 +137,14 @@ public final class LoadedVersion implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        all.forEach(Predictor::close);
-        model.close();
+        try {
+            if (model != null) {
+                model.close();
+            } else {
+                backbone.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("version " + name + " did not close cleanly: " + e.getMessage(), e);
+        }
     }
 }

@@ -1,9 +1,6 @@
 package io.modelloop.model.builtin;
 
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.TranslateException;
 import io.modelloop.model.GroundTruthManifest;
 import io.modelloop.model.InvalidImageException;
 import io.modelloop.model.ModelStatus;
@@ -112,10 +109,14 @@ public final class TrainingJob implements Runnable {
         }
     }
 
+    /** Set when the configured backbone could not be downloaded and the CNN is trained instead. */
+    private volatile String backboneFallback;
+
     private void train() {
         Instant started = Instant.now();
         update(r -> {
             r.trainingStartedAt = started;
+            r.backboneFallback = null;
             r.statusMessage = "Reading the manifest";
         }, true);
         String manifestUri = "s3://" + request.bucket() + "/" + request.manifestKey();
@@ -137,10 +138,22 @@ public final class TrainingJob implements Runnable {
             throw new TrainingRefusedException("Training needs at least two labels; the manifest has only one, '"
                     + classes.first() + "' (" + entries.size() + " images)");
         }
-        ZooModel<float[], float[]> backbone = null;
+        FeatureExtractor backbone = null;
         if (settings.backbone() != null) {
             update(r -> r.statusMessage = "Loading the backbone " + settings.backbone(), true);
-            backbone = Backbones.load(settings.backbone(), settings.imageSize());
+            try {
+                backbone = Backbones.open(settings.backbone(), settings.backboneOptions().sha256(),
+                        new BackboneFiles(store, settings.dataDir().resolve("backbones")), true, settings.imageSize());
+            } catch (BackboneFiles.DownloadFailedException e) {
+                if (!settings.backboneOptions().fallbackToScratch()) {
+                    throw e;
+                }
+                // no network: the loop keeps learning with the from-scratch network, and says so
+                String why = e.getMessage() + "; the compact CNN was trained from scratch instead";
+                LOG.warn("Training {}: {}", record.name, why);
+                backboneFallback = why;
+                update(r -> r.backboneFallback = why, true);
+            }
         }
         try {
             trainWith(entries, backbone, started);
@@ -151,10 +164,10 @@ public final class TrainingJob implements Runnable {
         }
     }
 
-    private void trainWith(List<GroundTruthManifest.Entry> entries, ZooModel<float[], float[]> backbone,
+    private void trainWith(List<GroundTruthManifest.Entry> entries, FeatureExtractor backbone,
                            Instant started) {
-        int size = settings.imageSize();
-        Normalisation norm = backbone == null ? Normalisation.CENTRED : Normalisation.IMAGENET;
+        int size = backbone == null ? settings.imageSize() : backbone.imageSize();
+        Normalisation norm = backbone == null ? Normalisation.CENTRED : backboneNormalisation(backbone);
 
         // 1. images
         Map<String, List<float[]>> byClass = new TreeMap<>();
@@ -224,7 +237,9 @@ public final class TrainingJob implements Runnable {
             double[][] stats = standardisation(trainInputs, d);
             trainInputs = standardise(trainInputs, stats);
             testInputs = standardise(testInputs, stats);
-            arch = Architecture.backboneHead(settings.backbone(), d, boxed(stats[0]), boxed(stats[1]));
+            arch = Architecture.backboneHead(settings.backbone(),
+                    Backbones.isRemote(settings.backbone()) ? settings.backboneOptions().sha256() : null,
+                    d, boxed(stats[0]), boxed(stats[1]));
             sampleShape = new Shape(d);
         }
         int[] trainY = split.train().stream().mapToInt(Sample::label).toArray();
@@ -301,7 +316,8 @@ public final class TrainingJob implements Runnable {
         String familiarityKey = ArtifactStore.key(record.name, ArtifactStore.FAMILIARITY);
         store.put(familiarityKey, familiarity.index().toBytes(), "application/octet-stream");
         Instant ended = Instant.now();
-        String message = summary(labels, split, trainOnly, skipped, evaluation);
+        String message = (backboneFallback == null ? "" : backboneFallback + ". ")
+                + summary(labels, split, trainOnly, skipped, evaluation);
         Change completed = r -> {
             r.status = ModelStatus.TRAINING_COMPLETED;
             r.statusMessage = message;
@@ -378,10 +394,16 @@ public final class TrainingJob implements Runnable {
         }
     }
 
-    private List<float[]> features(ZooModel<float[], float[]> backbone, List<float[]> images) {
+    /** The configured scaling, else what the model file declares, else ImageNet's. */
+    private Normalisation backboneNormalisation(FeatureExtractor backbone) {
+        Normalisation configured = settings.backboneOptions().normalisation();
+        return configured != null ? configured : backbone.declaredNormalisation().orElse(Normalisation.IMAGENET);
+    }
+
+    private List<float[]> features(FeatureExtractor backbone, List<float[]> images) {
         List<float[]> out = new ArrayList<>();
         int batch = 16;
-        try (Predictor<float[], float[]> predictor = backbone.newPredictor()) {
+        try {
             for (int start = 0; start < images.size(); start += batch) {
                 checkCancelled();
                 heartbeat(r -> { });
@@ -391,7 +413,7 @@ public final class TrainingJob implements Runnable {
                 for (int j = 0; j < b; j++) {
                     System.arraycopy(images.get(start + j), 0, data, j * len, len);
                 }
-                float[] f = predictor.predict(data);
+                float[] f = backbone.features(data);
                 int d = f.length / b;
                 for (int j = 0; j < b; j++) {
                     float[] row = new float[d];
@@ -399,7 +421,10 @@ public final class TrainingJob implements Runnable {
                     out.add(row);
                 }
             }
-        } catch (TranslateException e) {
+        } catch (RuntimeException e) {
+            if (e instanceof CancellationException) {
+                throw e;
+            }
             throw new IllegalStateException("the backbone failed on the training images: " + e.getMessage(), e);
         }
         return out;

@@ -39,6 +39,8 @@ public final class VersionRecord {
     public List<String> trainOnlyLabels;
     public Integer imageSize;
     public Architecture architecture;
+    /** Why the configured backbone was not used and the CNN was trained from scratch instead. */
+    public String backboneFallback;
     public Normalisation normalisation;
     /** Key of the trained block's parameters (DJL format) in the bucket. */
     public String parametersKey;
@@ -110,6 +112,6 @@ public final class VersionRecord {
 
     public ModelVersion toModelVersion() {
         return new ModelVersion(name, name, status, statusMessage, f1, perLabel, confusion, trainingImages, testImages,
-                skippedImages, createdAt, progress, confidenceCalibration);
+                skippedImages, createdAt, progress, confidenceCalibration, backboneFallback);
     }
 }

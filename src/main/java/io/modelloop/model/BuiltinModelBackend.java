@@ -369,7 +369,7 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
             model = loadLazily(versionId, r);
         }
         byte[] bytes = store.getImage(image.bucket(), image.key(), decoder.maxBytes());
-        float[] pixels = decoder.decode(bytes, r.imageSize, r.normalisation);
+        float[] pixels = decoder.decode(bytes, r.imageSize, r.normalisation, r.inputOrDefault());
         LoadedVersion.Output out = model.classify(pixels);
         double[] p = TemperatureScaling.softmax(out.logits(), r.temperature == null ? 1.0 : r.temperature);
         // the classifier picks the label; familiarity can only lower how sure it is

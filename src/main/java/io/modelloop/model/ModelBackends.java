@@ -4,6 +4,7 @@ import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
 import io.modelloop.model.builtin.BackboneOptions;
 import io.modelloop.model.builtin.BuiltinModelSettings;
+import io.modelloop.model.builtin.ImageInput;
 import io.modelloop.model.builtin.Normalisation;
 import io.modelloop.storage.AwsClients;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -32,6 +33,12 @@ public final class ModelBackends {
                     norm.isEmpty() ? null : Normalisation.named(norm), fallback.equals("scratch")));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("modelloop.builtin.backbone-sha256/-normalisation/-fallback: " + e.getMessage());
+        }
+        String input = s.get("modelloop.builtin.input", "ink").trim();
+        try {
+            b = b.withInput(ImageInput.valueOf(input.toUpperCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("modelloop.builtin.input is ink or rgb, not '" + input + "'");
         }
         String lr = s.get("modelloop.builtin.learning-rate");
         try {

@@ -46,14 +46,20 @@ public final class ConfidenceBenchmark {
     private final BuiltinModelBackend backend;
     private final Map<String, List<double[]>> figures = new LinkedHashMap<>();
 
-    ConfidenceBenchmark(S3Client s3, BuiltinModelBackend backend) {
+    private final String tag;
+
+    ConfidenceBenchmark(S3Client s3, BuiltinModelBackend backend, String tag) {
         this.s3 = s3;
         this.backend = backend;
+        this.tag = tag;
     }
 
     public static void main(String[] args) throws Exception {
         int repeats = Integer.getInteger("bench.repeats", 3);
         String only = System.getProperty("bench.only", "");
+        // scratch: the from-scratch CNN; anything else: a backbone file or URL
+        List<String> configs = List.of(System.getProperty("bench.configs",
+                "rgb,scratch,src/test/resources/backbones/mobilenet_v2_nsfwjs.onnx").split(","));
         Path work = Files.createTempDirectory("modelloop-confidence");
         BuiltinModelSettings settings = BuiltinModelSettings.defaults(work.resolve("data"));
         System.out.printf(Locale.ROOT, "%s; built-in model: image %d px, %d epochs, batch %d; %d cores, Java %s%n",
@@ -64,15 +70,24 @@ public final class ConfidenceBenchmark {
                      .region(Region.US_EAST_1).credentialsProvider(AnonymousCredentialsProvider.create()).build()) {
             for (int rep = 0; rep < repeats; rep++) {
                 long seed = 42 + rep;
-                try (BuiltinModelBackend backend = new BuiltinModelBackend(s3, BUCKET, settings.withSeed(seed))) {
-                    ConfidenceBenchmark bench = new ConfidenceBenchmark(s3, backend);
-                    if (!only.equals("logos")) {
-                        bench.fashion(rep, seed);
+                for (String config : configs) {
+                    BuiltinModelSettings s = settings.withSeed(seed);
+                    if (config.equals("rgb")) {
+                        s = s.withInput(io.modelloop.model.builtin.ImageInput.RGB);
+                    } else if (!config.equals("scratch")) {
+                        s = s.withBackbone(config);
                     }
-                    if (!only.equals("fashion")) {
-                        bench.logos(rep, seed);
+                    try (BuiltinModelBackend backend = new BuiltinModelBackend(s3, BUCKET, s)) {
+                        ConfidenceBenchmark bench = new ConfidenceBenchmark(s3, backend, config.equals("scratch") ? ""
+                                : config.equals("rgb") ? " [rgb input]" : " [" + Path.of(config).getFileName() + "]");
+                        if (!only.equals("logos")) {
+                            bench.fashion(rep, seed);
+                        }
+                        if (!only.equals("fashion")) {
+                            bench.logos(rep, seed);
+                        }
+                        bench.figures.forEach((k, v) -> ALL.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
                     }
-                    bench.figures.forEach((k, v) -> ALL.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
                 }
             }
         }
@@ -89,7 +104,7 @@ public final class ConfidenceBenchmark {
         Path data = Path.of(System.getProperty("bench.data", "/usr/share/datasets/fashion-mnist"));
         FashionMnistBenchmark.Idx train = FashionMnistBenchmark.read(data, "train");
         FashionMnistBenchmark.Idx test = FashionMnistBenchmark.read(data, "t10k");
-        String version = "fashion-open-" + rep;
+        String version = "fashion-open-" + rep + (tag.isEmpty() ? "" : tag.contains("rgb") ? "-rgb" : "-backbone");
         List<GroundTruthManifest.Entry> entries = new ArrayList<>();
         List<float[]> trainPixels = new ArrayList<>();
         int[] taken = new int[5];
@@ -137,7 +152,7 @@ public final class ConfidenceBenchmark {
         OpenSetMetrics px = OpenSetMetrics.of(pixel, known, correct, THRESHOLD);
         System.out.printf(Locale.ROOT, "  Fashion-MNIST repeat %d: pixel cosine 1-NN baseline: AUROC %.3f, unknown caught when 10%% of known are: %.0f%%%n",
                 rep, px.auroc(), 100 * px.caughtAt10());
-        figures.computeIfAbsent("Fashion-MNIST | pixel cosine 1-NN (baseline)", k -> new ArrayList<>())
+        figures.computeIfAbsent("Fashion-MNIST" + tag + " | pixel cosine 1-NN (baseline)", k -> new ArrayList<>())
                 .add(new double[] {px.auroc(), Double.NaN, Double.NaN, Double.NaN, px.caughtAt10(), Double.NaN, Double.NaN, Double.NaN});
     }
 
@@ -149,7 +164,7 @@ public final class ConfidenceBenchmark {
 
     void logos(int rep, long seed) throws Exception {
         Random r = new Random(1000 + rep);
-        String version = "logos-" + rep;
+        String version = "logos-" + rep + (tag.isEmpty() ? "" : tag.contains("rgb") ? "-rgb" : "-backbone");
         List<GroundTruthManifest.Entry> entries = new ArrayList<>();
         for (int b = 0; b < 2; b++) {
             LogoImages.Brand brand = LogoImages.BRANDS.get(b);
@@ -256,12 +271,12 @@ public final class ConfidenceBenchmark {
     }
 
     private void record(String set, String method, OpenSetMetrics m, double accuracy, Run run, double knownRightAbove) {
-        System.out.printf(Locale.ROOT, "  %s | %s: known accuracy %.3f, AUROC %.3f, unknown below 70: %.0f%%, known below 70: "
-                        + "%.0f%%, ECE %.3f%s; training %.1f s, classify p50 %.1f ms%n", set, method, accuracy, m.auroc(),
+        System.out.printf(Locale.ROOT, "  %s%s | %s: known accuracy %.3f, AUROC %.3f, unknown below 70: %.0f%%, known below 70: "
+                        + "%.0f%%, ECE %.3f%s; training %.1f s, classify p50 %.1f ms%n", set, tag, method, accuracy, m.auroc(),
                 100 * m.unknownBelow(), 100 * m.knownBelow(), m.ece(),
                 Double.isNaN(knownRightAbove) ? "" : String.format(Locale.ROOT, ", known right at >= 70: %.0f%%", 100 * knownRightAbove),
                 run.trainSeconds(), run.p50Millis());
-        figures.computeIfAbsent(set + " | " + method, k -> new ArrayList<>()).add(new double[] {m.auroc(), m.unknownBelow(),
+        figures.computeIfAbsent(set + tag + " | " + method, k -> new ArrayList<>()).add(new double[] {m.auroc(), m.unknownBelow(),
                 m.knownBelow(), m.ece(), m.caughtAt10(), accuracy, knownRightAbove, run.trainSeconds(), run.p50Millis()});
     }
 

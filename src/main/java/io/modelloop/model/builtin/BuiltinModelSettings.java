@@ -29,6 +29,7 @@ import java.time.Duration;
  * @param staleTrainingAfter     a training in progress whose pod has not reported for this long
  *                               is reported TRAINING_FAILED (the pod died)
  * @param backboneOptions        the backbone's checksum (for a URL) and pixel scaling
+ * @param input                  what the network sees of an image (see {@link ImageInput})
  */
 public record BuiltinModelSettings(
         int imageSize,
@@ -46,7 +47,8 @@ public record BuiltinModelSettings(
         int predictorPoolSize,
         Duration statusCacheTtl,
         Duration staleTrainingAfter,
-        BackboneOptions backboneOptions) {
+        BackboneOptions backboneOptions,
+        ImageInput input) {
 
     public BuiltinModelSettings {
         if (imageSize < 16 || imageSize > 512) {
@@ -75,6 +77,7 @@ public record BuiltinModelSettings(
         statusCacheTtl = statusCacheTtl == null ? Duration.ofSeconds(1) : statusCacheTtl;
         staleTrainingAfter = staleTrainingAfter == null ? Duration.ofMinutes(10) : staleTrainingAfter;
         backboneOptions = backboneOptions == null ? BackboneOptions.NONE : backboneOptions;
+        input = input == null ? ImageInput.INK : input;
     }
 
     /**
@@ -86,84 +89,90 @@ public record BuiltinModelSettings(
         return new BuiltinModelSettings(32, 30, 32, 0.002, 0.2, 42, null, 1,
                 15L * 1024 * 1024, 4096L * 4096, true, dataDir,
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
-                Duration.ofSeconds(1), Duration.ofMinutes(10), BackboneOptions.NONE);
+                Duration.ofSeconds(1), Duration.ofMinutes(10), BackboneOptions.NONE, ImageInput.INK);
     }
 
     public BuiltinModelSettings withImageSize(int v) {
         return new BuiltinModelSettings(v, epochs, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions);
+                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
     }
 
     public BuiltinModelSettings withEpochs(int v) {
         return new BuiltinModelSettings(imageSize, v, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions);
+                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
     }
 
     public BuiltinModelSettings withBatchSize(int v) {
         return new BuiltinModelSettings(imageSize, epochs, v, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions);
+                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
     }
 
     public BuiltinModelSettings withLearningRate(double v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, v, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions);
+                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
     }
 
     public BuiltinModelSettings withTestFraction(double v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, v, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions);
+                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
     }
 
     public BuiltinModelSettings withSeed(long v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, v, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions);
+                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
     }
 
     public BuiltinModelSettings withBackbone(String v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, v,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions);
+                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
     }
 
     public BuiltinModelSettings withAugment(boolean v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, v, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions);
+                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
     }
 
     public BuiltinModelSettings withImageLimits(long bytes, long pixels) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, bytes, pixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions);
+                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
     }
 
     public BuiltinModelSettings withStatusCacheTtl(Duration v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                v, staleTrainingAfter, backboneOptions);
+                v, staleTrainingAfter, backboneOptions, input);
     }
 
     public BuiltinModelSettings withStaleTrainingAfter(Duration v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, v, backboneOptions);
+                statusCacheTtl, v, backboneOptions, input);
     }
 
     public BuiltinModelSettings withBackboneOptions(BackboneOptions v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, v);
+                statusCacheTtl, staleTrainingAfter, v, input);
     }
 
     public BuiltinModelSettings withDataDir(Path v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, v, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions);
+                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
+    }
+
+    public BuiltinModelSettings withInput(ImageInput v) {
+        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
+                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
+                statusCacheTtl, staleTrainingAfter, backboneOptions, v);
     }
 }

@@ -55,7 +55,34 @@ public final class ImageDecoder {
 
     /** The image as floats, channel-first (3 x size x size), normalised per channel. */
     public float[] decode(byte[] bytes, int size, Normalisation norm) {
-        return pixels(resize(read(bytes, decodedSide(size)), size), norm);
+        return decode(bytes, size, norm, ImageInput.RGB);
+    }
+
+    /** The image as the network sees it with this input (see {@link ImageInput}). */
+    public float[] decode(byte[] bytes, int size, Normalisation norm, ImageInput input) {
+        BufferedImage image = read(bytes, decodedSide(size));
+        return input == ImageInput.INK ? ink(image, size, norm) : pixels(resize(image, size), norm);
+    }
+
+    /** {@link ImageInput#INK}: cropped to the content, contrast with the background in every channel. */
+    public static float[] ink(BufferedImage image, int size, Normalisation norm) {
+        Color bg = borderMean(image);
+        BufferedImage square = resize(cropToContent(image), size);
+        int[] argb = square.getRGB(0, 0, size, size, null, 0, size);
+        int plane = size * size;
+        float[] out = new float[3 * plane];
+        float[] mean = norm.meanArray();
+        float[] std = norm.stdArray();
+        for (int i = 0; i < plane; i++) {
+            int p = argb[i];
+            int d = Math.max(Math.abs(((p >> 16) & 0xFF) - bg.getRed()),
+                    Math.max(Math.abs(((p >> 8) & 0xFF) - bg.getGreen()), Math.abs((p & 0xFF) - bg.getBlue())));
+            float v = d / 255f;
+            out[i] = (v - mean[0]) / std[0];
+            out[plane + i] = (v - mean[1]) / std[1];
+            out[2 * plane + i] = (v - mean[2]) / std[2];
+        }
+        return out;
     }
 
     /**
@@ -176,6 +203,50 @@ public final class ImageDecoder {
     }
 
     /** The mean colour of the outermost rows and columns, transparency over white as in {@link #draw}. */
+    /**
+     * The part of the image that differs from its background (the mean border colour), with a small
+     * margin; the whole image when nothing or nearly everything differs.
+     */
+    static BufferedImage cropToContent(BufferedImage src) {
+        int w = src.getWidth();
+        int h = src.getHeight();
+        Color bg = borderMean(src);
+        int step = Math.max(1, Math.max(w, h) / 512);
+        int x0 = w;
+        int y0 = h;
+        int x1 = -1;
+        int y1 = -1;
+        for (int y = 0; y < h; y += step) {
+            for (int x = 0; x < w; x += step) {
+                int p = src.getRGB(x, y);
+                int a = (p >>> 24) & 0xFF;
+                int r = ((p >> 16) & 0xFF) * a / 255 + 255 - a;
+                int g = ((p >> 8) & 0xFF) * a / 255 + 255 - a;
+                int b = (p & 0xFF) * a / 255 + 255 - a;
+                int d = Math.max(Math.abs(r - bg.getRed()), Math.max(Math.abs(g - bg.getGreen()), Math.abs(b - bg.getBlue())));
+                if (d > 48) {
+                    x0 = Math.min(x0, x);
+                    y0 = Math.min(y0, y);
+                    x1 = Math.max(x1, x);
+                    y1 = Math.max(y1, y);
+                }
+            }
+        }
+        if (x1 < 0) {
+            return src;
+        }
+        int margin = Math.max(1, Math.max(x1 - x0, y1 - y0) / 16) + step;
+        x0 = Math.max(0, x0 - margin);
+        y0 = Math.max(0, y0 - margin);
+        x1 = Math.min(w - 1, x1 + margin);
+        y1 = Math.min(h - 1, y1 + margin);
+        long area = (long) (x1 - x0 + 1) * (y1 - y0 + 1);
+        if (area > 0.9 * w * h) {
+            return src;
+        }
+        return src.getSubimage(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+    }
+
     static Color borderMean(BufferedImage src) {
         int w = src.getWidth();
         int h = src.getHeight();

@@ -180,7 +180,7 @@ public final class TrainingJob implements Runnable {
             heartbeat(r -> r.statusMessage = "Reading images (" + n + " of " + entries.size() + ")");
             try {
                 byte[] bytes = store.getImage(e.bucket(), e.key(), decoder.maxBytes());
-                float[] px = decoder.decode(bytes, size, norm);
+                float[] px = decoder.decode(bytes, size, norm, settings.input());
                 byClass.computeIfAbsent(e.className(), k -> new ArrayList<>()).add(px);
                 keysByClass.computeIfAbsent(e.className(), k -> new ArrayList<>()).add(e.key());
             } catch (InvalidImageException ex) {
@@ -218,6 +218,7 @@ public final class TrainingJob implements Runnable {
             r.trainingImages = split.train().size();
             r.testImages = split.test().size();
             r.imageSize = size;
+            r.input = settings.input();
             r.normalisation = norm;
         }, true);
 

@@ -38,6 +38,8 @@ public final class VersionRecord {
     public Map<String, Integer> imagesPerLabel;
     public List<String> trainOnlyLabels;
     public Integer imageSize;
+    /** What the network saw of each image; null for versions trained before it was recorded (RGB). */
+    public ImageInput input;
     public Architecture architecture;
     /** Why the configured backbone was not used and the CNN was trained from scratch instead. */
     public String backboneFallback;
@@ -103,6 +105,11 @@ public final class VersionRecord {
      */
     public record FamiliarityRecord(String method, String indexKey, FamiliarityScale scale, int indexedImages,
                                     String fittedOn) {
+    }
+
+    /** The input the version was trained with (and must be served with). */
+    public ImageInput inputOrDefault() {
+        return input == null ? ImageInput.RGB : input;
     }
 
     /** A deep copy. */

@@ -34,7 +34,7 @@ public final class ModelBackends {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("modelloop.builtin.backbone-sha256/-normalisation/-fallback: " + e.getMessage());
         }
-        String input = s.get("modelloop.builtin.input", "ink").trim();
+        String input = s.get("modelloop.builtin.input", "rgb").trim();
         try {
             b = b.withInput(ImageInput.valueOf(input.toUpperCase(java.util.Locale.ROOT)));
         } catch (IllegalArgumentException e) {

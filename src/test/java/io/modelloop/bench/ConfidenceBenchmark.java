@@ -57,9 +57,9 @@ public final class ConfidenceBenchmark {
     public static void main(String[] args) throws Exception {
         int repeats = Integer.getInteger("bench.repeats", 3);
         String only = System.getProperty("bench.only", "");
-        // scratch: the from-scratch CNN; anything else: a backbone file or URL
+        // scratch: the from-scratch CNN on RGB (the default); ink: the same on ink input; anything else: a backbone
         List<String> configs = List.of(System.getProperty("bench.configs",
-                "rgb,scratch,src/test/resources/backbones/mobilenet_v2_nsfwjs.onnx").split(","));
+                "scratch,ink,src/test/resources/backbones/mobilenet_v2_nsfwjs.onnx").split(","));
         Path work = Files.createTempDirectory("modelloop-confidence");
         BuiltinModelSettings settings = BuiltinModelSettings.defaults(work.resolve("data"));
         System.out.printf(Locale.ROOT, "%s; built-in model: image %d px, %d epochs, batch %d; %d cores, Java %s%n",
@@ -72,14 +72,14 @@ public final class ConfidenceBenchmark {
                 long seed = 42 + rep;
                 for (String config : configs) {
                     BuiltinModelSettings s = settings.withSeed(seed);
-                    if (config.equals("rgb")) {
-                        s = s.withInput(io.modelloop.model.builtin.ImageInput.RGB);
+                    if (config.equals("ink")) {
+                        s = s.withInput(io.modelloop.model.builtin.ImageInput.INK);
                     } else if (!config.equals("scratch")) {
                         s = s.withBackbone(config);
                     }
                     try (BuiltinModelBackend backend = new BuiltinModelBackend(s3, BUCKET, s)) {
                         ConfidenceBenchmark bench = new ConfidenceBenchmark(s3, backend, config.equals("scratch") ? ""
-                                : config.equals("rgb") ? " [rgb input]" : " [" + Path.of(config).getFileName() + "]");
+                                : config.equals("ink") ? " [ink input]" : " [" + Path.of(config).getFileName() + "]");
                         if (!only.equals("logos")) {
                             bench.fashion(rep, seed);
                         }
@@ -104,7 +104,7 @@ public final class ConfidenceBenchmark {
         Path data = Path.of(System.getProperty("bench.data", "/usr/share/datasets/fashion-mnist"));
         FashionMnistBenchmark.Idx train = FashionMnistBenchmark.read(data, "train");
         FashionMnistBenchmark.Idx test = FashionMnistBenchmark.read(data, "t10k");
-        String version = "fashion-open-" + rep + (tag.isEmpty() ? "" : tag.contains("rgb") ? "-rgb" : "-backbone");
+        String version = "fashion-open-" + rep + (tag.isEmpty() ? "" : tag.contains("ink") ? "-ink" : "-backbone");
         List<GroundTruthManifest.Entry> entries = new ArrayList<>();
         List<float[]> trainPixels = new ArrayList<>();
         int[] taken = new int[5];
@@ -164,7 +164,7 @@ public final class ConfidenceBenchmark {
 
     void logos(int rep, long seed) throws Exception {
         Random r = new Random(1000 + rep);
-        String version = "logos-" + rep + (tag.isEmpty() ? "" : tag.contains("rgb") ? "-rgb" : "-backbone");
+        String version = "logos-" + rep + (tag.isEmpty() ? "" : tag.contains("ink") ? "-ink" : "-backbone");
         List<GroundTruthManifest.Entry> entries = new ArrayList<>();
         for (int b = 0; b < 2; b++) {
             LogoImages.Brand brand = LogoImages.BRANDS.get(b);

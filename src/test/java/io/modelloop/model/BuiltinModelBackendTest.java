@@ -185,14 +185,13 @@ class BuiltinModelBackendTest {
                 noise.setRGB(x, y, r.nextInt(0x1000000));
             }
         }
-        BufferedImage text = new BufferedImage(60, 24, BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = text.createGraphics();
-        g.setColor(java.awt.Color.WHITE);
-        g.fillRect(0, 0, 60, 24);
-        g.setColor(java.awt.Color.BLACK);
-        g.fillRect(4, 10, 52, 4);
-        g.fillRect(28, 2, 4, 20);
-        g.dispose();
+        // a dark, smooth colour gradient: no shape, no pattern, no light backdrop
+        BufferedImage gradient = new BufferedImage(60, 40, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 60; x++) {
+                gradient.setRGB(x, y, (x * 2) << 16 | (y * 3) << 8 | 40);
+            }
+        }
         double leastFamiliarKnown = Double.MAX_VALUE;
         for (var e : fresh.entrySet()) {
             for (String key : e.getValue()) {
@@ -200,7 +199,7 @@ class BuiltinModelBackendTest {
                         pod.classify(V1, new ImageRef(BUCKET, key)).parts().familiarity());
             }
         }
-        for (BufferedImage unlike : List.of(noise, text)) {
+        for (BufferedImage unlike : List.of(noise, gradient)) {
             String key = "images_for_detection/unlike-" + unlike.getWidth() + ".png";
             put(key, TrainingImages.encode(unlike, "png"));
             Classification c = pod.classify(V1, new ImageRef(BUCKET, key));

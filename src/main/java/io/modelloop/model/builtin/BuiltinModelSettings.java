@@ -77,7 +77,7 @@ public record BuiltinModelSettings(
         statusCacheTtl = statusCacheTtl == null ? Duration.ofSeconds(1) : statusCacheTtl;
         staleTrainingAfter = staleTrainingAfter == null ? Duration.ofMinutes(10) : staleTrainingAfter;
         backboneOptions = backboneOptions == null ? BackboneOptions.NONE : backboneOptions;
-        input = input == null ? ImageInput.INK : input;
+        input = input == null ? ImageInput.RGB : input;
     }
 
     /**
@@ -89,7 +89,7 @@ public record BuiltinModelSettings(
         return new BuiltinModelSettings(32, 30, 32, 0.002, 0.2, 42, null, 1,
                 15L * 1024 * 1024, 4096L * 4096, true, dataDir,
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
-                Duration.ofSeconds(1), Duration.ofMinutes(10), BackboneOptions.NONE, ImageInput.INK);
+                Duration.ofSeconds(1), Duration.ofMinutes(10), BackboneOptions.NONE, ImageInput.RGB);
     }
 
     public BuiltinModelSettings withImageSize(int v) {

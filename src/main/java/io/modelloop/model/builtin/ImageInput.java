@@ -13,6 +13,6 @@ public enum ImageInput {
      * itself is not seen, only contrast.
      */
     INK,
-    /** The colours as they are, the whole image scaled into the square (versions trained before INK existed). */
+    /** The colours as they are, the whole image scaled into the square (the default, and every version trained before INK existed). */
     RGB
 }

@@ -23,10 +23,11 @@ final class NetworkOutputs {
 
     /**
      * Weight of the input pixels against each network part: with few training images the learned
-     * features tell little about what was never seen, the pixels more (bench/confidence.sh: logo
-     * AUROC 0.64 without them, 0.80 at weight 1, 0.87 at 4; Fashion-MNIST unchanged).
+     * features tell little about what was never seen, the pixels more (bench/confidence.sh, ink
+     * input: logo AUROC 0.64 without them, 0.80 at weight 1, 0.87 at 4); heavier weights made
+     * random noise look familiar next to fine checkered patterns, so they count as one part.
      */
-    static final float INPUT_WEIGHT = 4f;
+    static final float INPUT_WEIGHT = 1f;
 
     /** Per image: features and logits. */
     record Batch(float[][] features, float[][] logits) {
@@ -43,9 +44,11 @@ final class NetworkOutputs {
             NDList x = new NDList(m.create(data, batchShape));
             NDList parts = new NDList();
             if (layers.size() > 1) {
-                // the CNN's input is scaled to -1..1 (Normalisation.CENTRED): back to 0..1 so that an
-                // empty background is 0, not the bulk of every vector
-                parts.add(normalised(x.singletonOrThrow().reshape(b, -1).mul(0.5f).add(0.5f)).mul(INPUT_WEIGHT));
+                // each pixel as its difference from the image's mean colour: a plain background is
+                // about 0 instead of the bulk of every vector (all white images would look alike)
+                NDArray in = x.singletonOrThrow();
+                NDArray centred = in.sub(in.mean(new int[] {3}, true).mean(new int[] {2}, true));
+                parts.add(normalised(centred.reshape(b, -1)).mul(INPUT_WEIGHT));
             }
             for (int i = 0; i < layers.size(); i++) {
                 Block layer = layers.get(i);

@@ -150,36 +150,18 @@ public final class NetworkTrainer {
 
         /** Logits in inference mode (batch norm uses its running statistics, no dropout). */
         public float[][] logits(List<float[]> inputs) {
-            float[][] out = new float[inputs.size()][];
-            int sampleLen = (int) sampleShape.size();
-            long[] dims = sampleShape.getShape();
-            long[] batchDims = new long[dims.length + 1];
-            System.arraycopy(dims, 0, batchDims, 1, dims.length);
-            int batch = 64;
-            for (int start = 0; start < inputs.size(); start += batch) {
-                int b = Math.min(batch, inputs.size() - start);
-                float[] data = new float[b * sampleLen];
-                for (int i = 0; i < b; i++) {
-                    System.arraycopy(inputs.get(start + i), 0, data, i * sampleLen, sampleLen);
-                }
-                batchDims[0] = b;
-                try (NDManager bm = trainer.getManager().newSubManager()) {
-                    NDArray logits = trainer.evaluate(new NDList(bm.create(data, new Shape(batchDims)))).singletonOrThrow();
-                    float[] flat = logits.toFloatArray();
-                    int k = flat.length / b;
-                    for (int i = 0; i < b; i++) {
-                        float[] row = new float[k];
-                        System.arraycopy(flat, i * k, row, 0, k);
-                        out[start + i] = row;
-                    }
-                }
-            }
-            return out;
+            return outputs(inputs).logits();
         }
 
         /** Familiarity features (see {@link NetworkOutputs}) for each input, in inference mode. */
         public float[][] features(List<float[]> inputs) {
-            float[][] out = new float[inputs.size()][];
+            return outputs(inputs).features();
+        }
+
+        /** Features and logits of every input, in batches of 64. */
+        NetworkOutputs.Batch outputs(List<float[]> inputs) {
+            float[][] features = new float[inputs.size()][];
+            float[][] logits = new float[inputs.size()][];
             int sampleLen = (int) sampleShape.size();
             long[] dims = sampleShape.getShape();
             long[] batchDims = new long[dims.length + 1];
@@ -192,10 +174,11 @@ public final class NetworkTrainer {
                     System.arraycopy(inputs.get(start + i), 0, data, i * sampleLen, sampleLen);
                 }
                 batchDims[0] = b;
-                float[][] f = NetworkOutputs.run(model.getBlock(), trainer.getManager(), data, new Shape(batchDims)).features();
-                System.arraycopy(f, 0, out, start, b);
+                NetworkOutputs.Batch out = NetworkOutputs.run(model.getBlock(), trainer.getManager(), data, new Shape(batchDims));
+                System.arraycopy(out.features(), 0, features, start, b);
+                System.arraycopy(out.logits(), 0, logits, start, b);
             }
-            return out;
+            return new NetworkOutputs.Batch(features, logits);
         }
 
         /** The block's parameters in DJL's format (Block.saveParameters). */

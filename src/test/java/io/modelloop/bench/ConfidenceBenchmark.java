@@ -4,14 +4,11 @@ import io.modelloop.model.BuiltinModelBackend;
 import io.modelloop.model.Classification;
 import io.modelloop.model.GroundTruthManifest;
 import io.modelloop.model.ImageRef;
-import io.modelloop.model.ModelStatus;
 import io.modelloop.model.ModelVersion;
-import io.modelloop.model.TrainingRequest;
 import io.modelloop.model.builtin.BuiltinModelSettings;
 import io.modelloop.storage.LocalS3Server;
 import java.awt.image.BufferedImage;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -232,26 +229,9 @@ public final class ConfidenceBenchmark {
     }
 
     Run trainAndClassify(String version, List<GroundTruthManifest.Entry> entries, List<String> keys) throws Exception {
-        String manifestKey = "manifests/" + version + ".manifest";
-        put(manifestKey, GroundTruthManifest.write(entries, Instant.now()).getBytes(StandardCharsets.UTF_8));
-        long t0 = System.nanoTime();
-        backend.createVersion(new TrainingRequest(version, BUCKET, manifestKey, "evaluation/", entries.size()));
-        ModelVersion v = backend.describe(version);
-        while (!v.status().trainingDone()) {
-            Thread.sleep(100);
-            v = backend.describe(version);
-        }
-        double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        if (v.status() != ModelStatus.TRAINING_COMPLETED) {
-            throw new IllegalStateException(version + ": " + v.status() + " " + v.statusMessage());
-        }
-        backend.start(version, 1);
-        while (backend.describe(version).status() != ModelStatus.RUNNING) {
-            if (backend.describe(version).status() == ModelStatus.FAILED) {
-                throw new IllegalStateException(backend.describe(version).statusMessage());
-            }
-            Thread.sleep(20);
-        }
+        BenchTraining.Trained trained = BenchTraining.trainAndStart(s3, BUCKET, backend, version, entries);
+        ModelVersion v = trained.version();
+        double trainSeconds = trained.trainSeconds();
         List<Classification> results = new ArrayList<>();
         long[] nanos = new long[keys.size()];
         for (int i = 0; i < keys.size(); i++) {

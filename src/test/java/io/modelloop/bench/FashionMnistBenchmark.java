@@ -6,7 +6,6 @@ import io.modelloop.model.GroundTruthManifest;
 import io.modelloop.model.ImageRef;
 import io.modelloop.model.ModelStatus;
 import io.modelloop.model.ModelVersion;
-import io.modelloop.model.TrainingRequest;
 import io.modelloop.model.builtin.BackboneOptions;
 import io.modelloop.model.builtin.BuiltinModelSettings;
 import io.modelloop.model.builtin.Evaluation;
@@ -18,10 +17,8 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -113,29 +110,10 @@ public final class FashionMnistBenchmark {
                         entries.add(new GroundTruthManifest.Entry(BUCKET, key, CLASSES[c]));
                     }
                 }
-                String manifestKey = "manifests/bench-" + n + ".manifest";
-                put(s3, manifestKey, GroundTruthManifest.write(entries, Instant.now()).getBytes(StandardCharsets.UTF_8));
                 String version = "bench-" + n + "-per-class";
-
-                long t0 = System.nanoTime();
-                backend.createVersion(new TrainingRequest(version, BUCKET, manifestKey, "evaluation/", entries.size()));
-                ModelVersion v = backend.describe(version);
-                while (!v.status().trainingDone()) {
-                    Thread.sleep(100);
-                    v = backend.describe(version);
-                }
-                double trainSeconds = (System.nanoTime() - t0) / 1e9;
-                if (v.status() != ModelStatus.TRAINING_COMPLETED) {
-                    throw new IllegalStateException(version + ": " + v.status() + " " + v.statusMessage());
-                }
-
-                backend.start(version, 1);
-                while (backend.describe(version).status() != ModelStatus.RUNNING) {
-                    if (backend.describe(version).status() == ModelStatus.FAILED) {
-                        throw new IllegalStateException(backend.describe(version).statusMessage());
-                    }
-                    Thread.sleep(20);
-                }
+                BenchTraining.Trained trained = BenchTraining.trainAndStart(s3, BUCKET, backend, version, entries);
+                ModelVersion v = trained.version();
+                double trainSeconds = trained.trainSeconds();
                 for (int i = 0; i < 50; i++) {
                     backend.classify(version, new ImageRef(BUCKET, testKeys.get(i)));
                 }

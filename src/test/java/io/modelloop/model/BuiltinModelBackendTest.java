@@ -304,6 +304,28 @@ class BuiltinModelBackendTest {
     }
 
     @Test
+    void aVersionTrainedBeforeFamiliarityExistedServesItsClassProbability() throws Exception {
+        ensureRunning(V1);
+        // model.json as versions trained before familiarity wrote it: no index, no scale, no input
+        com.fasterxml.jackson.databind.node.ObjectNode old =
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(get("models/" + V1 + "/model.json"));
+        old.remove(List.of("familiarity", "confidenceCalibration", "input"));
+        old.put("name", "v-before-familiarity");
+        old.put("status", "RUNNING");
+        put("models/v-before-familiarity/model.json", JSON.writeValueAsBytes(old));
+        String key = fresh.get(TrainingImages.CIRCLE).get(0);
+        try (BuiltinModelBackend other = new BuiltinModelBackend(s3, BUCKET, settings())) {
+            Classification c = other.classify("v-before-familiarity", new ImageRef(BUCKET, key));
+            Classification now = pod.classify(V1, new ImageRef(BUCKET, key));
+            assertThat(c.label()).isEqualTo(now.label());
+            assertThat(c.parts().familiarity()).isNull();
+            assertThat(c.confidence()).isEqualTo(c.parts().classProbability())
+                    .isCloseTo(now.parts().classProbability(), within(1e-3));
+            assertThat(other.describe("v-before-familiarity").calibration()).isNull();
+        }
+    }
+
+    @Test
     void aSecondPodSeesTheVersionAndServesIt() {
         ensureRunning(V1);
         String key = fresh.get(TrainingImages.STRIPES).get(2);

@@ -369,8 +369,8 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
             model = loadLazily(versionId, r);
         }
         byte[] bytes = store.getImage(image.bucket(), image.key(), decoder.maxBytes());
-        float[] pixels = decoder.decode(bytes, r.imageSize, r.normalisation, r.inputOrDefault());
-        LoadedVersion.Output out = model.classify(pixels);
+        ImageDecoder.Decoded decoded = decoder.decodeForModel(bytes, r.imageSize, r.normalisation, r.inputOrDefault());
+        LoadedVersion.Output out = model.classify(decoded.pixels());
         double[] p = TemperatureScaling.softmax(out.logits(), r.temperature == null ? 1.0 : r.temperature);
         // the classifier picks the label; familiarity can only lower how sure it is
         Integer[] order = new Integer[p.length];
@@ -382,7 +382,7 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         Classification.ConfidenceParts top = null;
         for (int i : order) {
             double probability = p[i] * 100;
-            Double familiarity = model.familiarity(out.features(), i);
+            Double familiarity = model.familiarity(out.features(), decoded.ink(), i);
             scores.add(new Classification.LabelScore(r.labels.get(i),
                     familiarity == null ? probability : Math.min(probability, familiarity)));
             if (top == null) {
@@ -467,15 +467,20 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         LoadedVersion version = LoadedVersion.load(r, parameters, settings.predictorPoolSize(), backboneFiles);
         if (r.familiarity != null) {
             try {
-                byte[] index = store.get(store.bucket(), r.familiarity.indexKey()).orElseThrow(() ->
-                        new IllegalStateException("s3://" + store.bucket() + "/" + r.familiarity.indexKey() + " is missing"));
-                version.withFamiliarity(FamiliarityIndex.fromBytes(index), r.familiarity.scale());
+                VersionRecord.FamiliarityRecord f = r.familiarity;
+                FamiliarityIndex ink = f.inkIndexKey() == null ? null : FamiliarityIndex.fromBytes(bucketBytes(f.inkIndexKey()));
+                version.withFamiliarity(FamiliarityIndex.fromBytes(bucketBytes(f.indexKey())), f.scale(), ink, f.inkScale());
             } catch (RuntimeException e) {
                 version.close();
                 throw e;
             }
         }
         return version;
+    }
+
+    private byte[] bucketBytes(String key) {
+        return store.get(store.bucket(), key)
+                .orElseThrow(() -> new IllegalStateException("s3://" + store.bucket() + "/" + key + " is missing"));
     }
 
     private void unloadLocal(String versionId) {

@@ -34,6 +34,7 @@ public final class ArtifactStore {
     public static final String RECORD = "model.json";
     public static final String PARAMETERS = "parameters.bin";
     public static final String FAMILIARITY = "familiarity.bin";
+    public static final String FAMILIARITY_INK = "familiarity-ink.bin";
     public static final String CANCEL = "cancel-requested";
 
     static final ObjectMapper JSON = new ObjectMapper()

@@ -15,24 +15,29 @@ public final class Familiarity {
 
     /** Share of images like the training images whose familiarity is below 70. */
     public static final double UNFAMILIAR_SHARE = 0.05;
-    static final String METHOD = "min(class probability, familiarity); familiarity: cosine similarity to the nearest "
-            + "training image of the label in the network's features, scaled on the version's held-out images and "
-            + "its training images left out one at a time";
+    /** Each of the two views takes half of it, so that together they stay within it. */
+    static final double PART_SHARE = UNFAMILIAR_SHARE / 2;
+    /** The features a version's indexes hold (model.json familiarity.method): serving computes the same. */
+    public static final String FEATURES = "network features (nearest image of the label) and ink map (nearest image)";
+    static final String METHOD = "min(class probability, familiarity); familiarity: the lower of two cosine similarities "
+            + "put on the confidence scale, to the nearest training image of the label in the network's features and to "
+            + "the nearest training image's ink map, each scaled on the version's held-out images and its training "
+            + "images left out one at a time";
     private static final int ECE_BINS = 10;
 
     private Familiarity() {
     }
 
     /**
-     * What training leaves for serving: the index of every image (training and held out), the scale,
-     * and the calibration figures measured on the held-out images before they joined the index.
+     * What training leaves for serving: the indexes of every image (training and held out), the
+     * scales, and the calibration figures measured on the held-out images before they joined.
      */
-    public record Fitted(FamiliarityIndex index, FamiliarityScale scale, ModelVersion.Calibration calibration,
-                         String fittedOn) {
+    public record Fitted(FamiliarityIndex index, FamiliarityScale scale, FamiliarityIndex inkIndex,
+                         FamiliarityScale inkScale, ModelVersion.Calibration calibration, String fittedOn) {
 
-        public VersionRecord.FamiliarityRecord record(String indexKey) {
-            return new VersionRecord.FamiliarityRecord("nearest training image of the label, network features",
-                    indexKey, scale, index.size(), fittedOn);
+        public VersionRecord.FamiliarityRecord record(String indexKey, String inkIndexKey) {
+            return new VersionRecord.FamiliarityRecord(FEATURES, indexKey, scale, index.size(), fittedOn, inkIndexKey,
+                    inkScale);
         }
     }
 
@@ -43,24 +48,27 @@ public final class Familiarity {
         }
     }
 
-    public static Fitted fit(NetworkTrainer.TrainedNetwork net, List<float[]> trainX, int[] trainY,
-                             List<float[]> heldOutX, int[] heldOutY, int[] heldOutPredicted, int labelCount,
-                             double temperature, float[][] heldOutLogits) {
+    public static Fitted fit(NetworkTrainer.TrainedNetwork net, List<float[]> trainX, List<float[]> trainInk,
+                             int[] trainY, List<float[]> heldOutX, List<float[]> heldOutInk, int[] heldOutY,
+                             int[] heldOutPredicted, int labelCount, double temperature, float[][] heldOutLogits) {
         float[][] trainF = net.features(trainX);
         float[][] heldF = heldOutX.isEmpty() ? new float[0][] : net.features(heldOutX);
+        // the network's view: nearest training image of the predicted label
         FamiliarityIndex trainIndex = FamiliarityIndex.of(List.of(trainF), trainY, labelCount);
         List<Double> heldSims = new ArrayList<>();
         for (int i = 0; i < heldF.length; i++) {
             heldSims.add(trainIndex.similarity(heldF[i], heldOutPredicted[i]));
         }
         List<Double> loo = trainIndex.leaveOneOut();
-        List<Double> sims = new ArrayList<>(heldSims);
-        sims.addAll(loo);
-        if (sims.isEmpty()) {
-            // one image per label: nothing to compare; every image is as familiar as the scale's floor allows
-            sims.add(1.0);
+        FamiliarityScale scale = FamiliarityScale.fit(orOne(concat(heldSims, loo)), PART_SHARE);
+        // the ink map's view: nearest training image of any label, whatever the network makes of it
+        FamiliarityIndex trainInkIndex = FamiliarityIndex.of(trainInk, trainY, labelCount);
+        List<Double> heldInkSims = new ArrayList<>();
+        for (float[] ink : heldOutInk) {
+            heldInkSims.add(trainInkIndex.similarity(ink));
         }
-        FamiliarityScale scale = FamiliarityScale.fit(sims, UNFAMILIAR_SHARE);
+        FamiliarityScale inkScale = FamiliarityScale.fit(orOne(concat(heldInkSims, trainInkIndex.leaveOneOutAnyLabel())),
+                PART_SHARE);
 
         ModelVersion.Calibration calibration = null;
         if (heldF.length > 0) {
@@ -72,7 +80,8 @@ public final class Familiarity {
                 double[] p = TemperatureScaling.softmax(heldOutLogits[i], temperature);
                 prob[i] = p[heldOutPredicted[i]];
                 right[i] = heldOutPredicted[i] == heldOutY[i];
-                Parts parts = new Parts(100 * prob[i], scale.familiarity(heldSims.get(i)));
+                double familiarity = Math.min(scale.familiarity(heldSims.get(i)), inkScale.familiarity(heldInkSims.get(i)));
+                Parts parts = new Parts(100 * prob[i], familiarity);
                 below += parts.confidence() < 70 ? 1 : 0;
                 unfamiliar += parts.familiarity() < 70 ? 1 : 0;
             }
@@ -80,13 +89,27 @@ public final class Familiarity {
                     expectedCalibrationError(prob, right), (double) below / heldF.length,
                     (double) unfamiliar / heldF.length);
         }
-        List<float[]> all = new ArrayList<>(List.of(trainF));
-        all.addAll(List.of(heldF));
-        int[] allY = new int[all.size()];
+        int[] allY = new int[trainY.length + heldOutY.length];
         System.arraycopy(trainY, 0, allY, 0, trainY.length);
         System.arraycopy(heldOutY, 0, allY, trainY.length, heldOutY.length);
+        List<float[]> all = new ArrayList<>(List.of(trainF));
+        all.addAll(List.of(heldF));
+        List<float[]> allInk = new ArrayList<>(trainInk);
+        allInk.addAll(heldOutInk);
         String fittedOn = heldSims.size() + " held-out images and " + loo.size() + " training images left out one at a time";
-        return new Fitted(FamiliarityIndex.of(all, allY, labelCount), scale, calibration, fittedOn);
+        return new Fitted(FamiliarityIndex.of(all, allY, labelCount), scale, FamiliarityIndex.of(allInk, allY, labelCount),
+                inkScale, calibration, fittedOn);
+    }
+
+    private static List<Double> concat(List<Double> a, List<Double> b) {
+        List<Double> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** One image per label and nothing held out: nothing to compare, every image as familiar as the scale allows. */
+    private static List<Double> orOne(List<Double> sims) {
+        return sims.isEmpty() ? List.of(1.0) : sims;
     }
 
     /** Expected calibration error of the top-label probability, in equal-width bins. */

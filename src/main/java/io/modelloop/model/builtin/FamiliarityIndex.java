@@ -48,6 +48,34 @@ public final class FamiliarityIndex {
         return n;
     }
 
+    /** Cosine similarity of the image's features to the nearest indexed image of any label. */
+    public double similarity(float[] features) {
+        float[] x = normalised(features);
+        double best = -1;
+        for (float[][] group : byLabel) {
+            best = Math.max(best, nearest(x, group, -1));
+        }
+        return best;
+    }
+
+    /** Each indexed image's similarity to the nearest other indexed image of any label (leave one out). */
+    public List<Double> leaveOneOutAnyLabel() {
+        List<Double> out = new ArrayList<>();
+        if (size() < 2) {
+            return out;
+        }
+        for (int c = 0; c < byLabel.length; c++) {
+            for (int i = 0; i < byLabel[c].length; i++) {
+                double best = -1;
+                for (int d = 0; d < byLabel.length; d++) {
+                    best = Math.max(best, nearest(byLabel[c][i], byLabel[d], c == d ? i : -1));
+                }
+                out.add(best);
+            }
+        }
+        return out;
+    }
+
     /** Cosine similarity of the image's features to the nearest indexed image of the label; -1 if it has none. */
     public double similarity(float[] features, int label) {
         return nearest(normalised(features), byLabel[label], -1);

@@ -60,8 +60,26 @@ public final class ImageDecoder {
 
     /** The image as the network sees it with this input (see {@link ImageInput}). */
     public float[] decode(byte[] bytes, int size, Normalisation norm, ImageInput input) {
-        BufferedImage image = read(bytes, decodedSide(size));
-        return input == ImageInput.INK ? ink(image, size, norm) : pixels(resize(image, size), norm);
+        return decodeForModel(bytes, size, norm, input).pixels();
+    }
+
+    /** Side of the ink map familiarity compares (whatever the network's input size). */
+    public static final int INK_MAP_SIDE = 32;
+
+    /** An image decoded once for the built-in model: the network's input and the ink map familiarity uses. */
+    public record Decoded(float[] pixels, float[] ink) {
+    }
+
+    public Decoded decodeForModel(byte[] bytes, int size, Normalisation norm, ImageInput input) {
+        BufferedImage image = read(bytes, decodedSide(Math.max(size, INK_MAP_SIDE)));
+        float[] pixels = input == ImageInput.INK ? ink(image, size, norm) : pixels(resize(image, size), norm);
+        return new Decoded(pixels, inkMap(image));
+    }
+
+    /** One plane of {@link #ink}: the content's contrast with the background, 0..1, INK_MAP_SIDE square. */
+    public static float[] inkMap(BufferedImage image) {
+        float[] three = ink(image, INK_MAP_SIDE, Normalisation.ZERO_TO_ONE);
+        return java.util.Arrays.copyOf(three, INK_MAP_SIDE * INK_MAP_SIDE);
     }
 
     /** {@link ImageInput#INK}: cropped to the content, contrast with the background in every channel. */

@@ -33,6 +33,8 @@ public final class LoadedVersion implements AutoCloseable {
     private volatile boolean closed;
     private volatile FamiliarityIndex familiarity;
     private volatile FamiliarityScale familiarityScale;
+    private volatile FamiliarityIndex inkIndex;
+    private volatile FamiliarityScale inkScale;
 
     private LoadedVersion(String name, Model model, FeatureExtractor backbone, LinearHead head, int poolSize,
                           int imageSize) {
@@ -81,17 +83,31 @@ public final class LoadedVersion implements AutoCloseable {
         }
     }
 
-    /** Scores familiarity with this index and scale from now on (versions trained before it have none). */
-    public LoadedVersion withFamiliarity(FamiliarityIndex index, FamiliarityScale scale) {
+    /**
+     * Scores familiarity with these indexes and scales from now on (versions trained before it have
+     * none; the ink index may be null).
+     */
+    public LoadedVersion withFamiliarity(FamiliarityIndex index, FamiliarityScale scale, FamiliarityIndex ink,
+                                         FamiliarityScale inkScale) {
         this.familiarity = index;
         this.familiarityScale = scale;
+        this.inkIndex = ink;
+        this.inkScale = inkScale;
         return this;
     }
 
-    /** Familiarity (0-100) of an image's features with a label's training images; null without an index. */
-    public Double familiarity(float[] features, int label) {
+    /**
+     * Familiarity (0-100) of an image with the training images: the lower of the network's view (its
+     * features against the label's images) and the ink map's (against any image); null without an index.
+     */
+    public Double familiarity(float[] features, float[] ink, int label) {
         FamiliarityIndex index = familiarity;
-        return index == null ? null : familiarityScale.familiarity(index.similarity(features, label));
+        if (index == null) {
+            return null;
+        }
+        double f = familiarityScale.familiarity(index.similarity(features, label));
+        FamiliarityIndex byInk = inkIndex;
+        return byInk == null ? f : Math.min(f, inkScale.familiarity(byInk.similarity(ink)));
     }
 
     /** The logits of one decoded image. */

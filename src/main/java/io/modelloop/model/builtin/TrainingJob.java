@@ -170,7 +170,7 @@ public final class TrainingJob implements Runnable {
         Normalisation norm = backbone == null ? Normalisation.CENTRED : backboneNormalisation(backbone);
 
         // 1. images
-        Map<String, List<float[]>> byClass = new TreeMap<>();
+        Map<String, List<ImageDecoder.Decoded>> byClass = new TreeMap<>();
         Map<String, List<String>> keysByClass = new TreeMap<>();
         List<String> skipped = new ArrayList<>();
         int i = 0;
@@ -180,7 +180,7 @@ public final class TrainingJob implements Runnable {
             heartbeat(r -> r.statusMessage = "Reading images (" + n + " of " + entries.size() + ")");
             try {
                 byte[] bytes = store.getImage(e.bucket(), e.key(), decoder.maxBytes());
-                float[] px = decoder.decode(bytes, size, norm, settings.input());
+                ImageDecoder.Decoded px = decoder.decodeForModel(bytes, size, norm, settings.input());
                 byClass.computeIfAbsent(e.className(), k -> new ArrayList<>()).add(px);
                 keysByClass.computeIfAbsent(e.className(), k -> new ArrayList<>()).add(e.key());
             } catch (InvalidImageException ex) {
@@ -199,11 +199,11 @@ public final class TrainingJob implements Runnable {
         List<Sample> samples = new ArrayList<>();
         Map<String, Integer> perLabel = new LinkedHashMap<>();
         for (int c = 0; c < labels.size(); c++) {
-            List<float[]> px = byClass.get(labels.get(c));
+            List<ImageDecoder.Decoded> px = byClass.get(labels.get(c));
             List<String> keys = keysByClass.get(labels.get(c));
             perLabel.put(labels.get(c), px.size());
             for (int j = 0; j < px.size(); j++) {
-                samples.add(new Sample(keys.get(j), c, px.get(j)));
+                samples.add(new Sample(keys.get(j), c, px.get(j).pixels(), px.get(j).ink()));
             }
         }
 
@@ -306,7 +306,8 @@ public final class TrainingJob implements Runnable {
             calibration = new VersionRecord.CalibrationRecord(fittedOn, calLogits.length,
                     TemperatureScaling.nll(calLogits, calY, 1.0), TemperatureScaling.nll(calLogits, calY, temperature));
             parameters = net.parameters();
-            familiarity = Familiarity.fit(net, trainInputs, trainY, testInputs, testY, argmax(testLogits),
+            familiarity = Familiarity.fit(net, trainInputs, inks(split.train()), trainY, testInputs, inks(split.test()),
+                    testY, argmax(testLogits),
                     labels.size(), temperature, testLogits);
         }
         checkCancelled();
@@ -316,6 +317,8 @@ public final class TrainingJob implements Runnable {
         store.put(parametersKey, parameters, "application/octet-stream");
         String familiarityKey = ArtifactStore.key(record.name, ArtifactStore.FAMILIARITY);
         store.put(familiarityKey, familiarity.index().toBytes(), "application/octet-stream");
+        String inkKey = ArtifactStore.key(record.name, ArtifactStore.FAMILIARITY_INK);
+        store.put(inkKey, familiarity.inkIndex().toBytes(), "application/octet-stream");
         Instant ended = Instant.now();
         String message = (backboneFallback == null ? "" : backboneFallback + ". ")
                 + summary(labels, split, trainOnly, skipped, evaluation);
@@ -326,7 +329,7 @@ public final class TrainingJob implements Runnable {
             r.parametersKey = parametersKey;
             r.temperature = temperature;
             r.calibration = calibration;
-            r.familiarity = familiarity.record(familiarityKey);
+            r.familiarity = familiarity.record(familiarityKey, inkKey);
             r.confidenceCalibration = familiarity.calibration();
             r.f1 = evaluation.macroF1();
             r.f1Averaging = "macro";
@@ -477,6 +480,10 @@ public final class TrainingJob implements Runnable {
         }
         java.util.Collections.shuffle(idx, new Random(settings.seed() + 7));
         return idx.subList(0, Math.min(max, n));
+    }
+
+    private static List<float[]> inks(List<Sample> samples) {
+        return samples.stream().map(Sample::ink).toList();
     }
 
     static int[] argmax(float[][] logits) {

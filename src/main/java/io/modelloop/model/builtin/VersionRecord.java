@@ -102,9 +102,11 @@ public final class VersionRecord {
      * @param scale          similarity to familiarity mapping fitted on the version's own images
      * @param indexedImages  images in the index
      * @param fittedOn       how many similarities the scale was fitted on, and which
+     * @param inkIndexKey    key of the ink-map index (null for indexes without one)
+     * @param inkScale       ink similarity to familiarity mapping
      */
     public record FamiliarityRecord(String method, String indexKey, FamiliarityScale scale, int indexedImages,
-                                    String fittedOn) {
+                                    String fittedOn, String inkIndexKey, FamiliarityScale inkScale) {
     }
 
     /** The input the version was trained with (and must be served with). */

@@ -70,6 +70,19 @@
         set(s.model, "none", "no model is serving yet · " + models.data.backend + " backend", "small");
       }
       if (models.data.trainingInProgress) s.model.sub.textContent += " · training in progress";
+      // a version trained without the pretrained backbone it was configured with says so here too
+      const newest = (models.data.versions || [])[0];
+      const fallback = [serving, newest].find((v) => v && v.backboneFallback);
+      let warning = document.getElementById("stat-model-fallback");
+      if (fallback) {
+        if (!warning) {
+          warning = el("div", { class: "message error backbone-fallback", id: "stat-model-fallback" });
+          s.model.card.append(warning);
+        }
+        warning.textContent = (fallback.name || fallback.id) + " was trained without its pretrained backbone: " + fallback.backboneFallback;
+      } else if (warning) {
+        warning.remove();
+      }
       c.f1.body.replaceChildren(Charts.line((models.data.versions || []).map((v) => ({ x: new Date(v.createdAt), y: v.f1, label: v.name || v.id })),
         { title: "F1 per model version", threshold: params["Minimum-F1-Score"] !== undefined ? Number(params["Minimum-F1-Score"]) : null }));
     } else {

@@ -72,12 +72,16 @@ class BackboneFallbackLoopTest {
             assertThat(fallback).as(notifications.toString()).isNotNull();
             assertThat(fallback.path("message").asText()).contains("without its pretrained backbone").contains(url);
 
-            // the models page says it next to the version's status
+            // the models page says it next to the version's status, the status page in the model card
             try (Browser browser = new Browser(Fixture.httpBase(loop))) {
                 browser.signIn(Fixture.OPERATOR);
                 browser.laptop().open("/console/models.html");
                 assertThat(browser.find("#versions .backbone-fallback").getText())
                         .contains("Trained without its pretrained backbone").contains(url);
+                // and the status page (dashboard), in the serving model's card
+                browser.laptop().open("/console/index.html");
+                assertThat(browser.find("#stat-model-fallback").getText())
+                        .contains("without its pretrained backbone").contains(url);
             }
         }
     }

@@ -369,8 +369,10 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
             model = loadLazily(versionId, r);
         }
         byte[] bytes = store.getImage(image.bucket(), image.key(), decoder.maxBytes());
-        ImageDecoder.Decoded decoded = decoder.decodeForModel(bytes, r.imageSize, r.normalisation, r.inputOrDefault());
+        ImageDecoder.Decoded decoded = decoder.decodeForModel(bytes, r.imageSize, r.normalisation, r.inputOrDefault(),
+                model.wantsInkMap());
         LoadedVersion.Output out = model.classify(decoded.pixels());
+        double[] familiarity = model.familiarity(out.features(), decoded.ink(), r.labels.size());
         double[] p = TemperatureScaling.softmax(out.logits(), r.temperature == null ? 1.0 : r.temperature);
         // the classifier picks the label; familiarity can only lower how sure it is
         Integer[] order = new Integer[p.length];
@@ -382,11 +384,10 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         Classification.ConfidenceParts top = null;
         for (int i : order) {
             double probability = p[i] * 100;
-            Double familiarity = model.familiarity(out.features(), decoded.ink(), i);
             scores.add(new Classification.LabelScore(r.labels.get(i),
-                    familiarity == null ? probability : Math.min(probability, familiarity)));
+                    familiarity == null ? probability : Math.min(probability, familiarity[i])));
             if (top == null) {
-                top = new Classification.ConfidenceParts(probability, familiarity);
+                top = new Classification.ConfidenceParts(probability, familiarity == null ? null : familiarity[i]);
             }
         }
         return new Classification(scores.get(0).label(), scores.get(0).confidence(), List.copyOf(scores), top);
@@ -462,9 +463,7 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
     }
 
     private LoadedVersion loadVersion(VersionRecord r) {
-        byte[] parameters = store.get(store.bucket(), r.parametersKey)
-                .orElseThrow(() -> new IllegalStateException("s3://" + store.bucket() + "/" + r.parametersKey + " is missing"));
-        LoadedVersion version = LoadedVersion.load(r, parameters, settings.predictorPoolSize(), backboneFiles);
+        LoadedVersion version = LoadedVersion.load(r, bucketBytes(r.parametersKey), settings.predictorPoolSize(), backboneFiles);
         if (r.familiarity != null) {
             try {
                 VersionRecord.FamiliarityRecord f = r.familiarity;

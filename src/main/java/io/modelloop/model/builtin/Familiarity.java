@@ -8,8 +8,9 @@ import java.util.List;
  * Novelty-aware confidence for the built-in model: confidence = min(class probability,
  * familiarity). The class probability (temperature-scaled softmax) says how clearly the image is
  * its label rather than another known label; the familiarity says how close it is to the
- * training images of that label in the network's own feature space (deep nearest neighbours,
- * Sun et al. 2022), so an image unlike anything trained on is low whatever the softmax says.
+ * training images (deep nearest neighbours, Sun et al. 2022), the lower of two views: the
+ * network's features against the label's images, and the ink map against any image. An image
+ * unlike anything trained on is low whatever the softmax says.
  */
 public final class Familiarity {
 
@@ -17,7 +18,7 @@ public final class Familiarity {
     public static final double UNFAMILIAR_SHARE = 0.05;
     /** Each of the two views takes half of it, so that together they stay within it. */
     static final double PART_SHARE = UNFAMILIAR_SHARE / 2;
-    /** The features a version's indexes hold (model.json familiarity.method): serving computes the same. */
+    /** What a version's indexes hold, recorded as model.json familiarity.method. */
     public static final String FEATURES = "network features (nearest image of the label) and ink map (nearest image)";
     static final String METHOD = "min(class probability, familiarity); familiarity: the lower of two cosine similarities "
             + "put on the confidence scale, to the nearest training image of the label in the network's features and to "
@@ -38,13 +39,6 @@ public final class Familiarity {
         public VersionRecord.FamiliarityRecord record(String indexKey, String inkIndexKey) {
             return new VersionRecord.FamiliarityRecord(FEATURES, indexKey, scale, index.size(), fittedOn, inkIndexKey,
                     inkScale);
-        }
-    }
-
-    /** Both parts of a confidence (0-100) and the confidence itself, the lower of the two. */
-    public record Parts(double classProbability, double familiarity) {
-        public double confidence() {
-            return Math.min(classProbability, familiarity);
         }
     }
 
@@ -81,9 +75,8 @@ public final class Familiarity {
                 prob[i] = p[heldOutPredicted[i]];
                 right[i] = heldOutPredicted[i] == heldOutY[i];
                 double familiarity = Math.min(scale.familiarity(heldSims.get(i)), inkScale.familiarity(heldInkSims.get(i)));
-                Parts parts = new Parts(100 * prob[i], familiarity);
-                below += parts.confidence() < 70 ? 1 : 0;
-                unfamiliar += parts.familiarity() < 70 ? 1 : 0;
+                below += Math.min(100 * prob[i], familiarity) < 70 ? 1 : 0;
+                unfamiliar += familiarity < 70 ? 1 : 0;
             }
             calibration = new ModelVersion.Calibration(METHOD, heldF.length, temperature,
                     expectedCalibrationError(prob, right), (double) below / heldF.length,
@@ -113,7 +106,7 @@ public final class Familiarity {
     }
 
     /** Expected calibration error of the top-label probability, in equal-width bins. */
-    static double expectedCalibrationError(double[] prob, boolean[] right) {
+    public static double expectedCalibrationError(double[] prob, boolean[] right) {
         double[] conf = new double[ECE_BINS];
         double[] acc = new double[ECE_BINS];
         int[] n = new int[ECE_BINS];

@@ -11,9 +11,10 @@ import java.util.List;
 
 /**
  * The feature vectors of a version's training images, per label, for deep nearest-neighbour
- * novelty scoring (Sun et al. 2022): an image's similarity to its label is the cosine similarity
- * to the nearest training image of that label in the network's feature space. Stored with the
- * version (models/&lt;version&gt;/familiarity.bin) so every pod scores alike.
+ * novelty scoring (Sun et al. 2022): an image's similarity is the cosine similarity to the
+ * nearest training image of a label, or of any label. Stored with the version
+ * (models/&lt;version&gt;/familiarity.bin for the network's features, familiarity-ink.bin for
+ * the ink maps) so every pod scores alike.
  */
 public final class FamiliarityIndex {
 

@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -55,52 +56,55 @@ public final class ImageDecoder {
 
     /** The image as floats, channel-first (3 x size x size), normalised per channel. */
     public float[] decode(byte[] bytes, int size, Normalisation norm) {
-        return decode(bytes, size, norm, ImageInput.RGB);
-    }
-
-    /** The image as the network sees it with this input (see {@link ImageInput}). */
-    public float[] decode(byte[] bytes, int size, Normalisation norm, ImageInput input) {
-        return decodeForModel(bytes, size, norm, input).pixels();
+        return decodeForModel(bytes, size, norm, ImageInput.RGB, false).pixels();
     }
 
     /** Side of the ink map familiarity compares (whatever the network's input size). */
     public static final int INK_MAP_SIDE = 32;
 
-    /** An image decoded once for the built-in model: the network's input and the ink map familiarity uses. */
+    /** An image decoded once for the built-in model: the network's input and, when asked, the ink map familiarity uses. */
     public record Decoded(float[] pixels, float[] ink) {
     }
 
-    public Decoded decodeForModel(byte[] bytes, int size, Normalisation norm, ImageInput input) {
-        BufferedImage image = read(bytes, decodedSide(Math.max(size, INK_MAP_SIDE)));
-        float[] pixels = input == ImageInput.INK ? ink(image, size, norm) : pixels(resize(image, size), norm);
-        return new Decoded(pixels, inkMap(image));
+    /**
+     * Decodes once for the network (as {@code input} says) and, with {@code withInkMap}, for the
+     * ink view of familiarity; the content is found once for both.
+     */
+    public Decoded decodeForModel(byte[] bytes, int size, Normalisation norm, ImageInput input, boolean withInkMap) {
+        BufferedImage image = read(bytes, decodedSide(withInkMap ? Math.max(size, INK_MAP_SIDE) : size));
+        Content content = input == ImageInput.INK || withInkMap ? Content.of(image) : null;
+        float[] pixels = input == ImageInput.INK ? content.ink(size, norm) : pixels(resize(image, size), norm);
+        float[] ink = withInkMap
+                ? Arrays.copyOf(content.ink(INK_MAP_SIDE, Normalisation.ZERO_TO_ONE), INK_MAP_SIDE * INK_MAP_SIDE) : null;
+        return new Decoded(pixels, ink);
     }
 
-    /** One plane of {@link #ink}: the content's contrast with the background, 0..1, INK_MAP_SIDE square. */
-    public static float[] inkMap(BufferedImage image) {
-        float[] three = ink(image, INK_MAP_SIDE, Normalisation.ZERO_TO_ONE);
-        return java.util.Arrays.copyOf(three, INK_MAP_SIDE * INK_MAP_SIDE);
-    }
+    /**
+     * What {@link ImageInput#INK} looks at: the image's background (the mean colour of its border)
+     * and the part of the image that differs from it.
+     */
+    record Content(Color background, BufferedImage cropped) {
 
-    /** {@link ImageInput#INK}: cropped to the content, contrast with the background in every channel. */
-    public static float[] ink(BufferedImage image, int size, Normalisation norm) {
-        Color bg = borderMean(image);
-        BufferedImage square = resize(cropToContent(image), size);
-        int[] argb = square.getRGB(0, 0, size, size, null, 0, size);
-        int plane = size * size;
-        float[] out = new float[3 * plane];
-        float[] mean = norm.meanArray();
-        float[] std = norm.stdArray();
-        for (int i = 0; i < plane; i++) {
-            int p = argb[i];
-            int d = Math.max(Math.abs(((p >> 16) & 0xFF) - bg.getRed()),
-                    Math.max(Math.abs(((p >> 8) & 0xFF) - bg.getGreen()), Math.abs((p & 0xFF) - bg.getBlue())));
-            float v = d / 255f;
-            out[i] = (v - mean[0]) / std[0];
-            out[plane + i] = (v - mean[1]) / std[1];
-            out[2 * plane + i] = (v - mean[2]) / std[2];
+        static Content of(BufferedImage image) {
+            Color bg = borderMean(image);
+            return new Content(bg, cropToContent(image, bg));
         }
-        return out;
+
+        /** Cropped to the content, scaled into the square, contrast with the background in every channel. */
+        float[] ink(int size, Normalisation norm) {
+            int[] argb = resize(cropped, size).getRGB(0, 0, size, size, null, 0, size);
+            int plane = size * size;
+            float[] out = new float[3 * plane];
+            float[] mean = norm.meanArray();
+            float[] std = norm.stdArray();
+            for (int i = 0; i < plane; i++) {
+                float v = contrast(argb[i], background) / 255f;
+                out[i] = (v - mean[0]) / std[0];
+                out[plane + i] = (v - mean[1]) / std[1];
+                out[2 * plane + i] = (v - mean[2]) / std[2];
+            }
+            return out;
+        }
     }
 
     /**
@@ -220,15 +224,13 @@ public final class ImageDecoder {
         return (int) Math.max(1, Math.min(size, Math.round((double) shorter * size / longer)));
     }
 
-    /** The mean colour of the outermost rows and columns, transparency over white as in {@link #draw}. */
     /**
-     * The part of the image that differs from its background (the mean border colour), with a small
-     * margin; the whole image when nothing or nearly everything differs.
+     * The part of the image that differs from its background {@code bg}, with a small margin; the
+     * whole image when nothing or nearly everything differs.
      */
-    static BufferedImage cropToContent(BufferedImage src) {
+    static BufferedImage cropToContent(BufferedImage src, Color bg) {
         int w = src.getWidth();
         int h = src.getHeight();
-        Color bg = borderMean(src);
         int step = Math.max(1, Math.max(w, h) / 512);
         int x0 = w;
         int y0 = h;
@@ -236,13 +238,7 @@ public final class ImageDecoder {
         int y1 = -1;
         for (int y = 0; y < h; y += step) {
             for (int x = 0; x < w; x += step) {
-                int p = src.getRGB(x, y);
-                int a = (p >>> 24) & 0xFF;
-                int r = ((p >> 16) & 0xFF) * a / 255 + 255 - a;
-                int g = ((p >> 8) & 0xFF) * a / 255 + 255 - a;
-                int b = (p & 0xFF) * a / 255 + 255 - a;
-                int d = Math.max(Math.abs(r - bg.getRed()), Math.max(Math.abs(g - bg.getGreen()), Math.abs(b - bg.getBlue())));
-                if (d > 48) {
+                if (contrast(src.getRGB(x, y), bg) > 48) {
                     x0 = Math.min(x0, x);
                     y0 = Math.min(y0, y);
                     x1 = Math.max(x1, x);
@@ -265,6 +261,20 @@ public final class ImageDecoder {
         return src.getSubimage(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
     }
 
+    /** The largest channel difference (0-255) of a pixel, over white where transparent, from {@code bg}. */
+    private static int contrast(int argb, Color bg) {
+        return Math.max(Math.abs(overWhite(argb, 0) - bg.getRed()),
+                Math.max(Math.abs(overWhite(argb, 1) - bg.getGreen()), Math.abs(overWhite(argb, 2) - bg.getBlue())));
+    }
+
+    /** Channel c (0 red, 1 green, 2 blue) of a pixel drawn over white, as {@link #draw} does. */
+    private static int overWhite(int argb, int c) {
+        int a = (argb >>> 24) & 0xFF;
+        int v = (argb >> (16 - 8 * c)) & 0xFF;
+        return (v * a + 255 * (255 - a) + 127) / 255;
+    }
+
+    /** The mean colour of the outermost rows and columns, transparency over white as in {@link #draw}. */
     static Color borderMean(BufferedImage src) {
         int w = src.getWidth();
         int h = src.getHeight();
@@ -292,10 +302,8 @@ public final class ImageDecoder {
     }
 
     private static void add(long[] sum, int argb) {
-        int a = (argb >>> 24) & 0xFF;
         for (int c = 0; c < 3; c++) {
-            int v = (argb >> (16 - 8 * c)) & 0xFF;
-            sum[c] += (v * a + 255 * (255 - a) + 127) / 255;
+            sum[c] += overWhite(argb, c);
         }
     }
 

@@ -96,23 +96,28 @@ public final class LoadedVersion implements AutoCloseable {
         return this;
     }
 
+    /** Whether familiarity has an ink view here (the caller then decodes the image's ink map). */
+    public boolean wantsInkMap() {
+        return inkIndex != null;
+    }
+
     /**
-     * Familiarity (0-100) of an image with the training images: the lower of the network's view (its
-     * features against the label's images) and the ink map's (against any image); null without an index.
+     * Familiarity (0-100) of an image with the training images, per label: the lower of the
+     * network's view (its features against the label's images) and the ink map's (against any
+     * image, so the same for every label); null without an index.
      */
-    public Double familiarity(float[] features, float[] ink, int label) {
+    public double[] familiarity(float[] features, float[] ink, int labels) {
         FamiliarityIndex index = familiarity;
         if (index == null) {
             return null;
         }
-        double f = familiarityScale.familiarity(index.similarity(features, label));
         FamiliarityIndex byInk = inkIndex;
-        return byInk == null ? f : Math.min(f, inkScale.familiarity(byInk.similarity(ink)));
-    }
-
-    /** The logits of one decoded image. */
-    public float[] logits(float[] pixels) {
-        return classify(pixels).logits();
+        double inkView = byInk == null ? Double.MAX_VALUE : inkScale.familiarity(byInk.similarity(ink));
+        double[] out = new double[labels];
+        for (int label = 0; label < labels; label++) {
+            out[label] = Math.min(familiarityScale.familiarity(index.similarity(features, label)), inkView);
+        }
+        return out;
     }
 
     /** The logits and familiarity features of one decoded image. */

@@ -180,7 +180,7 @@ public final class TrainingJob implements Runnable {
             heartbeat(r -> r.statusMessage = "Reading images (" + n + " of " + entries.size() + ")");
             try {
                 byte[] bytes = store.getImage(e.bucket(), e.key(), decoder.maxBytes());
-                ImageDecoder.Decoded px = decoder.decodeForModel(bytes, size, norm, settings.input());
+                ImageDecoder.Decoded px = decoder.decodeForModel(bytes, size, norm, settings.input(), true);
                 byClass.computeIfAbsent(e.className(), k -> new ArrayList<>()).add(px);
                 keysByClass.computeIfAbsent(e.className(), k -> new ArrayList<>()).add(e.key());
             } catch (InvalidImageException ex) {

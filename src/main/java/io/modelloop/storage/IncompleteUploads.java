@@ -46,8 +46,8 @@ public final class IncompleteUploads {
         Files.walkFileTree(bucketDir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                String name = dir.getFileName().toString();
-                return name.startsWith(".s3proxy") || name.startsWith(".mpus-") ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                return LocalObjectRepair.isStoreBookkeeping(dir.getFileName().toString())
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 
             @Override

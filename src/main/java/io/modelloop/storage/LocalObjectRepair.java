@@ -47,6 +47,11 @@ public final class LocalObjectRepair {
         this.settleMillis = settleMillis;
     }
 
+    /** S3Proxy's own bookkeeping (versions, multipart parts), never user content. */
+    static boolean isStoreBookkeeping(String fileName) {
+        return fileName.startsWith(".s3proxy") || fileName.startsWith(".mpus-");
+    }
+
     /** One pass over the bucket folder; returns the keys it repaired. */
     public List<String> repair() throws IOException {
         List<String> repaired = new ArrayList<>();
@@ -57,15 +62,13 @@ public final class LocalObjectRepair {
         Files.walkFileTree(bucketDir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                // S3Proxy's own bookkeeping (versions, multipart parts) is not user content
-                return dir.getFileName().toString().startsWith(".s3proxy") || dir.getFileName().toString().startsWith(".mpus-")
-                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                return isStoreBookkeeping(dir.getFileName().toString()) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 String name = file.getFileName().toString();
-                if (!attrs.isRegularFile() || name.startsWith(".s3proxy") || name.startsWith(".mpus-")
+                if (!attrs.isRegularFile() || isStoreBookkeeping(name)
                         || IN_FLIGHT_UPLOAD.matcher(name).matches()) {
                     return FileVisitResult.CONTINUE;
                 }

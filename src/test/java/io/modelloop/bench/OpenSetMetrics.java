@@ -1,5 +1,6 @@
 package io.modelloop.bench;
 
+import io.modelloop.model.builtin.Familiarity;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,24 +52,23 @@ record OpenSetMetrics(double auroc, double unknownBelow, double knownBelow, doub
         return unknown.stream().filter(v -> v < cut).count() / (double) unknown.size();
     }
 
-    /** Expected calibration error (10 bins) of confidence as the probability of the right label, known images only. */
+    /** Expected calibration error of confidence as the probability of the right label, known images only. */
     static double ece(double[] confidence, boolean[] known, boolean[] correct) {
-        double[] conf = new double[10];
-        double[] acc = new double[10];
-        int n = 0;
+        List<Double> prob = new ArrayList<>();
+        List<Boolean> right = new ArrayList<>();
         for (int i = 0; i < confidence.length; i++) {
-            if (!known[i]) {
-                continue;
+            if (known[i]) {
+                prob.add(confidence[i] / 100);
+                right.add(correct[i]);
             }
-            n++;
-            int b = Math.min(9, (int) (confidence[i] / 10));
-            conf[b] += confidence[i] / 100;
-            acc[b] += correct[i] ? 1 : 0;
         }
-        double e = 0;
-        for (int b = 0; b < 10; b++) {
-            e += Math.abs(acc[b] - conf[b]);
+        if (prob.isEmpty()) {
+            return Double.NaN;
         }
-        return n == 0 ? Double.NaN : e / n;
+        boolean[] r = new boolean[right.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = right.get(i);
+        }
+        return Familiarity.expectedCalibrationError(prob.stream().mapToDouble(Double::doubleValue).toArray(), r);
     }
 }

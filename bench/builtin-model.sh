@@ -4,4 +4,4 @@
 # in an in-process S3 store, a Ground Truth manifest, createVersion, start) and classifies 1000
 # images of the official test set with classify(): macro-F1, training wall time, latency p50/p95.
 # Usage: bench/builtin-model.sh [extra -Dbench.* options, e.g. -Dbench.epochs=20 -Dbench.perClass=100]
-exec "$(dirname "$0")/run-model-bench.sh" io.modelloop.bench.FashionMnistBenchmark "$@"
+exec "$(dirname "$0")/run-model-bench.sh" FashionMnistBenchmark "$@"

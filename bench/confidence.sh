@@ -7,4 +7,4 @@
 # probability (the confidence before familiarity) and the novelty-aware confidence, and a raw-pixel
 # cosine 1-NN baseline; median [min - max] over the repeats.
 # Usage: bench/confidence.sh [-Dbench.repeats=3] [-Dbench.only=fashion|logos]
-exec "$(dirname "$0")/run-model-bench.sh" io.modelloop.bench.ConfidenceBenchmark "$@"
+exec "$(dirname "$0")/run-model-bench.sh" ConfidenceBenchmark "$@"

@@ -5,11 +5,4 @@
 # detections and for review answers (target 0 / 0).
 # Usage: bench/crash-soak.sh [-Dsoak.images=1000 -Dsoak.kills=20 -Dsoak.seed=1
 #        -Dsoak.minGapMs=2000 -Dsoak.maxGapMs=8000]
-set -euo pipefail
-cd "$(dirname "$0")/.."
-mvn -B -o -q test-compile
-mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-cache=${DJL_CACHE_DIR:-$PWD/target/djl-cache}
-exec java -Xmx512m -Dai.djl.offline=true -DDJL_CACHE_DIR="$cache" -Dlog4j2.level=WARN \
-  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  "$@" io.modelloop.bench.CrashSoakBenchmark
+exec "$(dirname "$0")/run-bench.sh" CrashSoakBenchmark -Xmx512m "$@"

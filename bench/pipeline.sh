@@ -8,11 +8,4 @@
 # Everything in one JVM: ElasticMQ, S3Proxy (local profile), WireMock and ModelLoop share the cores.
 # Usage: bench/pipeline.sh [-Dbench.scenarios=rek-0ms -Dbench.n.rek-0ms=3000 -Dbench.consumers=10
 #        -Dbench.maxMessagesPerPoll=10 -Dbench.extra=modelloop.x=y,...]
-set -euo pipefail
-cd "$(dirname "$0")/.."
-mvn -B -o -q test-compile
-mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-cache=${DJL_CACHE_DIR:-$PWD/target/djl-cache}
-exec java -Xmx2g -Dai.djl.offline=true -DDJL_CACHE_DIR="$cache" -Dlog4j2.level=WARN \
-  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  "$@" io.modelloop.bench.PipelineThroughputBenchmark
+exec "$(dirname "$0")/run-bench.sh" PipelineThroughputBenchmark "$@"

@@ -93,6 +93,7 @@ public final class ChallengerGate {
         n.put("images", c.images());
         n.put("sameImages", c.sameImages());
         n.put("method", c.method());
+        n.values().removeIf(java.util.Objects::isNull); // notifications carry no null values
         String shared;
         if (c.candidateSharedF1() == null || c.servingSharedF1() == null) {
             shared = "no shared-label F1 to compare (" + c.method() + ")";

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelloop.ModelLoop;
 import io.modelloop.model.TrainingImages;
 import io.modelloop.runs.RunRecord;
+import io.modelloop.testing.Browser;
 import io.modelloop.testing.Fixture;
 import java.io.IOException;
 import java.net.URI;
@@ -135,6 +136,15 @@ class TrainingPipelineChallengerTest {
             assertThat(byName.get(bad).path("candidateSharedF1").isNumber()).isTrue();
             assertThat(byName.get(good).path("decision").asText()).isEqualTo("deploy");
             assertThat(byName.get(weak).path("rule").asText()).isEqualTo("minimum-f1");
+
+            // and so does the models page, next to each version's F1
+            try (Browser browser = new Browser(Fixture.httpBase(loop))) {
+                browser.signIn(Fixture.OPERATOR);
+                browser.laptop().open("/console/models.html");
+                assertThat(browser.find("#versions tr[data-id='" + bad + "'] .gate").getText())
+                        .contains("rejected", "vs serving", "shared labels:", "held-out images");
+                assertThat(browser.find("#versions tr[data-id='" + good + "'] .gate").getText()).contains("deployed");
+            }
         }
     }
 }

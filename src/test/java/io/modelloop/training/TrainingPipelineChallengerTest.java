@@ -137,6 +137,19 @@ class TrainingPipelineChallengerTest {
             assertThat(byName.get(good).path("decision").asText()).isEqualTo("deploy");
             assertThat(byName.get(weak).path("rule").asText()).isEqualTo("minimum-f1");
 
+            // a candidate trained before held-out images were recorded: the recorded per-label F1s, and it says so
+            String key = "models/" + weak + "/model.json";
+            var record = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(
+                    loop.s3().getObjectAsBytes(b -> b.bucket("bucket").key(key)).asByteArray());
+            record.remove("heldOutKey");
+            loop.s3().putObject(b -> b.bucket("bucket").key(key), RequestBody.fromString(record.toString()));
+            var recorded = loop.modelBackend().compare(weak, good);
+            assertThat(recorded.sameImages()).isFalse();
+            assertThat(recorded.method()).contains("trained before held-out images were recorded", "own test split");
+            assertThat(recorded.sharedLabels()).containsExactlyInAnyOrderElementsOf(CLASSES);
+            assertThat(recorded.candidateSharedF1()).isCloseTo(record.path("f1").asDouble(),
+                    org.assertj.core.data.Offset.offset(1e-9));
+
             // and so does the models page, next to each version's F1
             try (Browser browser = new Browser(Fixture.httpBase(loop))) {
                 browser.signIn(Fixture.OPERATOR);

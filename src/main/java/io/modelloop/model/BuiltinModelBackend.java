@@ -415,12 +415,19 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         Set<String> shared = new TreeSet<>(candidate.labels);
         shared.retainAll(servingLabels);
         List<String> added = candidate.labels.stream().filter(l -> !servingLabels.contains(l)).sorted().toList();
+        // an image the serving version trained on would flatter it: only images neither trained on count
+        Set<String> servingTrainedOn = trainedOn(serving);
         List<String> truth = new ArrayList<>();
         List<String> byCandidate = new ArrayList<>();
         List<String> byServing = new ArrayList<>();
         int unreadable = 0;
+        int seenByServing = 0;
         for (HeldOutImages.Image image : HeldOutImages.fromBytes(bucketBytes(candidate.heldOutKey)).images()) {
             if (!shared.contains(image.label())) {
+                continue;
+            }
+            if (servingTrainedOn.contains(image.bucket() + "/" + image.key())) {
+                seenByServing++;
                 continue;
             }
             String predicted;
@@ -438,15 +445,40 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
             byCandidate.add(image.predicted());
             byServing.add(predicted);
         }
+        if (truth.isEmpty()) {
+            return ChallengerComparison.fromRecorded(candidate.toModelVersion(), serving.toModelVersion(),
+                    "recorded per-label F1 of each version, each on its own test split (none of the candidate's "
+                            + "held-out images of the shared labels is unseen by the serving version and readable)");
+        }
         Map<String, ModelVersion.LabelMetrics> candidatePerLabel = candidate.perLabel == null ? Map.of() : candidate.perLabel;
         List<String> tested = added.stream().filter(l -> candidatePerLabel.containsKey(l)
                 && candidatePerLabel.get(l).support() > 0).toList();
         String method = "both versions scored on " + truth.size() + " of the candidate's held-out images of the "
                 + shared.size() + " shared labels (candidate: its predictions at evaluation; serving: classified now)"
+                + (seenByServing == 0 ? "" : "; " + seenByServing + " image(s) the serving version trained on were left out")
                 + (unreadable == 0 ? "" : "; " + unreadable + " image(s) no longer readable were left out");
         return new ChallengerComparison(candidateId, servingId, List.copyOf(shared), added,
                 HeldOutImages.macroF1(truth, byCandidate, shared), HeldOutImages.macroF1(truth, byServing, shared),
                 ChallengerComparison.meanF1(candidatePerLabel, tested), truth.size(), true, method);
+    }
+
+    /**
+     * bucket/key of every image the version trained on: its manifest's images less its held-out
+     * ones (all of them when it recorded none, or when the manifest is gone, none).
+     */
+    private Set<String> trainedOn(VersionRecord r) {
+        Set<String> keys = new java.util.HashSet<>();
+        if (r.manifest == null) {
+            return keys;
+        }
+        URI manifest = URI.create(r.manifest);
+        store.getText(manifest.getHost(), manifest.getPath().substring(1)).ifPresent(text ->
+                GroundTruthManifest.parse(text).forEach(e -> keys.add(e.bucket() + "/" + e.key())));
+        if (r.heldOutKey != null) {
+            store.get(store.bucket(), r.heldOutKey).ifPresent(bytes ->
+                    HeldOutImages.fromBytes(bytes).images().forEach(i -> keys.remove(i.bucket() + "/" + i.key())));
+        }
+        return keys;
     }
 
     /** Stops trainings and background work, unloads every version. */

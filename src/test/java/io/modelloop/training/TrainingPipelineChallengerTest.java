@@ -99,7 +99,7 @@ class TrainingPipelineChallengerTest {
         // 2. a version that learns: scored with the serving one on its own held-out images, and better
         String good;
         try (ModelLoop loop = start("0.002")) {
-            label(loop, 4);
+            label(loop, 10);
             good = train(loop);
             assertThat(loop.systemState().load().runningModelVersion()).isEqualTo(good);
             RunRecord.Step gate = gateStep(loop, "challenger-gate");
@@ -107,16 +107,18 @@ class TrainingPipelineChallengerTest {
             assertThat(gate.output()).containsEntry("decision", "deploy").containsEntry("rule", "challenger")
                     .containsEntry("sameImages", true).containsEntry("serving", weak);
             assertThat((Integer) gate.output().get("images")).isPositive();
+            // images the serving version trained on do not count: they would flatter it
+            assertThat((String) gate.output().get("method")).contains("the serving version trained on were left out");
             assertThat((Double) gate.output().get("candidateSharedF1"))
                     .isGreaterThan((Double) gate.output().get("servingSharedF1") + 0.2);
         }
 
         // 3. a candidate that learned nothing again: above Minimum-F1-Score 0, far below the serving version
         try (ModelLoop loop = start(LEARNS_NOTHING)) {
-            label(loop, 4);
+            label(loop, 10);
             String bad = train(loop);
             assertThat(loop.systemState().load().runningModelVersion()).isEqualTo(good);
-            assertThat(loop.systemState().load().refusedImageCount()).isEqualTo(60);
+            assertThat(loop.systemState().load().refusedImageCount()).isEqualTo(96);
             assertThat(notifications("FailedF1Evaluation")).isEmpty();
             JsonNode rejected = notifications("CandidateRejected").get(0);
             assertThat(rejected.path("details").asText()).contains(bad, "not deployed", "shared-label F1");

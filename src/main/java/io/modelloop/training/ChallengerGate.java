@@ -54,6 +54,10 @@ public final class ChallengerGate {
         this.tolerance = tolerance;
     }
 
+    public double minimum() {
+        return minimumF1;
+    }
+
     /** modelloop.training.challenger-tolerance: an F1 difference from 0 to 1. */
     public static double tolerance(String configured) {
         try {

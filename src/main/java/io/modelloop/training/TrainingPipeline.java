@@ -255,35 +255,8 @@ public final class TrainingPipeline {
                             + " was trained without its pretrained backbone: " + v.backboneFallback(),
                     Map.of("version", tr.versionName(), "versionId", v.id(), "reason", v.backboneFallback()));
         }
-        if (!byF1.deploy()) {
-            run.recordStep(F1_GATE, RunStatus.FAILED, clock.instant(), gateOutput(byF1), byF1.reason());
-            trainingEnded(run, "FailedF1Evaluation", "Version " + tr.versionName() + " not deployed: " + byF1.reason(),
-                    Map.of("version", tr.versionName(), "f1", f1, "minimum", minimum), "F1 below Minimum-F1-Score", true);
+        if (!passesGate(run, tr, v, gate, byF1, comparison, compareStarted)) {
             return;
-        }
-        run.recordStep(F1_GATE, RunStatus.SUCCEEDED, clock.instant(), gateOutput(byF1), null);
-        if (comparison != null) {
-            if (comparison.result() == null) {
-                Map<String, Object> out = gateOutput(byF1);
-                out.put("serving", serving);
-                out.put("comparisonError", comparison.error());
-                run.recordStep(CHALLENGER_GATE, RunStatus.SUCCEEDED, compareStarted, out, null);
-            } else {
-                ChallengerGate.Decision byServing = gate.challenger(comparison.result());
-                if (!byServing.deploy()) {
-                    run.recordStep(CHALLENGER_GATE, RunStatus.FAILED, compareStarted, gateOutput(byServing), byServing.reason());
-                    Map<String, Object> data = new LinkedHashMap<>(byServing.numbers());
-                    data.put("version", tr.versionName());
-                    data.put("versionId", v.id());
-                    data.put("f1", f1);
-                    data.put("rule", byServing.rule().id());
-                    trainingEnded(run, "CandidateRejected", "Version " + tr.versionName() + " not deployed: "
-                            + byServing.reason(), data, "rejected by rule " + byServing.rule().id() + ": "
-                            + byServing.reason(), true);
-                    return;
-                }
-                run.recordStep(CHALLENGER_GATE, RunStatus.SUCCEEDED, compareStarted, gateOutput(byServing), null);
-            }
         }
         int units = parameters.values().minimumInferenceUnits();
         run.step("start-version", () -> {
@@ -320,20 +293,60 @@ public final class TrainingPipeline {
                 "stopped", stopped));
     }
 
+    /**
+     * Records the deployment gate's steps (f1-gate, then challenger-gate when a version serves);
+     * a refused candidate ends the run, notified with the rule that refused it and its numbers.
+     */
+    private boolean passesGate(RunRecorder.Run run, TrainingRun tr, ModelVersion v, ChallengerGate gate,
+                               ChallengerGate.Decision byF1, Comparison comparison, Instant compareStarted) {
+        double f1 = v.f1() == null ? 0 : v.f1();
+        if (!byF1.deploy()) {
+            run.recordStep(F1_GATE, RunStatus.FAILED, clock.instant(), gateOutput(byF1), byF1.reason());
+            trainingEnded(run, "FailedF1Evaluation", "Version " + tr.versionName() + " not deployed: " + byF1.reason(),
+                    Map.of("version", tr.versionName(), "f1", f1, "minimum", gate.minimum()), "F1 below Minimum-F1-Score", true);
+            return false;
+        }
+        run.recordStep(F1_GATE, RunStatus.SUCCEEDED, clock.instant(), gateOutput(byF1), null);
+        if (comparison != null) {
+            if (comparison.result() == null) {
+                Map<String, Object> out = gateOutput(byF1);
+                out.put("serving", comparison.servingId());
+                out.put("comparisonError", comparison.error());
+                run.recordStep(CHALLENGER_GATE, RunStatus.SUCCEEDED, compareStarted, out, null);
+            } else {
+                ChallengerGate.Decision byServing = gate.challenger(comparison.result());
+                if (!byServing.deploy()) {
+                    run.recordStep(CHALLENGER_GATE, RunStatus.FAILED, compareStarted, gateOutput(byServing), byServing.reason());
+                    Map<String, Object> data = new LinkedHashMap<>(byServing.numbers());
+                    data.put("version", tr.versionName());
+                    data.put("versionId", v.id());
+                    data.put("f1", f1);
+                    data.put("rule", byServing.rule().id());
+                    trainingEnded(run, "CandidateRejected", "Version " + tr.versionName() + " not deployed: "
+                            + byServing.reason(), data, "rejected by rule " + byServing.rule().id() + ": "
+                            + byServing.reason(), true);
+                    return false;
+                }
+                run.recordStep(CHALLENGER_GATE, RunStatus.SUCCEEDED, compareStarted, gateOutput(byServing), null);
+            }
+        }
+        return true;
+    }
+
     /** A comparison with the serving version, or why there is none. */
-    private record Comparison(ChallengerComparison result, String error) {
+    private record Comparison(String servingId, ChallengerComparison result, String error) {
     }
 
     private Comparison compare(String candidate, String serving) {
         try {
-            return new Comparison(backend.compare(candidate, serving), null);
+            return new Comparison(serving, backend.compare(candidate, serving), null);
         } catch (TransientModelException e) {
             throw e; // the next poll compares again
         } catch (ModelVersionNotFoundException e) {
-            return new Comparison(null, "the serving version " + serving + " no longer exists: only Minimum-F1-Score applies");
+            return new Comparison(serving, null, "the serving version " + serving + " no longer exists: only Minimum-F1-Score applies");
         } catch (RuntimeException e) {
             LOG.warn("Candidate {} could not be compared with the serving version {}: {}", candidate, serving, message(e));
-            return new Comparison(null, "the candidate could not be compared with the serving version (" + message(e)
+            return new Comparison(serving, null, "the candidate could not be compared with the serving version (" + message(e)
                     + "): only Minimum-F1-Score applies");
         }
     }

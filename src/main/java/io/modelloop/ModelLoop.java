@@ -36,6 +36,7 @@ import io.modelloop.model.ModelBackend;
 import io.modelloop.model.ModelBackends;
 import io.modelloop.runs.RunRecorder;
 import io.modelloop.runs.RunStore;
+import io.modelloop.training.ChallengerGate;
 import io.modelloop.training.TrainingPipeline;
 import io.modelloop.training.TrainingRoutes;
 import io.modelloop.trigger.Triggers;
@@ -369,7 +370,8 @@ public final class ModelLoop implements AutoCloseable {
                 });
                 modelBackend = ModelBackends.create(settings, s3, bucket);
                 trainingPipeline = new TrainingPipeline(s3, bucket, modelBackend, parameters, systemState, runs,
-                        notifier, Clock.systemUTC());
+                        notifier, Clock.systemUTC(), ChallengerGate.tolerance(settings.get(
+                        "modelloop.training.challenger-tolerance", String.valueOf(TrainingPipeline.DEFAULT_CHALLENGER_TOLERANCE))));
                 camel.getRegistry().bind("trainingPipeline", trainingPipeline);
                 camel.addRoutes(new TrainingRoutes(trainingPipeline, placement,
                         settings.getLong("modelloop.training.poll-interval-ms", 30000)));
@@ -387,7 +389,7 @@ public final class ModelLoop implements AutoCloseable {
 
                 camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
                         new StatusApi(about(), parameters, systemState, timers, sinkHealth, election),
-                        new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline),
+                        new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline, runStore),
                         new RunApi(runStore), new DetectionApi(detectionStore, () -> parameters.values().minimumLabelDetectionConfidence(), s3),
                         new ReviewApi(humanReview, imageLinks::link,
                                 Boolean.parseBoolean(settings.get("modelloop.review.show-detected-label", "true").trim())),

@@ -63,13 +63,14 @@
     if (!selected || !list.some((v) => v.id === selected)) selected = (list.find((v) => v.serving) || list[0] || {}).id;
     clear(versions).append(...[el("h2", { text: "Versions" }), data.versionsError ? el("div", { class: "message error", text: data.versionsError }) : null,
       list.length ? el("table", { id: "versions" },
-        el("thead", {}, el("tr", {}, ["Version", "Status", "F1", "Train / test images", "Held-out below 70", "Created", ""].map((h) => el("th", { text: h })))),
+        el("thead", {}, el("tr", {}, ["Version", "Status", "F1", "Deployment gate", "Train / test images", "Held-out below 70", "Created", ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, list.map((v) => el("tr", { class: "clickable" + (v.id === selected ? " selected" : ""), dataset: { id: v.id },
           onclick: () => { selected = v.id; history.replaceState(null, "", "?version=" + encodeURIComponent(v.id)); showVersions(data); } },
           el("td", {}, el("div", { text: v.name || v.id }), v.name && v.name !== v.id ? el("div", { class: "muted mono", text: v.id }) : null),
           el("td", {}, statusBadge(v.status), v.statusMessage ? el("div", { class: "muted", text: v.statusMessage }) : null,
             v.backboneFallback ? el("div", { class: "message error backbone-fallback", text: "Trained without its pretrained backbone: " + v.backboneFallback }) : null),
           el("td", { class: "num", text: ML.fmtNum(v.f1) }),
+          gateCell(v.gate),
           el("td", { class: "num", text: (v.trainingImages ?? "—") + " / " + (v.testImages ?? "—") }),
           el("td", { class: "num calibration-share", title: v.calibration ? v.calibration.method : null,
             text: v.calibration && v.calibration.heldOutBelow70 != null ? pct(v.calibration.heldOutBelow70) + " of " + v.calibration.images : "—" }),
@@ -77,6 +78,24 @@
           el("td", {}, v.serving ? el("span", { class: "badge ok serving", text: "serving" }) : null)))))
         : el("p", { class: "note", text: "No model versions yet. Put labeled images in the label folders and check training." })].filter(Boolean));
     showDetail(list.find((v) => v.id === selected));
+  }
+
+  // the deployment gate's decision (SPEC 4.4 step 5): which rule decided, candidate vs serving on the shared labels
+  function gateCell(g) {
+    if (!g) return el("td", { class: "gate muted", text: "—" });
+    const rules = { "minimum-f1": "Minimum-F1-Score", challenger: "vs serving", "new-label-f1": "new-label F1" };
+    const ok = g.decision === "deploy";
+    const lines = [el("span", { class: "badge " + (ok ? "ok" : "bad"), text: (ok ? "deployed" : "rejected") + " · " + (rules[g.rule] || g.rule) })];
+    if (g.candidateSharedF1 != null && g.servingSharedF1 != null) {
+      lines.push(el("div", { class: "muted", text: "shared labels: " + ML.fmtNum(g.candidateSharedF1) + " vs serving "
+        + ML.fmtNum(g.servingSharedF1) + (g.sameImages ? " on " + g.images + " held-out images" : " (each on its own test split)") }));
+    } else if (g.rule === "minimum-f1") {
+      lines.push(el("div", { class: "muted", text: "F1 " + ML.fmtNum(g.f1) + ", minimum " + ML.fmtNum(g.minimum) }));
+    }
+    if (g.candidateNewLabelsF1 != null) {
+      lines.push(el("div", { class: "muted", text: "new labels (" + (g.newLabels || []).join(", ") + "): " + ML.fmtNum(g.candidateNewLabelsF1) }));
+    }
+    return el("td", { class: "gate", title: g.reason || "" }, ...lines);
   }
 
   function showDetail(v) {

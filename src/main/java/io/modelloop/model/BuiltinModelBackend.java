@@ -6,6 +6,7 @@ import io.modelloop.model.builtin.BuiltinModelSettings;
 import io.modelloop.model.builtin.DjlEnvironment;
 import io.modelloop.model.builtin.ImageDecoder;
 import io.modelloop.model.builtin.FamiliarityIndex;
+import io.modelloop.model.builtin.HeldOutImages;
 import io.modelloop.model.builtin.LoadedVersion;
 import io.modelloop.model.builtin.TemperatureScaling;
 import io.modelloop.model.builtin.TrainingJob;
@@ -17,6 +18,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -391,6 +394,91 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
             }
         }
         return new Classification(scores.get(0).label(), scores.get(0).confidence(), List.copyOf(scores), top);
+    }
+
+    /**
+     * Scores the serving version (RUNNING) on the candidate's held-out images of the labels both
+     * know, and compares with the candidate's predictions on them recorded at its evaluation. A
+     * candidate trained before held-out images were recorded, or a serving version that cannot
+     * classify, falls back to the per-label F1 each version recorded on its own test split.
+     */
+    @Override
+    public ChallengerComparison compare(String candidateId, String servingId) {
+        VersionRecord candidate = read(candidateId);
+        VersionRecord serving = read(servingId);
+        if (candidate.heldOutKey == null || candidate.labels == null || serving.labels == null) {
+            return ChallengerComparison.fromRecorded(candidate.toModelVersion(), serving.toModelVersion(),
+                    "recorded per-label F1 of each version, each on its own test split (version " + candidateId
+                            + " was trained before held-out images were recorded)");
+        }
+        Set<String> servingLabels = Set.copyOf(serving.labels);
+        Set<String> shared = new TreeSet<>(candidate.labels);
+        shared.retainAll(servingLabels);
+        List<String> added = candidate.labels.stream().filter(l -> !servingLabels.contains(l)).sorted().toList();
+        // an image the serving version trained on would flatter it: only images neither trained on count
+        Set<String> servingTrainedOn = trainedOn(serving);
+        List<String> truth = new ArrayList<>();
+        List<String> byCandidate = new ArrayList<>();
+        List<String> byServing = new ArrayList<>();
+        int unreadable = 0;
+        int seenByServing = 0;
+        for (HeldOutImages.Image image : HeldOutImages.fromBytes(bucketBytes(candidate.heldOutKey)).images()) {
+            if (!shared.contains(image.label())) {
+                continue;
+            }
+            if (servingTrainedOn.contains(image.bucket() + "/" + image.key())) {
+                seenByServing++;
+                continue;
+            }
+            String predicted;
+            try {
+                predicted = classify(servingId, new ImageRef(image.bucket(), image.key())).label();
+            } catch (InvalidImageException e) {
+                unreadable++; // moved or deleted since the training: left out for both versions
+                continue;
+            } catch (NoRunningModelException e) {
+                return ChallengerComparison.fromRecorded(candidate.toModelVersion(), serving.toModelVersion(),
+                        "recorded per-label F1 of each version, each on its own test split (the serving version could "
+                                + "not classify: " + e.getMessage() + ")");
+            }
+            truth.add(image.label());
+            byCandidate.add(image.predicted());
+            byServing.add(predicted);
+        }
+        if (truth.isEmpty()) {
+            return ChallengerComparison.fromRecorded(candidate.toModelVersion(), serving.toModelVersion(),
+                    "recorded per-label F1 of each version, each on its own test split (none of the candidate's "
+                            + "held-out images of the shared labels is unseen by the serving version and readable)");
+        }
+        Map<String, ModelVersion.LabelMetrics> candidatePerLabel = candidate.perLabel == null ? Map.of() : candidate.perLabel;
+        List<String> tested = added.stream().filter(l -> candidatePerLabel.containsKey(l)
+                && candidatePerLabel.get(l).support() > 0).toList();
+        String method = "both versions scored on " + truth.size() + " of the candidate's held-out images of the "
+                + shared.size() + " shared labels (candidate: its predictions at evaluation; serving: classified now)"
+                + (seenByServing == 0 ? "" : "; " + seenByServing + " image(s) the serving version trained on were left out")
+                + (unreadable == 0 ? "" : "; " + unreadable + " image(s) no longer readable were left out");
+        return new ChallengerComparison(candidateId, servingId, List.copyOf(shared), added,
+                HeldOutImages.macroF1(truth, byCandidate, shared), HeldOutImages.macroF1(truth, byServing, shared),
+                ChallengerComparison.meanF1(candidatePerLabel, tested), truth.size(), true, method);
+    }
+
+    /**
+     * bucket/key of every image the version trained on: its manifest's images less its held-out
+     * ones (all of them when it recorded none, or when the manifest is gone, none).
+     */
+    private Set<String> trainedOn(VersionRecord r) {
+        Set<String> keys = new java.util.HashSet<>();
+        if (r.manifest == null) {
+            return keys;
+        }
+        URI manifest = URI.create(r.manifest);
+        store.getText(manifest.getHost(), manifest.getPath().substring(1)).ifPresent(text ->
+                GroundTruthManifest.parse(text).forEach(e -> keys.add(e.bucket() + "/" + e.key())));
+        if (r.heldOutKey != null) {
+            store.get(store.bucket(), r.heldOutKey).ifPresent(bytes ->
+                    HeldOutImages.fromBytes(bytes).images().forEach(i -> keys.remove(i.bucket() + "/" + i.key())));
+        }
+        return keys;
     }
 
     /** Stops trainings and background work, unloads every version. */

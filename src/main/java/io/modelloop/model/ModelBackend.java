@@ -40,4 +40,15 @@ public interface ModelBackend {
 
     /** Classifies one image in the bucket with a RUNNING version. */
     Classification classify(String versionId, ImageRef image);
+
+    /**
+     * The trained candidate against the serving version for the champion/challenger gate: both
+     * scored on the same held-out images where the backend can, else on the per-label metrics
+     * each recorded on its own test split (the comparison's method says which). The default is
+     * the latter.
+     */
+    default ChallengerComparison compare(String candidateId, String servingId) {
+        return ChallengerComparison.fromRecorded(describe(candidateId), describe(servingId),
+                "recorded per-label F1 of each version, each on its own test split");
+    }
 }

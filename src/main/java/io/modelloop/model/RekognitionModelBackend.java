@@ -367,6 +367,18 @@ public final class RekognitionModelBackend implements ModelBackend {
         return new Classification(labels.get(0).label(), labels.get(0).confidence(), List.copyOf(labels));
     }
 
+    /**
+     * Rekognition cannot score an un-started candidate without paying for its inference units,
+     * so the comparison uses the per-label F1 of each version's training summary
+     * (EvaluationResult.Summary, LabelEvaluationResults) over the shared labels: each measured on
+     * its own automatic test split, not on the same images.
+     */
+    @Override
+    public ChallengerComparison compare(String candidateId, String servingId) {
+        return ChallengerComparison.fromRecorded(describe(candidateId), describe(servingId),
+                "per-label F1 from each version's Rekognition evaluation summary, each on its own automatic test split");
+    }
+
     // ------------------------------------------------------------------ mapping
 
     private ModelVersion toVersion(ProjectVersionDescription d, EvaluationSummary summary) {

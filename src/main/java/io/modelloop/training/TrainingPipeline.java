@@ -1,9 +1,12 @@
 package io.modelloop.training;
 
+import io.modelloop.model.ChallengerComparison;
 import io.modelloop.model.GroundTruthManifest;
 import io.modelloop.model.ModelBackend;
 import io.modelloop.model.ModelStatus;
 import io.modelloop.model.ModelVersion;
+import io.modelloop.model.ModelVersionNotFoundException;
+import io.modelloop.model.TransientModelException;
 import io.modelloop.model.TrainingRequest;
 import io.modelloop.notify.Notifier;
 import io.modelloop.parameters.ParameterService;
@@ -17,6 +20,7 @@ import io.modelloop.runs.RunRecord.RunStatus;
 import io.modelloop.runs.RunRecorder;
 import io.modelloop.storage.BucketLayout;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -32,8 +36,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Training and deployment (SPEC 4.4). {@link #check} decides whether to train and starts a
  * training; {@link #advance}, called on a timer, moves the run in progress along: training →
- * F1 gate → start the new version → switch detection to it → stop the previous one. The run in
- * progress lives in the system state, written before each step it guards, so a restart resumes
+ * deployment gate ({@link ChallengerGate}: Minimum-F1-Score, then champion/challenger against
+ * the serving version) → start the new version → switch detection to it → stop the previous
+ * one. The run in progress lives in the system state, written before each step it guards, so a restart resumes
  * it and never starts a second one.
  */
 public final class TrainingPipeline {
@@ -43,6 +48,10 @@ public final class TrainingPipeline {
 
     public static final String CHECK = "TRAINING_CHECK";
     public static final String RUN = "TRAINING_RUN";
+    /** The run steps of the deployment gate: rule (a), then rule (b) and the new labels' F1. */
+    public static final String F1_GATE = "f1-gate";
+    public static final String CHALLENGER_GATE = "challenger-gate";
+    public static final double DEFAULT_CHALLENGER_TOLERANCE = 0.02;
 
     private final S3Client s3;
     private final String bucket;
@@ -53,9 +62,22 @@ public final class TrainingPipeline {
     private final RunRecorder runs;
     private final Notifier notifier;
     private final Clock clock;
+    private final double challengerTolerance;
 
     public TrainingPipeline(S3Client s3, String bucket, ModelBackend backend, ParameterService parameters,
                             SystemStateRepository systemState, RunRecorder runs, Notifier notifier, Clock clock) {
+        this(s3, bucket, backend, parameters, systemState, runs, notifier, clock, DEFAULT_CHALLENGER_TOLERANCE);
+    }
+
+    /**
+     * @param challengerTolerance how much lower than the serving version's shared-label F1 a
+     *                            candidate's may be and still deploy (modelloop.training.challenger-tolerance)
+     */
+    public TrainingPipeline(S3Client s3, String bucket, ModelBackend backend, ParameterService parameters,
+                            SystemStateRepository systemState, RunRecorder runs, Notifier notifier, Clock clock,
+                            double challengerTolerance) {
+        new ChallengerGate(0, challengerTolerance); // refuses a tolerance outside 0-1 at start-up
+        this.challengerTolerance = challengerTolerance;
         this.s3 = s3;
         this.bucket = bucket;
         this.labeled = new LabeledImages(s3, bucket);
@@ -212,6 +234,13 @@ public final class TrainingPipeline {
         }
         double f1 = v.f1() == null ? 0 : v.f1();
         double minimum = parameters.values().minimumF1Score();
+        ChallengerGate gate = new ChallengerGate(minimum, challengerTolerance);
+        ChallengerGate.Decision byF1 = gate.minimumF1(f1);
+        // compared before anything is recorded: a transient failure leaves the run to the next poll as it is
+        String serving = systemState.load().runningModelVersion();
+        Instant compareStarted = clock.instant();
+        Comparison comparison = byF1.deploy() && serving != null && !serving.equals(v.id())
+                ? compare(v.id(), serving) : null;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("version", v.id());
         result.put("f1", f1);
@@ -226,15 +255,9 @@ public final class TrainingPipeline {
                             + " was trained without its pretrained backbone: " + v.backboneFallback(),
                     Map.of("version", tr.versionName(), "versionId", v.id(), "reason", v.backboneFallback()));
         }
-        if (f1 < minimum) {
-            run.recordStep("f1-gate", RunStatus.FAILED, clock.instant(), Map.of("f1", f1, "minimum", minimum),
-                    "F1 " + round(f1) + " is below Minimum-F1-Score " + minimum);
-            trainingEnded(run, "FailedF1Evaluation", "Version " + tr.versionName() + " not deployed: F1 "
-                            + round(f1) + " is below Minimum-F1-Score " + minimum,
-                    Map.of("version", tr.versionName(), "f1", f1, "minimum", minimum), "F1 below Minimum-F1-Score", true);
+        if (!passesGate(run, tr, v, gate, byF1, comparison, compareStarted)) {
             return;
         }
-        run.recordStep("f1-gate", RunStatus.SUCCEEDED, clock.instant(), Map.of("f1", f1, "minimum", minimum), null);
         int units = parameters.values().minimumInferenceUnits();
         run.step("start-version", () -> {
             backend.start(v.id(), units);
@@ -270,6 +293,74 @@ public final class TrainingPipeline {
                 "stopped", stopped));
     }
 
+    /**
+     * Records the deployment gate's steps (f1-gate, then challenger-gate when a version serves);
+     * a refused candidate ends the run, notified with the rule that refused it and its numbers.
+     */
+    private boolean passesGate(RunRecorder.Run run, TrainingRun tr, ModelVersion v, ChallengerGate gate,
+                               ChallengerGate.Decision byF1, Comparison comparison, Instant compareStarted) {
+        double f1 = v.f1() == null ? 0 : v.f1();
+        if (!byF1.deploy()) {
+            run.recordStep(F1_GATE, RunStatus.FAILED, clock.instant(), gateOutput(byF1), byF1.reason());
+            trainingEnded(run, "FailedF1Evaluation", "Version " + tr.versionName() + " not deployed: " + byF1.reason(),
+                    Map.of("version", tr.versionName(), "f1", f1, "minimum", gate.minimum()), "F1 below Minimum-F1-Score", true);
+            return false;
+        }
+        run.recordStep(F1_GATE, RunStatus.SUCCEEDED, clock.instant(), gateOutput(byF1), null);
+        if (comparison != null) {
+            if (comparison.result() == null) {
+                Map<String, Object> out = gateOutput(byF1);
+                out.put("serving", comparison.servingId());
+                out.put("comparisonError", comparison.error());
+                run.recordStep(CHALLENGER_GATE, RunStatus.SUCCEEDED, compareStarted, out, null);
+            } else {
+                ChallengerGate.Decision byServing = gate.challenger(comparison.result());
+                if (!byServing.deploy()) {
+                    run.recordStep(CHALLENGER_GATE, RunStatus.FAILED, compareStarted, gateOutput(byServing), byServing.reason());
+                    Map<String, Object> data = new LinkedHashMap<>(byServing.numbers());
+                    data.put("version", tr.versionName());
+                    data.put("versionId", v.id());
+                    data.put("f1", f1);
+                    data.put("rule", byServing.rule().id());
+                    trainingEnded(run, "CandidateRejected", "Version " + tr.versionName() + " not deployed: "
+                            + byServing.reason(), data, "rejected by rule " + byServing.rule().id() + ": "
+                            + byServing.reason(), true);
+                    return false;
+                }
+                run.recordStep(CHALLENGER_GATE, RunStatus.SUCCEEDED, compareStarted, gateOutput(byServing), null);
+            }
+        }
+        return true;
+    }
+
+    /** A comparison with the serving version, or why there is none. */
+    private record Comparison(String servingId, ChallengerComparison result, String error) {
+    }
+
+    private Comparison compare(String candidate, String serving) {
+        try {
+            return new Comparison(serving, backend.compare(candidate, serving), null);
+        } catch (TransientModelException e) {
+            throw e; // the next poll compares again
+        } catch (ModelVersionNotFoundException e) {
+            return new Comparison(serving, null, "the serving version " + serving + " no longer exists: only Minimum-F1-Score applies");
+        } catch (RuntimeException e) {
+            LOG.warn("Candidate {} could not be compared with the serving version {}: {}", candidate, serving, message(e));
+            return new Comparison(serving, null, "the candidate could not be compared with the serving version (" + message(e)
+                    + "): only Minimum-F1-Score applies");
+        }
+    }
+
+    /** A gate step's output: the decision, the rule that decided, and its numbers. */
+    private static Map<String, Object> gateOutput(ChallengerGate.Decision d) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("decision", d.deploy() ? "deploy" : "reject");
+        out.put("rule", d.rule().id());
+        out.put("reason", d.reason());
+        out.putAll(d.numbers());
+        return out;
+    }
+
     private List<String> stopPrevious(String previous, String serving) {
         if (previous == null || previous.equals(serving)) {
             return List.of();
@@ -281,7 +372,7 @@ public final class TrainingPipeline {
     }
 
     /**
-     * Clears the run in progress. refused=true (the F1 gate said no) records its images as refused
+     * Clears the run in progress. refused=true (the deployment gate said no) records its images as refused
      * so the same images do not retrain; they do not count as trained, since no version serving
      * them was deployed. A failed training counts nothing: its images are tried again.
      */

@@ -66,7 +66,8 @@ import software.amazon.awssdk.services.rekognition.RekognitionClient;
  * switches can be stubbed with two versions. {@link #anyVersion()} accepts whatever version
  * name the application chooses (one version at a time). DescribeProjectVersions without
  * VersionNames (the backend's listVersions) is not stubbed, nor are training summary files
- * (EvaluationResult carries F1Score only).
+ * (EvaluationResult carries F1Score only, unless {@link Version#evaluatedPerLabel} names a summary
+ * file, which the test puts in the bucket).
  *
  * <p>{@link #failNext} and {@link #failAlways} inject errors (throttling, 5xx, ...) in front of
  * everything else. {@link #server()} is there for anything more. Dummy credentials are set as
@@ -217,6 +218,8 @@ public final class RekognitionStubs implements AutoCloseable {
         private int starting = 1;
         private int stopping = 1;
         private final Map<String, Double> labels = new LinkedHashMap<>();
+        private final Map<String, Double> labelF1 = new LinkedHashMap<>();
+        private String summaryBucket;
         private boolean installed;
 
         private Version(String name) {
@@ -265,6 +268,51 @@ public final class RekognitionStubs implements AutoCloseable {
                 labels.put((String) labelConfidencePairs[i], ((Number) labelConfidencePairs[i + 1]).doubleValue());
             }
             return this;
+        }
+
+        /**
+         * EvaluationResult.Summary names a training summary file in this bucket with these per-label
+         * F1 scores ({@code "cat", 0.95, "dog", 0.9}); put {@link #summaryJson()} at {@link #summaryKey()}
+         * in that bucket for the backend to read it.
+         */
+        public Version evaluatedPerLabel(String bucket, Object... labelF1Pairs) {
+            if (labelF1Pairs.length % 2 != 0) {
+                throw new IllegalArgumentException("give label, F1 pairs");
+            }
+            summaryBucket = bucket;
+            labelF1.clear();
+            for (int i = 0; i < labelF1Pairs.length; i += 2) {
+                labelF1.put((String) labelF1Pairs[i], ((Number) labelF1Pairs[i + 1]).doubleValue());
+            }
+            return this;
+        }
+
+        /** Where the summary file is said to be (one per stubbed version, whatever name the application chooses). */
+        public String summaryKey() {
+            return "evaluation/stub-summaries/" + (name == null ? "any-version" : name) + ".json";
+        }
+
+        /**
+         * The training summary file's content (EvaluationResultSummary shape: AggregatedEvaluationResults,
+         * EvaluationDetails, LabelEvaluationResults with Metrics and NumberOfTestingImages), 10 test images per label.
+         */
+        public String summaryJson() {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("Version", 1);
+            root.putObject("AggregatedEvaluationResults").put("F1Score", f1 == null ? 0 : f1);
+            ObjectNode details = root.putObject("EvaluationDetails");
+            details.put("NumberOfTrainingImages", 40 * labelF1.size());
+            details.put("NumberOfTestingImages", 10 * labelF1.size());
+            ArrayNode names = details.putArray("Labels");
+            ArrayNode results = root.putArray("LabelEvaluationResults");
+            labelF1.forEach((label, score) -> {
+                names.add(label);
+                ObjectNode r = results.addObject();
+                r.put("Label", label);
+                r.putObject("Metrics").put("F1Score", score).put("Precision", score).put("Recall", score).put("Threshold", 0.5);
+                r.put("NumberOfTestingImages", 10);
+            });
+            return root.toString();
         }
 
         /** The version's ARN (named versions only: {@link #anyVersion()} has none until the application names it). */
@@ -404,7 +452,10 @@ public final class RekognitionStubs implements AutoCloseable {
             if (f1 != null && !"TRAINING_IN_PROGRESS".equals(status)) {
                 d.put("BillableTrainingTimeInSeconds", 2718);
                 d.put("TrainingEndTimestamp", Double.parseDouble(VERSION_TIMESTAMP) / 1000 + 3600);
-                d.putObject("EvaluationResult").put("F1Score", f1);
+                ObjectNode evaluation = d.putObject("EvaluationResult").put("F1Score", f1);
+                if (summaryBucket != null) {
+                    evaluation.putObject("Summary").putObject("S3Object").put("Bucket", summaryBucket).put("Name", summaryKey());
+                }
             }
             if (serving) {
                 d.put("MinInferenceUnits", 1);

@@ -144,7 +144,10 @@ class TrainingPipelineRekognitionTest {
         RunRecord run = loop.runStore().get(runId).orElseThrow();
         assertThat(run.status()).isEqualTo(RunRecord.RunStatus.SUCCEEDED);
         assertThat(run.steps()).extracting(RunRecord.Step::name).containsExactly("write-manifest", "create-version",
-                "train", "f1-gate", "start-version", "wait-running", "stop-previous");
+                "train", "f1-gate", "challenger-gate", "start-version", "wait-running", "stop-previous");
+        RunRecord.Step gate = run.steps().get(4);
+        assertThat(gate.output()).containsEntry("decision", "deploy").containsEntry("rule", "challenger")
+                .containsEntry("candidateSharedF1", 0.93).containsEntry("servingSharedF1", 0.85);
         assertThat(run.steps()).allSatisfy(st -> assertThat(st.durationMs()).isNotNull());
         var runsApi = JSON.readTree(Fixture.get(Fixture.httpBase(loop) + "/api/runs?type=TRAINING_RUN").body());
         assertThat(runsApi.path("runs").get(0).path("id").asText()).isEqualTo(runId);
@@ -173,6 +176,124 @@ class TrainingPipelineRekognitionTest {
         JsonNode again = checkNow();
         assertThat(again.path("output").path("decision").asText()).contains("0 new labeled image(s)").contains("10 needed");
         assertThat(rek.count("CreateProjectVersion")).isEqualTo(1);
+    }
+
+    List<JsonNode> notifications(String event) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        Path f = data.resolve("notifications.jsonl");
+        if (Files.exists(f)) {
+            for (String line : Files.readAllLines(f)) {
+                JsonNode n = JSON.readTree(line);
+                if (event.equals(n.path("event").asText())) {
+                    out.add(n);
+                }
+            }
+        }
+        return out;
+    }
+
+    void putSummary(RekognitionStubs.Version v) {
+        loop.s3().putObject(b -> b.bucket("bucket").key(v.summaryKey()), RequestBody.fromString(v.summaryJson()));
+    }
+
+    /** The run record of the one training run, once it has ended. */
+    RunRecord trainingRun() {
+        return loop.runStore().list("TRAINING_RUN", null, null, 1).get(0);
+    }
+
+    @Test
+    void aCandidateAboveTheMinimumButWorseThanTheServingVersionIsRejected() throws Exception {
+        var serving = rek.version("v-old").completesWithF1(0.95).evaluatedPerLabel("bucket", "cat", 0.96, "dog", 0.94);
+        String old = serving.alreadyRunning().arn();
+        var candidate = rek.anyVersion().trainingFor(1).completesWithF1(0.85)
+                .evaluatedPerLabel("bucket", "cat", 0.86, "dog", 0.84).install();
+        seedServing(old, 0);
+        start();
+        putSummary(serving);
+        putSummary(candidate);
+        label(6, "cat", "dog");
+
+        checkNow();
+        await().atMost(Duration.ofSeconds(20)).until(() -> events().contains("CandidateRejected"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> state().trainingRunInProgress() == null);
+        // the serving version stays; the candidate's images are refused like a failed F1 evaluation
+        assertThat(state().runningModelVersion()).isEqualTo(old);
+        assertThat(state().refusedImageCount()).isEqualTo(12);
+        assertThat(rek.count("StartProjectVersion")).isZero();
+        assertThat(rek.count("StopProjectVersion")).isZero();
+        assertThat(events()).doesNotContain("FailedF1Evaluation", "ModelDeploying");
+
+        JsonNode rejected = notifications("CandidateRejected").get(0);
+        assertThat(rejected.path("details").asText()).contains("not deployed", "0.850", "0.950", "0.02");
+        JsonNode numbers = rejected.path("data");
+        assertThat(numbers.path("rule").asText()).isEqualTo("challenger");
+        assertThat(numbers.path("candidateSharedF1").asDouble()).isCloseTo(0.85, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(numbers.path("servingSharedF1").asDouble()).isCloseTo(0.95, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(numbers.path("tolerance").asDouble()).isEqualTo(0.02);
+        assertThat(numbers.path("method").asText()).contains("own automatic test split");
+
+        RunRecord run = trainingRun();
+        assertThat(run.status()).isEqualTo(RunRecord.RunStatus.FAILED);
+        assertThat(run.error()).contains("rejected by rule challenger");
+        assertThat(run.steps()).extracting(RunRecord.Step::name).containsExactly("write-manifest", "create-version",
+                "train", "f1-gate", "challenger-gate");
+        RunRecord.Step gate = run.steps().get(4);
+        assertThat(gate.status()).isEqualTo(RunRecord.RunStatus.FAILED);
+        assertThat(gate.output()).containsEntry("decision", "reject").containsEntry("rule", "challenger")
+                .containsEntry("sharedLabels", List.of("cat", "dog"));
+
+        JsonNode again = checkNow();
+        assertThat(again.path("output").path("decision").asText()).contains("0 new labeled image(s)");
+        assertThat(rek.count("CreateProjectVersion")).isEqualTo(1);
+    }
+
+    @Test
+    void aCandidateWithANewLabelIsJudgedOnTheSharedLabelsAndItsOwnF1OnTheNewOne() throws Exception {
+        var serving = rek.version("v-old").completesWithF1(0.9).evaluatedPerLabel("bucket", "cat", 0.9, "dog", 0.9);
+        String old = serving.alreadyRunning().arn();
+        // as good on cat and dog, but the new label bird is poor: overall F1 0.8 passes Minimum-F1-Score
+        var candidate = rek.anyVersion().trainingFor(1).completesWithF1(0.8)
+                .evaluatedPerLabel("bucket", "cat", 0.95, "dog", 0.95, "bird", 0.5).install();
+        seedServing(old, 0);
+        start();
+        putSummary(serving);
+        putSummary(candidate);
+        label(6, "cat", "dog", "bird");
+
+        checkNow();
+        await().atMost(Duration.ofSeconds(20)).until(() -> events().contains("CandidateRejected"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> state().trainingRunInProgress() == null);
+        assertThat(state().runningModelVersion()).isEqualTo(old);
+        JsonNode numbers = notifications("CandidateRejected").get(0).path("data");
+        assertThat(numbers.path("rule").asText()).isEqualTo("new-label-f1");
+        assertThat(numbers.path("newLabels").toString()).isEqualTo("[\"bird\"]");
+        assertThat(numbers.path("candidateNewLabelsF1").asDouble()).isEqualTo(0.5);
+        assertThat(numbers.path("candidateSharedF1").asDouble()).isCloseTo(0.95, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(trainingRun().error()).contains("new-label-f1", "bird");
+    }
+
+    @Test
+    void aCandidateWithAGoodNewLabelAndAsGoodOnTheSharedOnesIsDeployed() throws Exception {
+        var serving = rek.version("v-old").completesWithF1(0.9).evaluatedPerLabel("bucket", "cat", 0.9, "dog", 0.9)
+                .stoppingFor(1);
+        String old = serving.alreadyRunning().arn();
+        // slightly lower on the shared labels, within the tolerance; bird well above Minimum-F1-Score
+        var candidate = rek.anyVersion().trainingFor(1).completesWithF1(0.9).startingFor(1)
+                .evaluatedPerLabel("bucket", "cat", 0.89, "dog", 0.89, "bird", 0.92).install();
+        seedServing(old, 0);
+        start();
+        putSummary(serving);
+        putSummary(candidate);
+        label(6, "cat", "dog", "bird");
+
+        String version = checkNow().path("output").path("version").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> state().trainingRunInProgress() == null);
+        assertThat(state().runningModelVersion()).isEqualTo(rek.versionArn(version));
+        assertThat(events()).doesNotContain("CandidateRejected");
+        RunRecord.Step gate = trainingRun().steps().stream().filter(st -> st.name().equals("challenger-gate"))
+                .findFirst().orElseThrow();
+        assertThat(gate.output()).containsEntry("decision", "deploy").containsEntry("rule", "new-label-f1")
+                .containsEntry("newLabels", List.of("bird")).containsEntry("candidateNewLabelsF1", 0.92);
     }
 
     @Test

@@ -172,6 +172,7 @@ public final class TrainingJob implements Runnable {
         // 1. images
         Map<String, List<ImageDecoder.Decoded>> byClass = new TreeMap<>();
         Map<String, List<String>> keysByClass = new TreeMap<>();
+        Map<String, String> bucketOf = new java.util.HashMap<>();
         List<String> skipped = new ArrayList<>();
         int i = 0;
         for (GroundTruthManifest.Entry e : entries) {
@@ -183,6 +184,7 @@ public final class TrainingJob implements Runnable {
                 ImageDecoder.Decoded px = decoder.decodeForModel(bytes, size, norm, settings.input(), true);
                 byClass.computeIfAbsent(e.className(), k -> new ArrayList<>()).add(px);
                 keysByClass.computeIfAbsent(e.className(), k -> new ArrayList<>()).add(e.key());
+                bucketOf.put(e.key(), e.bucket());
             } catch (InvalidImageException ex) {
                 skipped.add(e.key() + ": " + ex.getMessage());
             }
@@ -277,11 +279,20 @@ public final class TrainingJob implements Runnable {
         VersionRecord.CalibrationRecord calibration;
         byte[] parameters;
         Familiarity.Fitted familiarity;
+        HeldOutImages heldOut;
         try (TrainedNetwork net = NetworkTrainer.train(arch.newBlock(labels.size()), sampleShape, trainInputs, trainY,
                 options, listener, this::isCancelled)) {
             checkCancelled();
             float[][] testLogits = net.logits(testInputs);
-            evaluation = Evaluation.of(labels, testY, argmax(testLogits));
+            int[] testPredicted = argmax(testLogits);
+            evaluation = Evaluation.of(labels, testY, testPredicted);
+            List<HeldOutImages.Image> heldOutImages = new ArrayList<>();
+            for (int j = 0; j < testY.length; j++) {
+                String key = split.test().get(j).key();
+                heldOutImages.add(new HeldOutImages.Image(bucketOf.getOrDefault(key, request.bucket()), key,
+                        labels.get(testY[j]), labels.get(testPredicted[j])));
+            }
+            heldOut = new HeldOutImages(heldOutImages);
 
             float[][] calLogits = testLogits;
             int[] calY = testY;
@@ -319,6 +330,9 @@ public final class TrainingJob implements Runnable {
         store.put(familiarityKey, familiarity.index().toBytes(), "application/octet-stream");
         String inkKey = ArtifactStore.key(record.name, ArtifactStore.FAMILIARITY_INK);
         store.put(inkKey, familiarity.inkIndex().toBytes(), "application/octet-stream");
+        // the gate scores the serving version on these images and compares with the predictions above
+        String heldOutKey = ArtifactStore.key(record.name, HeldOutImages.FILE);
+        store.put(heldOutKey, heldOut.toBytes(), "application/json");
         Instant ended = Instant.now();
         String message = (backboneFallback == null ? "" : backboneFallback + ". ")
                 + summary(labels, split, trainOnly, skipped, evaluation);
@@ -327,6 +341,7 @@ public final class TrainingJob implements Runnable {
             r.statusMessage = message;
             r.trainingSummary = message;
             r.parametersKey = parametersKey;
+            r.heldOutKey = heldOutKey;
             r.temperature = temperature;
             r.calibration = calibration;
             r.familiarity = familiarity.record(familiarityKey, inkKey);

@@ -47,6 +47,11 @@ public final class VersionRecord {
     /** Key of the trained block's parameters (DJL format) in the bucket. */
     public String parametersKey;
     public TrainerRecord trainer;
+    /**
+     * Key of held-out.json (the held-out images, their labels and this version's predictions), for
+     * the champion/challenger gate; null for versions trained before it was recorded.
+     */
+    public String heldOutKey;
 
     /** Softmax temperature: confidence = softmax(logits / temperature) x 100. */
     public Double temperature;

@@ -1,0 +1,67 @@
+package io.modelloop.replay;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** One updating line on the terminal: run, batch, a bar, labels, known labels, F1 and what is happening. */
+public final class Progress {
+
+    private final PrintStream err;
+    private final int totalLabels;
+    private String run = "";
+    private int batch;
+    private int batches;
+    private int labels;
+    private int known;
+    private Double f1;
+    private int lastLength;
+
+    public Progress(PrintStream err, int totalLabels) {
+        this.err = err;
+        this.totalLabels = totalLabels;
+    }
+
+    public synchronized void run(String policy, long seed, int batches) {
+        this.run = policy + " seed " + seed;
+        this.batches = batches;
+        this.batch = 0;
+        this.labels = 0;
+        this.known = 0;
+        this.f1 = null;
+    }
+
+    public synchronized void point(Point p) {
+        this.labels = p.humanLabels();
+        this.known = p.knownLabels().size();
+        this.f1 = p.macroF1();
+    }
+
+    public synchronized void batch(int batch) {
+        this.batch = batch;
+    }
+
+    public synchronized void labels(int labels) {
+        this.labels = labels;
+    }
+
+    /** Redraws the line with what is happening now. */
+    public synchronized void show(String doing) {
+        int width = 12;
+        int filled = batches == 0 ? 0 : Math.min(width, batch * width / batches);
+        String line = String.format(Locale.ROOT, "[%s] batch %d/%d \u2595%s%s\u258f labels %d  known %d/%d  F1 %s  %s",
+                run, batch, batches, "\u2588".repeat(filled), "\u2591".repeat(width - filled), labels, known, totalLabels,
+                f1 == null ? "-" : String.format(Locale.ROOT, "%.3f", f1), doing);
+        String pad = lastLength > line.length() ? " ".repeat(lastLength - line.length()) : "";
+        err.print("\r" + line + pad);
+        err.flush();
+        lastLength = line.length();
+    }
+
+    /** Ends the line, so what follows starts on a fresh one. */
+    public synchronized void done() {
+        if (lastLength > 0) {
+            err.println();
+            lastLength = 0;
+        }
+    }
+}

@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,15 +78,16 @@ final class ReplayCommand implements Callable<Integer> {
                     + generateExample.toAbsolutePath());
             return 0;
         }
-        quietLogs();
         GlobalOptions global = options.over(parent.options);
         ReplayOptions o = new ReplayOptions(dataset, test, testShare, seedLabels, seedPerLabel, stream, batch, policies,
                 seeds, randomPerBatch, params, sets, out, global.config, workDir);
-        return new Replay(o, System.err).run();
-    }
-
-    /** The loop's INFO lines would scroll the progress line away; warnings and errors still show. */
-    private static void quietLogs() {
-        org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
+        // the loop's INFO lines would scroll the progress line away; warnings and errors still show
+        Level before = LogManager.getRootLogger().getLevel();
+        Configurator.setRootLevel(Level.WARN);
+        try {
+            return new Replay(o, spec.commandLine().getErr()).run();
+        } finally {
+            Configurator.setRootLevel(before);
+        }
     }
 }

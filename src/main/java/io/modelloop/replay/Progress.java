@@ -1,12 +1,12 @@
 package io.modelloop.replay;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /** One updating line on the terminal: run, batch, a bar, labels, known labels, F1 and what is happening. */
 public final class Progress {
 
-    private final PrintStream err;
+    private final PrintWriter err;
     private final int totalLabels;
     private String run = "";
     private int batch;
@@ -16,7 +16,7 @@ public final class Progress {
     private Double f1;
     private int lastLength;
 
-    public Progress(PrintStream err, int totalLabels) {
+    public Progress(PrintWriter err, int totalLabels) {
         this.err = err;
         this.totalLabels = totalLabels;
     }

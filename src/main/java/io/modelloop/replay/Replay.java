@@ -2,7 +2,7 @@ package io.modelloop.replay;
 
 import io.modelloop.ModelLoop;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,11 +27,11 @@ public final class Replay {
     public static final int BAD_INPUT = 2;
 
     private final ReplayOptions options;
-    private final PrintStream err;
+    private final PrintWriter err;
     private final AtomicReference<ModelLoop> running = new AtomicReference<>();
     private volatile boolean finished;
 
-    public Replay(ReplayOptions options, PrintStream err) {
+    public Replay(ReplayOptions options, PrintWriter err) {
         this.options = options;
         this.err = err;
     }

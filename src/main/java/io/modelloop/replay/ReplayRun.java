@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -238,13 +237,12 @@ final class ReplayRun {
         if (runId == null) {
             return new String[] {check.status() == RunRecord.RunStatus.FAILED ? "failed" : "not-trained", decision};
         }
-        Waits.until(() -> loop.systemState().load().trainingRunInProgress() == null, TRAINING_TIMEOUT,
-                () -> "training run " + runId + " did not end", () -> progress.show("training " + trainingProgress(loop)));
-        Optional<RunRecord> run = loop.runStore().get(runId.toString());
-        if (run.isEmpty()) {
-            return new String[] {"failed", "run record " + runId + " not found"};
-        }
-        RunRecord r = run.get();
+        // the run in progress is cleared a moment before the run record gets its end: wait for both
+        Waits.until(() -> loop.systemState().load().trainingRunInProgress() == null
+                        && loop.runStore().get(runId.toString()).filter(r -> r.status() != RunRecord.RunStatus.RUNNING).isPresent(),
+                TRAINING_TIMEOUT, () -> "training run " + runId + " did not end",
+                () -> progress.show("training " + trainingProgress(loop)));
+        RunRecord r = loop.runStore().get(runId.toString()).orElseThrow();
         if (r.status() == RunRecord.RunStatus.SUCCEEDED) {
             return new String[] {"deployed", "version " + r.output().getOrDefault("version", "?") + " deployed"};
         }

@@ -13,7 +13,6 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -29,8 +28,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @ParentCommand
     ModelLoopCommand parent;
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
+    @Option(names = "--config", paramLabel = "DIR",
+            description = "Folder with application*.properties. Default ./config, else the copy in the jar. Env: MODELLOOP_CONFIG")
+    Path config;
     @Spec
     CommandSpec spec;
 
@@ -59,7 +59,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--seeds", paramLabel = "1,2,3", split = ",", description = "Seeds: stream order and random choices (default 1).")
     List<Long> seeds = new ArrayList<>();
     @Option(names = "--random-per-batch", paramLabel = "N",
-            description = "Labels per batch for the random policy when confidence is not run (default 10 % of the batch).")
+            description = "Labels per batch for the random policy when confidence is not run (default 10 %% of the batch).")
     Integer randomPerBatch;
     @Option(names = "--param", paramLabel = "Name=value", description = "A ModelLoop parameter, e.g. Minimum-F1-Score=0.5 (repeatable).")
     Map<String, String> params = new LinkedHashMap<>();
@@ -78,9 +78,11 @@ final class ReplayCommand implements Callable<Integer> {
                     + generateExample.toAbsolutePath());
             return 0;
         }
-        GlobalOptions global = options.over(parent.options);
+        // each run gets its own temporary data folder and free ports: --data and the port options do not apply
+        Path configDir = config != null ? config : parent.options.config != null ? parent.options.config
+                : Path.of(System.getenv().getOrDefault("MODELLOOP_CONFIG", "config"));
         ReplayOptions o = new ReplayOptions(dataset, test, testShare, seedLabels, seedPerLabel, stream, batch, policies,
-                seeds, randomPerBatch, params, sets, out, global.config, workDir);
+                seeds, randomPerBatch, params, sets, out, configDir, workDir);
         // the loop's INFO lines would scroll the progress line away; warnings and errors still show
         Level before = LogManager.getRootLogger().getLevel();
         Configurator.setRootLevel(Level.WARN);

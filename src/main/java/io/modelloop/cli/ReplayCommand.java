@@ -87,7 +87,7 @@ final class ReplayCommand implements Callable<Integer> {
         Level before = LogManager.getRootLogger().getLevel();
         Configurator.setRootLevel(Level.WARN);
         try {
-            return new Replay(o, spec.commandLine().getErr()).run();
+            return new Replay(o, spec.commandLine().getErr(), System.console() != null).run();
         } finally {
             Configurator.setRootLevel(before);
         }

@@ -8,6 +8,7 @@ public final class Progress {
 
     private final PrintWriter err;
     private final int totalLabels;
+    private final boolean interactive;
     private String run = "";
     private int batch;
     private int batches;
@@ -16,9 +17,14 @@ public final class Progress {
     private Double f1;
     private int lastLength;
 
-    public Progress(PrintWriter err, int totalLabels) {
+    /**
+     * @param interactive true on a terminal: one line redrawn in place; false (a log file): a line per
+     *                    run start, batch start and measurement, so the log stays readable
+     */
+    public Progress(PrintWriter err, int totalLabels, boolean interactive) {
         this.err = err;
         this.totalLabels = totalLabels;
+        this.interactive = interactive;
     }
 
     public synchronized void run(String policy, long seed, int batches) {
@@ -28,33 +34,54 @@ public final class Progress {
         this.labels = 0;
         this.known = 0;
         this.f1 = null;
+        milestone("starting ModelLoop");
     }
 
+    /** A measurement: shown with the training's outcome. */
     public synchronized void point(Point p) {
         this.labels = p.humanLabels();
         this.known = p.knownLabels().size();
         this.f1 = p.macroF1();
+        milestone(p.training() + (p.batch() == 0 ? " (seed set)" : ""));
     }
 
-    public synchronized void batch(int batch) {
+    public synchronized void batch(int batch, int images) {
         this.batch = batch;
+        milestone("uploading " + images + " images");
+    }
+
+    private void milestone(String doing) {
+        if (interactive) {
+            show(doing);
+        } else {
+            err.println(line(doing));
+            err.flush();
+        }
     }
 
     public synchronized void labels(int labels) {
         this.labels = labels;
     }
 
-    /** Redraws the line with what is happening now. */
+    /** Redraws the line with what is happening now (on a terminal only). */
     public synchronized void show(String doing) {
+        if (!interactive) {
+            return;
+        }
+        String line = line(doing);
+        String pad = lastLength > line.length() ? " ".repeat(lastLength - line.length()) : "";
+        err.print("\r" + line + pad);
+        err.flush();
+        lastLength = line.length();
+    }
+
+    private String line(String doing) {
         int width = 12;
         int filled = batches == 0 ? 0 : Math.min(width, batch * width / batches);
         String line = String.format(Locale.ROOT, "[%s] batch %d/%d \u2595%s%s\u258f labels %d  known %d/%d  F1 %s  %s",
                 run, batch, batches, "\u2588".repeat(filled), "\u2591".repeat(width - filled), labels, known, totalLabels,
                 f1 == null ? "-" : String.format(Locale.ROOT, "%.3f", f1), doing);
-        String pad = lastLength > line.length() ? " ".repeat(lastLength - line.length()) : "";
-        err.print("\r" + line + pad);
-        err.flush();
-        lastLength = line.length();
+        return line;
     }
 
     /** Ends the line, so what follows starts on a fresh one. */

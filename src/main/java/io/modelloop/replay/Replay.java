@@ -31,9 +31,13 @@ public final class Replay {
     private final AtomicReference<ModelLoop> running = new AtomicReference<>();
     private volatile boolean finished;
 
-    public Replay(ReplayOptions options, PrintWriter err) {
+    private final boolean interactive;
+
+    /** @param interactive the error stream is a terminal: progress redraws one line in place */
+    public Replay(ReplayOptions options, PrintWriter err, boolean interactive) {
         this.options = options;
         this.err = err;
+        this.interactive = interactive;
     }
 
     /** Default output folder: replay-yyyyMMdd-HHmmss in the current folder. */
@@ -61,7 +65,7 @@ public final class Replay {
         Runtime.getRuntime().addShutdownHook(hook);
         String started = Instant.now().toString();
         long t0 = System.nanoTime();
-        Progress progress = new Progress(err, plan.allLabels().size());
+        Progress progress = new Progress(err, plan.allLabels().size(), interactive);
         try {
             List<RunResult> results = new ArrayList<>();
             Map<Long, List<Integer>> confidenceLabels = new HashMap<>();

@@ -35,7 +35,8 @@ public record ReplayOptions(Path dataset, Path test, double testShare, List<Stri
     static final Set<String> CONTROLLED_SETTINGS = Set.of("modelloop.profile", "modelloop.data", "modelloop.http.port",
             "modelloop.management.port", "modelloop.s3.port", "modelloop.http.host", "modelloop.management.host",
             "modelloop.web.users-file", "modelloop.web.create-first-operator", "modelloop.review.backend",
-            "modelloop.trigger", "modelloop.leader.election", "modelloop.notify.sinks");
+            "modelloop.trigger", "modelloop.leader.election", "modelloop.notify.sinks", "modelloop.parameters.store",
+            "modelloop.detections.store", "modelloop.runs.store");
 
     public ReplayOptions {
         seedLabels = seedLabels == null ? List.of() : List.copyOf(seedLabels);

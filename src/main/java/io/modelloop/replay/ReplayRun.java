@@ -70,7 +70,6 @@ final class ReplayRun {
         ReplayPlan.Draw draw = plan.draw(seed);
         long t0 = System.nanoTime();
         progress.run(policy.id(), seed, draw.batches().size());
-        progress.show("starting ModelLoop");
         char[] password = newPassword();
         Settings settings = settings(o);
         new UserDirectory(dataDir.resolve("users.properties"), Map.of())
@@ -107,8 +106,7 @@ final class ReplayRun {
             int humanLabels = 0;
             for (int b = 0; b < draw.batches().size(); b++) {
                 List<Dataset.Item> batch = draw.batches().get(b);
-                progress.batch(b + 1);
-                progress.show("uploading " + batch.size() + " images");
+                progress.batch(b + 1, batch.size());
                 List<String> ids = new ArrayList<>();
                 i = 0;
                 for (Dataset.Item item : batch) {
@@ -171,6 +169,10 @@ final class ReplayRun {
         s.put("modelloop.leader.election", "none");
         s.put("modelloop.notify.sinks", "jsonl");
         s.put("modelloop.dev", "false");
+        s.put("modelloop.parameters.store", "file");
+        s.put("modelloop.detections.store", "jdbc");
+        s.put("modelloop.runs.store", "jdbc");
+        s.put("modelloop.model.backend", "builtin");
         // the replay waits on these: short polls make a batch take seconds, not minutes
         s.put("modelloop.poll.interval-ms", "300");
         s.put("modelloop.training.poll-interval-ms", "300");
@@ -276,7 +278,6 @@ final class ReplayRun {
         Point p = new Point(batch, images, reviewed, labelled, humanLabels, s.knownLabels(), List.copyOf(discovered),
                 training[0], training[1], version, s.macroF1(), s.accuracy(), (System.nanoTime() - t0) / 1e9);
         progress.point(p);
-        progress.show(training[0]);
         return p;
     }
 

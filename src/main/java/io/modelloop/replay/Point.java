@@ -1,6 +1,7 @@
 package io.modelloop.replay;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One measurement of a run: after the seed training (batch 0) or after batch {@code batch}.
@@ -17,8 +18,10 @@ import java.util.List;
  * @param macroF1         macro-F1 over every label of the test set (labels the version does not know score 0)
  * @param accuracy        share of test images classified right
  * @param wallSeconds     seconds since the run started
+ * @param phaseSeconds    where this point's time went: upload, detect, review (answers processed included),
+ *                        train (check to the run's end) and score
  */
 public record Point(int batch, int images, int reviewed, int labelled, int humanLabels, List<String> knownLabels,
                     List<String> discovered, String training, String trainingReason, String servingVersion,
-                    double macroF1, double accuracy, double wallSeconds) {
+                    double macroF1, double accuracy, double wallSeconds, Map<String, Double> phaseSeconds) {
 }

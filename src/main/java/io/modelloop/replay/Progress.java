@@ -42,7 +42,8 @@ public final class Progress {
         this.labels = p.humanLabels();
         this.known = p.knownLabels().size();
         this.f1 = p.macroF1();
-        milestone(p.training() + (p.batch() == 0 ? " (seed set)" : ""));
+        boolean why = p.training().equals("refused") || p.training().equals("failed");
+        milestone(p.training() + (p.batch() == 0 ? " (seed set)" : "") + (why ? ": " + p.trainingReason() : ""));
     }
 
     public synchronized void batch(int batch, int images) {

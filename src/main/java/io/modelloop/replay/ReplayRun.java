@@ -79,6 +79,7 @@ final class ReplayRun {
         try {
             String bucket = settings.bucket();
             applyParameters(loop);
+            Laps laps = new Laps();
             progress.show("uploading test images");
             List<String[]> testImages = new ArrayList<>();
             int i = 0;
@@ -96,8 +97,10 @@ final class ReplayRun {
             }
             List<Point> points = new ArrayList<>();
             Map<String, Evaluator.Score> scores = new HashMap<>();
+            laps.lap("upload");
             String[] training = train(loop);
-            points.add(point(loop, evaluator, scores, 0, draw.seed().size(), 0, 0, 0, training, t0));
+            laps.lap("train");
+            points.add(point(loop, evaluator, scores, 0, draw.seed().size(), 0, 0, 0, training, t0, laps));
 
             Map<String, String> truth = new HashMap<>();
             SimulatedReviewer reviewer = new SimulatedReviewer("http://127.0.0.1:" + settings.get("modelloop.http.port"),
@@ -107,6 +110,7 @@ final class ReplayRun {
             for (int b = 0; b < draw.batches().size(); b++) {
                 List<Dataset.Item> batch = draw.batches().get(b);
                 progress.batch(b + 1, batch.size());
+                laps = new Laps();
                 List<String> ids = new ArrayList<>();
                 i = 0;
                 for (Dataset.Item item : batch) {
@@ -117,7 +121,9 @@ final class ReplayRun {
                     ids.add(new ObjectVersion(bucket, key, r.eTag() == null ? "" : r.eTag().replace("\"", ""), null,
                             null, null).detectionId());
                 }
+                laps.lap("upload");
                 awaitDetections(loop, ids);
+                laps.lap("detect");
                 int open = reviewer.openLoops();
                 Integer k = null;
                 if (policy == Policy.RANDOM) {
@@ -138,9 +144,11 @@ final class ReplayRun {
                 humanLabels = before + labelled;
                 progress.labels(humanLabels);
                 awaitAnswersProcessed(loop, answers);
+                laps.lap("review");
                 training = train(loop);
+                laps.lap("train");
                 points.add(point(loop, evaluator, scores, b + 1, batch.size(), answers.size(), labelled, humanLabels,
-                        training, t0));
+                        training, t0, laps));
             }
             String last = points.get(points.size() - 1).servingVersion();
             Evaluator.Score lastScore = scores.computeIfAbsent(String.valueOf(last), v -> evaluator.score(last));
@@ -269,14 +277,15 @@ final class ReplayRun {
     }
 
     private Point point(ModelLoop loop, Evaluator evaluator, Map<String, Evaluator.Score> scores, int batch, int images,
-                        int reviewed, int labelled, int humanLabels, String[] training, long t0) {
+                        int reviewed, int labelled, int humanLabels, String[] training, long t0, Laps laps) {
         progress.show("scoring on " + plan.test().size() + " test images");
         String version = loop.systemState().load().runningModelVersion();
         Evaluator.Score s = scores.computeIfAbsent(String.valueOf(version), v -> evaluator.score(version));
+        laps.lap("score");
         TreeSet<String> discovered = new TreeSet<>(s.knownLabels());
         discovered.removeAll(plan.seedLabels());
         Point p = new Point(batch, images, reviewed, labelled, humanLabels, s.knownLabels(), List.copyOf(discovered),
-                training[0], training[1], version, s.macroF1(), s.accuracy(), (System.nanoTime() - t0) / 1e9);
+                training[0], training[1], version, s.macroF1(), s.accuracy(), (System.nanoTime() - t0) / 1e9, laps.seconds());
         progress.point(p);
         return p;
     }
@@ -293,6 +302,22 @@ final class ReplayRun {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Seconds spent per phase of one point, in the order the phases ran. */
+    static final class Laps {
+        private final Map<String, Double> seconds = new LinkedHashMap<>();
+        private long mark = System.nanoTime();
+
+        void lap(String phase) {
+            long now = System.nanoTime();
+            seconds.merge(phase, Math.round((now - mark) / 1e7) / 100.0, Double::sum);
+            mark = now;
+        }
+
+        Map<String, Double> seconds() {
+            return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(seconds));
         }
     }
 

@@ -34,7 +34,7 @@ class ReplayScoresTest {
     private static RunResult run(String policy, int[] labels, double[] f1) {
         List<Point> points = new java.util.ArrayList<>();
         for (int i = 0; i < labels.length; i++) {
-            points.add(new Point(i, 10, 0, 0, labels[i], List.of("a", "b"), List.of(), "deployed", "", "v" + i, f1[i], f1[i], i));
+            points.add(new Point(i, 10, 0, 0, labels[i], List.of("a", "b"), List.of(), "deployed", "", "v" + i, f1[i], f1[i], i, java.util.Map.of()));
         }
         return new RunResult(policy, 1, 10, 100, points, java.util.Map.of());
     }

@@ -72,8 +72,17 @@ public final class Replay {
             for (Policy policy : options.policyOrder()) {
                 for (long seed : options.seeds()) {
                     Path dir = root.resolve(policy.id() + "-seed-" + seed);
-                    RunResult r = new ReplayRun(plan, policy, seed, dir, progress, running::set)
-                            .run(policy == Policy.RANDOM ? confidenceLabels.get(seed) : null);
+                    RunResult r;
+                    try {
+                        r = new ReplayRun(plan, policy, seed, dir, progress, running::set)
+                                .run(policy == Policy.RANDOM ? confidenceLabels.get(seed) : null);
+                    } catch (InterruptedException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        progress.done();
+                        throw new IllegalStateException("the " + policy.id() + " run with seed " + seed + " failed: "
+                                + e.getMessage() + (results.isEmpty() ? "" : " (the runs before it are in " + out + ")"), e);
+                    }
                     progress.done();
                     deleteTree(dir);
                     if (policy == Policy.CONFIDENCE) {

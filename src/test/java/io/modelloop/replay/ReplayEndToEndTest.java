@@ -74,7 +74,9 @@ class ReplayEndToEndTest {
         for (int b = 1; b < 3; b++) {
             assertThat(random.path("points").get(b).path("labelled").asInt())
                     .isEqualTo(confidence.path("points").get(b).path("labelled").asInt());
-            assertThat(random.path("points").get(b).path("reviewed").asInt()).isEqualTo(10);
+            // threshold 100: (nearly) every image of the batch gets a loop
+            assertThat(random.path("points").get(b).path("reviewed").asInt())
+                    .isGreaterThanOrEqualTo(random.path("points").get(b).path("labelled").asInt()).isGreaterThan(5);
         }
         assertThat(json.path("summary").path("confidence").has("finalF1Mean")).isTrue();
         assertThat(json.path("summary").path("confidence").has("labelsToReachRandomFinalF1Mean")).isTrue();

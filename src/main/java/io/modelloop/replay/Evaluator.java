@@ -37,29 +37,60 @@ public final class Evaluator {
         this.testLabels = List.copyOf(new TreeSet<>(images.stream().map(i -> i[1]).toList()));
     }
 
+    /**
+     * Scores the version on every test image; classifications run on a few threads (the backend
+     * keeps a predictor pool per version), the counts are made afterwards in test-set order.
+     */
     public Score score(String version) {
         Map<String, Map<String, Integer>> confusion = new TreeMap<>();
         TreeSet<String> known = new TreeSet<>();
         List<String[]> pairs = new ArrayList<>();
-        for (String[] img : images) {
-            String predicted = NONE;
-            if (version != null) {
-                try {
-                    Classification c = backend.classify(version, new ImageRef(bucket, img[0]));
-                    if (c.label() != null) {
-                        predicted = c.label();
-                    }
-                    if (c.labels() != null) {
-                        c.labels().forEach(l -> known.add(l.label()));
-                    }
-                } catch (RuntimeException e) {
-                    predicted = NONE; // an image the model refuses counts as wrong, like an unknown label
-                }
+        List<Classification> results = version == null ? null : classifyAll(version);
+        for (int i = 0; i < images.size(); i++) {
+            String[] img = images.get(i);
+            Classification c = results == null ? null : results.get(i);
+            String predicted = c == null || c.label() == null ? NONE : c.label();
+            if (c != null && c.labels() != null) {
+                c.labels().forEach(l -> known.add(l.label()));
             }
             pairs.add(new String[] {img[1], predicted});
             confusion.computeIfAbsent(img[1], k -> new TreeMap<>()).merge(predicted, 1, Integer::sum);
         }
         return new Score(macroF1(pairs, testLabels), accuracy(pairs), List.copyOf(known), confusion);
+    }
+
+    /** Each image's classification, null for an image the model refuses (it counts as wrong, like an unknown label). */
+    private List<Classification> classifyAll(String version) {
+        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "replay-score");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<Classification>> futures = new ArrayList<>();
+            for (String[] img : images) {
+                futures.add(pool.submit(() -> {
+                    try {
+                        return backend.classify(version, new ImageRef(bucket, img[0]));
+                    } catch (RuntimeException e) {
+                        return null;
+                    }
+                }));
+            }
+            List<Classification> out = new ArrayList<>(futures.size());
+            for (var f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("scoring interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("scoring failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Macro-F1 over {@code labels}: each label's F1 from (true, predicted) pairs, averaged. */

@@ -82,19 +82,23 @@ final class ReplayRun {
             Laps laps = new Laps();
             progress.show("uploading test images");
             List<String[]> testImages = new ArrayList<>();
+            Map<String, Dataset.Item> testUploads = new LinkedHashMap<>();
             int i = 0;
             for (Dataset.Item item : plan.test()) {
                 String key = TEST_PREFIX + String.format("%06d", i++) + "." + item.format();
-                put(loop, bucket, key, item);
+                testUploads.put(key, item);
                 testImages.add(new String[] {key, item.label()});
             }
+            putAll(loop, bucket, testUploads);
             Evaluator evaluator = new Evaluator(loop.modelBackend(), bucket, testImages);
             progress.show("uploading seed images");
+            Map<String, Dataset.Item> seedUploads = new LinkedHashMap<>();
             i = 0;
             for (Dataset.Item item : draw.seed()) {
-                put(loop, bucket, BucketLayout.LABELED + item.label() + "/seed-" + String.format("%06d", i++) + "."
+                seedUploads.put(BucketLayout.LABELED + item.label() + "/seed-" + String.format("%06d", i++) + "."
                         + item.format(), item);
             }
+            putAll(loop, bucket, seedUploads);
             List<Point> points = new ArrayList<>();
             Map<String, Evaluator.Score> scores = new HashMap<>();
             laps.lap("upload");
@@ -111,16 +115,17 @@ final class ReplayRun {
                 List<Dataset.Item> batch = draw.batches().get(b);
                 progress.batch(b + 1, batch.size());
                 laps = new Laps();
-                List<String> ids = new ArrayList<>();
+                Map<String, Dataset.Item> uploads = new LinkedHashMap<>();
                 i = 0;
                 for (Dataset.Item item : batch) {
                     String key = BucketLayout.DETECTION + "batch-" + (b + 1) + "/" + String.format("%06d", i++) + "."
                             + item.format();
                     truth.put("s3://" + bucket + "/" + key, item.label());
-                    PutObjectResponse r = put(loop, bucket, key, item);
-                    ids.add(new ObjectVersion(bucket, key, r.eTag() == null ? "" : r.eTag().replace("\"", ""), null,
-                            null, null).detectionId());
+                    uploads.put(key, item);
                 }
+                List<String> ids = new ArrayList<>();
+                putAll(loop, bucket, uploads).forEach((key, r) -> ids.add(new ObjectVersion(bucket, key,
+                        r.eTag() == null ? "" : r.eTag().replace("\"", ""), null, null, null).detectionId()));
                 laps.lap("upload");
                 awaitDetections(loop, ids);
                 laps.lap("detect");
@@ -200,6 +205,32 @@ final class ReplayRun {
         plan.options().params().forEach((k, v) -> p.set(k, v, REVIEWER));
         if (policy != Policy.CONFIDENCE) {
             p.set(ParameterDefinition.MINIMUM_LABEL_DETECTION_CONFIDENCE, "100", REVIEWER);
+        }
+    }
+
+    /** Uploads on a few threads (each PUT mostly waits on the local store); the responses by key, in order. */
+    private static Map<String, PutObjectResponse> putAll(ModelLoop loop, String bucket, Map<String, Dataset.Item> items)
+            throws InterruptedException {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "replay-upload");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<String, java.util.concurrent.Future<PutObjectResponse>> futures = new LinkedHashMap<>();
+            items.forEach((key, item) -> futures.put(key, pool.submit(() -> put(loop, bucket, key, item))));
+            Map<String, PutObjectResponse> out = new LinkedHashMap<>();
+            for (var e : futures.entrySet()) {
+                try {
+                    out.put(e.getKey(), e.getValue().get());
+                } catch (java.util.concurrent.ExecutionException x) {
+                    throw new IllegalStateException("uploading " + e.getKey() + " failed: " + x.getCause().getMessage(),
+                            x.getCause());
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -18,8 +18,8 @@ import java.util.Map;
  * @param macroF1         macro-F1 over every label of the test set (labels the version does not know score 0)
  * @param accuracy        share of test images classified right
  * @param wallSeconds     seconds since the run started
- * @param phaseSeconds    where this point's time went: upload, detect, review (answers processed included),
- *                        train (check to the run's end) and score
+ * @param phaseSeconds    where this point's time went: upload, detect, review (answering over the API), apply
+ *                        (the loop processing the answers), train (check to the run's end) and score
  */
 public record Point(int batch, int images, int reviewed, int labelled, int humanLabels, List<String> knownLabels,
                     List<String> discovered, String training, String trainingReason, String servingVersion,

@@ -39,6 +39,8 @@ final class ReplayRun {
 
     static final String TEST_PREFIX = "replay-test/";
     private static final String REVIEWER = "replay-reviewer";
+    /** Two reviewers answer at once, as two people would; more would only queue on two cores. */
+    private static final List<String> REVIEWERS = List.of(REVIEWER + "-1", REVIEWER + "-2");
     /** A training on a laptop CPU can take long; a run that never ends is a bug, not a slow model. */
     private static final Duration TRAINING_TIMEOUT = Duration.ofMinutes(60);
 
@@ -72,8 +74,11 @@ final class ReplayRun {
         progress.run(policy.id(), seed, draw.batches().size());
         char[] password = newPassword();
         Settings settings = settings(o);
-        new UserDirectory(dataDir.resolve("users.properties"), Map.of())
-                .put(new User(REVIEWER, Role.REVIEWER, PasswordHasher.hash(password)));
+        UserDirectory users = new UserDirectory(dataDir.resolve("users.properties"), Map.of());
+        String hash = PasswordHasher.hash(password);
+        for (String reviewer : REVIEWERS) {
+            users.put(new User(reviewer, Role.REVIEWER, hash));
+        }
         ModelLoop loop = new ModelLoop(settings).start();
         running.accept(loop);
         try {
@@ -108,7 +113,7 @@ final class ReplayRun {
 
             Map<String, String> truth = new HashMap<>();
             SimulatedReviewer reviewer = new SimulatedReviewer("http://127.0.0.1:" + settings.get("modelloop.http.port"),
-                    REVIEWER, password, truth);
+                    REVIEWERS, password, truth);
             Random choices = new Random(seed * 7919 + 17);
             int humanLabels = 0;
             for (int b = 0; b < draw.batches().size(); b++) {
@@ -127,29 +132,35 @@ final class ReplayRun {
                 putAll(loop, bucket, uploads).forEach((key, r) -> ids.add(new ObjectVersion(bucket, key,
                         r.eTag() == null ? "" : r.eTag().replace("\"", ""), null, null, null).detectionId()));
                 laps.lap("upload");
-                awaitDetections(loop, ids);
+                List<String> reviewable = awaitDetections(loop, ids);
                 laps.lap("detect");
                 int open = reviewer.openLoops();
-                Integer k = null;
+                java.util.function.Predicate<String> labelIt = image -> true;
                 if (policy == Policy.RANDOM) {
                     Integer given = labelsPerBatch == null || b >= labelsPerBatch.size() ? null : labelsPerBatch.get(b);
-                    k = given != null ? given : o.randomPerBatch() != null ? o.randomPerBatch()
+                    int k = given != null ? given : o.randomPerBatch() != null ? o.randomPerBatch()
                             : (int) Math.round(batch.size() * 0.1);
+                    // k of the batch's images that got a loop, drawn by seed before anyone reviews: the same
+                    // choice however the reviewers' work interleaves
+                    List<String> shuffled = new ArrayList<>(reviewable);
+                    java.util.Collections.shuffle(shuffled, choices);
+                    java.util.Set<String> chosen = new java.util.HashSet<>(shuffled.subList(0, Math.min(k, shuffled.size())));
+                    labelIt = chosen::contains;
                 }
                 final int before = humanLabels;
-                int[] counted = {0};
+                java.util.concurrent.atomic.AtomicInteger counted = new java.util.concurrent.atomic.AtomicInteger();
                 progress.show("reviewing " + open + " loops");
-                List<SimulatedReviewer.Answer> answers = reviewer.answerAll(k, open, choices, () -> {
-                    counted[0]++;
-                    if (counted[0] % 10 == 0) {
-                        progress.show("reviewed " + counted[0] + "/" + open);
+                List<SimulatedReviewer.Answer> answers = reviewer.answerAll(labelIt, () -> {
+                    if (counted.incrementAndGet() % 10 == 0) {
+                        progress.show("reviewed " + counted.get() + "/" + open);
                     }
                 });
                 int labelled = (int) answers.stream().filter(SimulatedReviewer.Answer::labelled).count();
                 humanLabels = before + labelled;
                 progress.labels(humanLabels);
-                awaitAnswersProcessed(loop, answers);
                 laps.lap("review");
+                awaitAnswersProcessed(loop, answers);
+                laps.lap("apply");
                 training = train(loop);
                 laps.lap("train");
                 points.add(point(loop, evaluator, scores, b + 1, batch.size(), answers.size(), labelled, humanLabels,
@@ -239,16 +250,26 @@ final class ReplayRun {
         return loop.s3().putObject(b -> b.bucket(bucket).key(key).contentType(type), RequestBody.fromBytes(item.bytes()));
     }
 
-    /** Every image of the batch has its detection record, and each one below the threshold its review loop. */
-    private void awaitDetections(ModelLoop loop, List<String> ids) throws InterruptedException {
+    /**
+     * Waits until every image of the batch has its detection record, and each one below the threshold
+     * its review loop; returns the images (s3:// URIs) that got a loop, in batch order.
+     */
+    private List<String> awaitDetections(ModelLoop loop, List<String> ids) throws InterruptedException {
         Duration timeout = Duration.ofSeconds(120 + ids.size());
+        Map<String, Detection> done = new HashMap<>();
         List<String> pending = new ArrayList<>(ids);
         int total = ids.size();
         Waits.until(() -> {
-            pending.removeIf(id -> loop.detectionStore().get(id).filter(ReplayRun::settled).isPresent());
+            pending.removeIf(id -> loop.detectionStore().get(id).filter(ReplayRun::settled)
+                    .map(d -> {
+                        done.put(id, d);
+                        return d;
+                    }).isPresent());
             return pending.isEmpty();
         }, timeout, () -> pending.size() + " of " + total + " images without a detection record (or review loop)",
                 () -> progress.show("detecting " + (total - pending.size()) + "/" + total));
+        return ids.stream().map(done::get).filter(d -> d.humanLoopName() != null)
+                .map(d -> "s3://" + d.bucket() + "/" + d.key()).toList();
     }
 
     private static boolean settled(Detection d) {

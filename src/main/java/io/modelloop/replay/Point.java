@@ -1,5 +1,6 @@
 package io.modelloop.replay;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -24,4 +25,10 @@ import java.util.Map;
 public record Point(int batch, int images, int reviewed, int labelled, int humanLabels, List<String> knownLabels,
                     List<String> discovered, String training, String trainingReason, String servingVersion,
                     double macroF1, double accuracy, double wallSeconds, Map<String, Double> phaseSeconds) {
+
+    /** Share of the batch's images a reviewer saw (0 for the seed point). */
+    @JsonProperty("reviewedShare")
+    public double reviewedShare() {
+        return batch == 0 || images == 0 ? 0 : reviewed / (double) images;
+    }
 }

@@ -27,6 +27,8 @@ class ReplayScoresTest {
         assertThat(summary.get("confidence").get("labelsToReachRandomFinalF1Mean")).isEqualTo(50.0);
         assertThat(summary.get("confidence").get("labelsToReachRandomFinalF1Share")).isEqualTo(0.5);
         assertThat(summary.get("random").get("finalF1Mean")).isEqualTo(0.7);
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(new Point(1, 40, 10, 5, 5, List.of(),
+                List.of(), "deployed", "", "v", 0.5, 0.5, 1, java.util.Map.of())).path("reviewedShare").asDouble()).isEqualTo(0.25);
         assertThat((double) summary.get("confidence").get("areaUnderCurveMean"))
                 .isGreaterThan((double) summary.get("random").get("areaUnderCurveMean"));
     }

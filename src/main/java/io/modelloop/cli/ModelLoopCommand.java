@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
                     + "deploys a new model only when its F1 is good enough.",
             "",
             "Without a sub-command it runs ModelLoop (same as 'run')."},
-        subcommands = {RunCommand.class, ParamsCommand.class, StatusCommand.class, TrainCommand.class, UsersCommand.class, HashPasswordCommand.class,
+        subcommands = {RunCommand.class, ParamsCommand.class, StatusCommand.class, TrainCommand.class, UsersCommand.class, ReplayCommand.class, HashPasswordCommand.class,
             BootstrapCommand.class, TeardownCommand.class, IamPolicyCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure (e.g. a refused parameter value), 2 bad arguments, 3 access denied by AWS (bootstrap, teardown, iam-policy)."})
 public final class ModelLoopCommand implements Callable<Integer> {

@@ -58,6 +58,10 @@ final class ReplayCommand implements Callable<Integer> {
     List<String> policies = new ArrayList<>();
     @Option(names = "--seeds", paramLabel = "1,2,3", split = ",", description = "Seeds: stream order and random choices (default 1).")
     List<Long> seeds = new ArrayList<>();
+    @Option(names = "--ceiling-seeds", paramLabel = "N",
+            description = "Run the `all` policy (the ceiling) with only the first N seeds (default: every seed).")
+    Integer ceilingSeeds;
+
     @Option(names = "--random-per-batch", paramLabel = "N",
             description = "Labels per batch for the random policy when confidence is not run (default 10 %% of the batch).")
     Integer randomPerBatch;
@@ -82,7 +86,7 @@ final class ReplayCommand implements Callable<Integer> {
         Path configDir = config != null ? config : parent.options.config != null ? parent.options.config
                 : Path.of(System.getenv().getOrDefault("MODELLOOP_CONFIG", "config"));
         ReplayOptions o = new ReplayOptions(dataset, test, testShare, seedLabels, seedPerLabel, stream, batch, policies,
-                seeds, randomPerBatch, params, sets, out, configDir, workDir);
+                seeds, ceilingSeeds, randomPerBatch, params, sets, out, configDir, workDir);
         // the loop's INFO lines would scroll the progress line away; warnings and errors still show
         Level before = LogManager.getRootLogger().getLevel();
         Configurator.setRootLevel(Level.WARN);

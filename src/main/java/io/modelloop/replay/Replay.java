@@ -70,7 +70,7 @@ public final class Replay {
             List<RunResult> results = new ArrayList<>();
             Map<Long, List<Integer>> confidenceLabels = new HashMap<>();
             for (Policy policy : options.policyOrder()) {
-                for (long seed : options.seeds()) {
+                for (long seed : options.seedsFor(policy)) {
                     Path dir = root.resolve(policy.id() + "-seed-" + seed);
                     RunResult r;
                     try {

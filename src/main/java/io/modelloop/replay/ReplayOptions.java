@@ -17,14 +17,15 @@ import java.util.Set;
  * @param seedLabels     labels of the initial labelled set; empty = every label
  * @param policies       policy names as given (checked by {@link #problems()})
  * @param randomPerBatch labels per batch for {@code random} when {@code confidence} is not run; null = 10 % of the batch
+ * @param ceilingSeeds   the `all` policy runs with only the first this many seeds (a ceiling; null = every seed)
  * @param params         ModelLoop parameters (name -> value) applied through the parameter service
  * @param sets           configuration overrides (modelloop.key -> value)
  * @param config         the configuration folder (application*.properties), null = ./config or the jar's copy
  * @param workDir        where the temporary data folders go; null = the system temporary folder
  */
 public record ReplayOptions(Path dataset, Path test, double testShare, List<String> seedLabels, int seedPerLabel,
-                            int stream, int batch, List<String> policies, List<Long> seeds, Integer randomPerBatch,
-                            Map<String, String> params, Map<String, String> sets, Path out, Path config,
+                            int stream, int batch, List<String> policies, List<Long> seeds, Integer ceilingSeeds,
+                            Integer randomPerBatch, Map<String, String> params, Map<String, String> sets, Path out, Path config,
                             Path workDir) {
 
     /** Parameters the replay itself controls: training and sampling are driven by the replay, the threshold by the policy. */
@@ -54,6 +55,9 @@ public record ReplayOptions(Path dataset, Path test, double testShare, List<Stri
         }
         if (test == null && !(testShare > 0 && testShare < 1)) {
             p.add("--test-share must be between 0 and 1 (exclusive), got " + testShare);
+        }
+        if (ceilingSeeds != null && ceilingSeeds < 1) {
+            p.add("--ceiling-seeds must be at least 1, got " + ceilingSeeds);
         }
         if (seedPerLabel < 1) {
             p.add("--seed-per-label must be at least 1, got " + seedPerLabel);
@@ -123,9 +127,15 @@ public record ReplayOptions(Path dataset, Path test, double testShare, List<Stri
         m.put("batch", batch);
         m.put("policies", policyOrder().stream().map(Policy::id).toList());
         m.put("seeds", seeds);
+        m.put("ceilingSeeds", ceilingSeeds);
         m.put("randomPerBatch", randomPerBatch);
         m.put("params", params);
         m.put("sets", sets);
         return m;
+    }
+
+    /** The seeds a policy runs with: every seed, except `all` with --ceiling-seeds. */
+    public List<Long> seedsFor(Policy policy) {
+        return policy == Policy.ALL && ceilingSeeds != null ? seeds.subList(0, Math.min(ceilingSeeds, seeds.size())) : seeds;
     }
 }

@@ -121,11 +121,22 @@ class ReplayBadInputTest {
     }
 
     @Test
+    void theCeilingRunsWithOnlyTheFirstSeedsWhenAsked() {
+        ReplayOptions o = new ReplayOptions(Path.of("d"), null, 0.2, List.of(), 2, 100, 10,
+                List.of("confidence", "random", "all"), List.of(1L, 2L, 3L), 1, null, null, null, null, null, null);
+        assertThat(o.seedsFor(Policy.ALL)).containsExactly(1L);
+        assertThat(o.seedsFor(Policy.RANDOM)).containsExactly(1L, 2L, 3L);
+        ReplayOptions every = new ReplayOptions(Path.of("d"), null, 0.2, List.of(), 2, 100, 10,
+                List.of("all"), List.of(1L, 2L), null, null, null, null, null, null, null);
+        assertThat(every.seedsFor(Policy.ALL)).containsExactly(1L, 2L);
+    }
+
+    @Test
     void nonImagesAmongTheImagesAreSkippedAndCounted() throws Exception {
         Path d = dataset(3, 12);
         Files.writeString(d.resolve("red-circle").resolve("notes.txt"), "not an image");
         Files.write(d.resolve("blue-square").resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
-        ReplayOptions o = new ReplayOptions(d, null, 0.2, List.of(), 2, 100, 10, List.of("confidence"), List.of(1L), null,
+        ReplayOptions o = new ReplayOptions(d, null, 0.2, List.of(), 2, 100, 10, List.of("confidence"), List.of(1L), null, null,
                 null, null, null, null, null);
         ReplayPlan.Outcome outcome = ReplayPlan.of(o);
         assertThat(outcome).isInstanceOf(ReplayPlan.Ready.class);

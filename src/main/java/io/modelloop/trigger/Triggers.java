@@ -33,8 +33,13 @@ public final class Triggers {
             case SQS -> Optional.of(new SqsTriggerRoutes(settings, sqs));
             case POLL -> Optional.of(new PollingTriggerRoutes(s3, settings.bucket(),
                     settings.getLong("modelloop.poll.interval-ms", 10_000), placement,
-                    settings.dataDir().resolve("trigger").resolve("polled-versions.txt")));
+                    pollLedger(settings)));
             case NONE -> Optional.empty();
         };
+    }
+
+    /** The polling trigger's record of the versions it handed off (survives restarts). */
+    public static java.nio.file.Path pollLedger(Settings settings) {
+        return settings.dataDir().resolve("trigger").resolve("polled-versions.txt");
     }
 }

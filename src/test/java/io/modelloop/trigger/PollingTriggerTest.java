@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.modelloop.ModelLoop;
 import io.modelloop.detection.ObjectVersion;
+import io.modelloop.schedule.TimerPlacement;
 import io.modelloop.testing.DetectRecorder;
 import io.modelloop.testing.Fixture;
 import java.nio.charset.StandardCharsets;
@@ -110,8 +111,12 @@ class PollingTriggerTest {
         Files.writeString(dir.resolve("while-down.jpg"), "new", StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("overwritten.jpg"), "new content", StandardCharsets.UTF_8);
 
-        loop = Fixture.startLocal(data, FAST);
+        // the trigger starts only once the recorder stands in for the detection route: a first poll
+        // before it (a busy machine) would hand versions to the real route, unseen by this test
+        loop = Fixture.startLocal(data, Map.of("modelloop.trigger", "none"));
         DetectRecorder second = DetectRecorder.install(loop.camel());
+        loop.camel().addRoutes(new PollingTriggerRoutes(loop.s3(), loop.settings().bucket(), 200, TimerPlacement.LOCAL,
+                Triggers.pollLedger(loop.settings())));
         awaitDelivered(second, "images_for_detection/while-down.jpg");
         awaitDelivered(second, "images_for_detection/overwritten.jpg");
         put("images_for_detection/sentinel.jpg", "s");

@@ -458,7 +458,7 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
                 + (seenByServing == 0 ? "" : "; " + seenByServing + " image(s) the serving version trained on were left out")
                 + (unreadable == 0 ? "" : "; " + unreadable + " image(s) no longer readable were left out");
         return new ChallengerComparison(candidateId, servingId, List.copyOf(shared), added,
-                HeldOutImages.macroF1(truth, byCandidate, shared), HeldOutImages.macroF1(truth, byServing, shared),
+                MacroF1.of(truth, byCandidate, shared), MacroF1.of(truth, byServing, shared),
                 ChallengerComparison.meanF1(candidatePerLabel, tested), truth.size(), true, method);
     }
 

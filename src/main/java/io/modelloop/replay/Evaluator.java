@@ -2,9 +2,9 @@ package io.modelloop.replay;
 
 import io.modelloop.model.Classification;
 import io.modelloop.model.ImageRef;
+import io.modelloop.model.MacroF1;
 import io.modelloop.model.ModelBackend;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -93,30 +93,10 @@ public final class Evaluator {
         }
     }
 
-    /** Macro-F1 over {@code labels}: each label's F1 from (true, predicted) pairs, averaged. */
+    /** Macro-F1 over {@code labels} from (true, predicted) pairs; 0 when none of the labels occurs. */
     static double macroF1(List<String[]> pairs, List<String> labels) {
-        if (labels.isEmpty()) {
-            return 0;
-        }
-        double sum = 0;
-        for (String label : labels) {
-            int tp = 0;
-            int fp = 0;
-            int fn = 0;
-            for (String[] p : pairs) {
-                boolean truth = label.equals(p[0]);
-                boolean said = label.equals(p[1]);
-                if (truth && said) {
-                    tp++;
-                } else if (said) {
-                    fp++;
-                } else if (truth) {
-                    fn++;
-                }
-            }
-            sum += tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
-        }
-        return sum / labels.size();
+        Double f1 = MacroF1.of(pairs.stream().map(p -> p[0]).toList(), pairs.stream().map(p -> p[1]).toList(), labels);
+        return f1 == null ? 0 : f1;
     }
 
     static double accuracy(List<String[]> pairs) {
@@ -128,11 +108,5 @@ public final class Evaluator {
 
     public List<String> testLabels() {
         return testLabels;
-    }
-
-    static Map<String, Map<String, Integer>> copy(Map<String, Map<String, Integer>> m) {
-        Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(k, new LinkedHashMap<>(v)));
-        return out;
     }
 }

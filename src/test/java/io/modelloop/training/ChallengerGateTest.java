@@ -107,10 +107,10 @@ class ChallengerGateTest {
     void sharedLabelMacroF1CountsAPredictionOfAnotherLabelAsAMiss() {
         List<String> truth = List.of("cat", "cat", "dog", "dog");
         // the candidate calls one cat "bird", a label the serving version does not know
-        assertThat(io.modelloop.model.builtin.HeldOutImages.macroF1(truth, List.of("cat", "bird", "dog", "dog"),
+        assertThat(io.modelloop.model.MacroF1.of(truth, List.of("cat", "bird", "dog", "dog"),
                 java.util.Set.of("cat", "dog"))).isCloseTo((2.0 / 3 + 1) / 2, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(io.modelloop.model.builtin.HeldOutImages.macroF1(truth, truth, java.util.Set.of("cat", "dog"))).isEqualTo(1.0);
-        assertThat(io.modelloop.model.builtin.HeldOutImages.macroF1(truth, truth, java.util.Set.of("fish"))).isNull();
+        assertThat(io.modelloop.model.MacroF1.of(truth, truth, java.util.Set.of("cat", "dog"))).isEqualTo(1.0);
+        assertThat(io.modelloop.model.MacroF1.of(truth, truth, java.util.Set.of("fish"))).isNull();
     }
 
     static LabelMetrics m(double f1, int support) {

@@ -3,7 +3,6 @@ package io.modelloop.model.builtin;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.io.IOException;
 import java.util.List;
-import java.util.Set;
 
 /**
  * models/&lt;version&gt;/held-out.json: the images a version held out of its training, with their
@@ -34,35 +33,5 @@ public record HeldOutImages(List<Image> images) {
         } catch (IOException e) {
             throw new IllegalStateException(FILE + " is not readable: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Macro F1 over the given labels of predictions against the truth, both lists aligned: the
-     * mean per-label F1 over those of the labels that occur in the truth. A prediction outside
-     * the labels counts as a miss. Null when none of the labels occurs.
-     */
-    public static Double macroF1(List<String> truth, List<String> predicted, Set<String> labels) {
-        double sum = 0;
-        int counted = 0;
-        for (String label : labels) {
-            int tp = 0;
-            int support = 0;
-            int predictedAs = 0;
-            for (int i = 0; i < truth.size(); i++) {
-                boolean isLabel = label.equals(truth.get(i));
-                boolean saidLabel = label.equals(predicted.get(i));
-                support += isLabel ? 1 : 0;
-                predictedAs += saidLabel ? 1 : 0;
-                tp += isLabel && saidLabel ? 1 : 0;
-            }
-            if (support == 0) {
-                continue;
-            }
-            double precision = predictedAs == 0 ? 0 : (double) tp / predictedAs;
-            double recall = (double) tp / support;
-            sum += precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-            counted++;
-        }
-        return counted == 0 ? null : sum / counted;
     }
 }

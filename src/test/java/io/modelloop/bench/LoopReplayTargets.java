@@ -38,8 +38,9 @@ public final class LoopReplayTargets {
         double randFinal = mean(random, r -> last(r).path("macroF1").asDouble());
         target("final F1 at least 0.03 above random", f("confidence %.3f, random %.3f, difference %+.3f", confFinal, randFinal,
                 confFinal - randFinal), confFinal - randFinal >= 0.03);
-        double confArea = mean(confidence, LoopReplayTargets::area);
-        double randArea = mean(random, LoopReplayTargets::area);
+        // the report's own summary: the same trapezoid the HTML shows
+        double confArea = report.path("summary").path("confidence").path("areaUnderCurveMean").asDouble();
+        double randArea = report.path("summary").path("random").path("areaUnderCurveMean").asDouble();
         target("larger area under F1 against labels", f("confidence %.0f, random %.0f", confArea, randArea), confArea > randArea);
         double randLabels = mean(random, r -> last(r).path("humanLabels").asDouble());
         Double reach = labelsToReach(meanCurve(confidence), randFinal);
@@ -101,18 +102,6 @@ public final class LoopReplayTargets {
             }
         }
         return null;
-    }
-
-    private static double area(JsonNode run) {
-        double a = 0;
-        JsonNode points = run.path("points");
-        for (int i = 1; i < points.size(); i++) {
-            JsonNode p = points.get(i - 1);
-            JsonNode q = points.get(i);
-            a += (q.path("humanLabels").asDouble() - p.path("humanLabels").asDouble())
-                    * (p.path("macroF1").asDouble() + q.path("macroF1").asDouble()) / 2;
-        }
-        return a;
     }
 
     private static void printCurve(String policy, List<JsonNode> runs) {

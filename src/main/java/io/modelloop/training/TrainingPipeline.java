@@ -64,11 +64,6 @@ public final class TrainingPipeline {
     private final Clock clock;
     private final double challengerTolerance;
 
-    public TrainingPipeline(S3Client s3, String bucket, ModelBackend backend, ParameterService parameters,
-                            SystemStateRepository systemState, RunRecorder runs, Notifier notifier, Clock clock) {
-        this(s3, bucket, backend, parameters, systemState, runs, notifier, clock, DEFAULT_CHALLENGER_TOLERANCE);
-    }
-
     /**
      * @param challengerTolerance how much lower than the serving version's shared-label F1 a
      *                            candidate's may be and still deploy (modelloop.training.challenger-tolerance)

@@ -27,11 +27,6 @@ public final class ModelApi {
     private final TrainingPipeline pipeline;
     private final RunStore runs;
 
-    public ModelApi(ModelBackend backend, SystemStateRepository systemState, ProducerTemplate producer,
-                    TrainingPipeline pipeline) {
-        this(backend, systemState, producer, pipeline, null);
-    }
-
     /** @param runs where the training runs are, for each version's deployment-gate decision (null: none shown) */
     public ModelApi(ModelBackend backend, SystemStateRepository systemState, ProducerTemplate producer,
                     TrainingPipeline pipeline, RunStore runs) {

@@ -72,7 +72,7 @@ class ReviewApiTest {
         main = new Main();
         main.setOverrideProperties(p);
         main.configure().addRoutesBuilder(new ApiRoutes(new ParameterApi(null), new StatusApi(Map.of(), null, null, List.of(), null, null),
-                new ModelApi(null, null, null, null), new RunApi(null), new DetectionApi(null, () -> 70), new ReviewApi(service), new NotificationApi(null)));
+                new ModelApi(null, null, null, null, null), new RunApi(null), new DetectionApi(null, () -> 70), new ReviewApi(service), new NotificationApi(null)));
         CountDownLatch started = new CountDownLatch(1);
         main.addMainListener(new MainListenerSupport() {
             @Override

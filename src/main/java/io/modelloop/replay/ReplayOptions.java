@@ -33,11 +33,13 @@ public record ReplayOptions(Path dataset, Path test, double testShare, List<Stri
             ParameterDefinition.ENABLE_AUTOMATIC_HUMAN_SAMPLING, ParameterDefinition.ENABLE_A2I_WORKFLOW);
 
     /** Settings the replay chooses for every run: a temporary local instance on free ports. */
-    static final Set<String> CONTROLLED_SETTINGS = Set.of("modelloop.profile", "modelloop.data", "modelloop.http.port",
-            "modelloop.management.port", "modelloop.s3.port", "modelloop.http.host", "modelloop.management.host",
-            "modelloop.web.users-file", "modelloop.web.create-first-operator", "modelloop.review.backend",
-            "modelloop.trigger", "modelloop.leader.election", "modelloop.notify.sinks", "modelloop.parameters.store",
-            "modelloop.detections.store", "modelloop.runs.store");
+    static final Set<String> CONTROLLED_SETTINGS = controlledSettings();
+
+    private static Set<String> controlledSettings() {
+        Set<String> keys = new java.util.HashSet<>(ReplayRun.FIXED_SETTINGS.keySet());
+        keys.addAll(ReplayRun.PER_RUN_SETTINGS);
+        return Set.copyOf(keys);
+    }
 
     public ReplayOptions {
         seedLabels = seedLabels == null ? List.of() : List.copyOf(seedLabels);

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -177,16 +178,17 @@ final class ReplayRun {
         }
     }
 
-    private Settings settings(ReplayOptions o) {
+    /** What every run is: a local instance with the built-in parts, reached only from this machine. */
+    static final Map<String, String> FIXED_SETTINGS = fixedSettings();
+    /** Set per run: its own data folder, users file and free ports. */
+    static final Set<String> PER_RUN_SETTINGS = Set.of("modelloop.data", "modelloop.web.users-file",
+            "modelloop.http.port", "modelloop.management.port", "modelloop.s3.port");
+
+    private static Map<String, String> fixedSettings() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("modelloop.profile", "local");
-        s.put("modelloop.data", dataDir.toString());
         s.put("modelloop.http.host", "127.0.0.1");
         s.put("modelloop.management.host", "127.0.0.1");
-        s.put("modelloop.http.port", Integer.toString(freePort()));
-        s.put("modelloop.management.port", Integer.toString(freePort()));
-        s.put("modelloop.s3.port", Integer.toString(freePort()));
-        s.put("modelloop.web.users-file", dataDir.resolve("users.properties").toString());
         s.put("modelloop.web.create-first-operator", "false");
         s.put("modelloop.review.backend", "builtin");
         s.put("modelloop.trigger", "poll");
@@ -197,6 +199,16 @@ final class ReplayRun {
         s.put("modelloop.detections.store", "jdbc");
         s.put("modelloop.runs.store", "jdbc");
         s.put("modelloop.model.backend", "builtin");
+        return Map.copyOf(s);
+    }
+
+    private Settings settings(ReplayOptions o) {
+        Map<String, String> s = new LinkedHashMap<>(FIXED_SETTINGS);
+        s.put("modelloop.data", dataDir.toString());
+        s.put("modelloop.web.users-file", dataDir.resolve("users.properties").toString());
+        s.put("modelloop.http.port", Integer.toString(freePort()));
+        s.put("modelloop.management.port", Integer.toString(freePort()));
+        s.put("modelloop.s3.port", Integer.toString(freePort()));
         // the replay waits on these: short polls make a batch take seconds, not minutes
         s.put("modelloop.poll.interval-ms", "300");
         s.put("modelloop.training.poll-interval-ms", "300");

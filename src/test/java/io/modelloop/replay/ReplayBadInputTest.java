@@ -101,6 +101,17 @@ class ReplayBadInputTest {
     }
 
     @Test
+    void everySettingTheReplayForcesIsRefusedInSet() throws Exception {
+        Path d = dataset(3, 12);
+        assertThat(replay("--dataset", d.toString(), "--seed-per-label", "2",
+                "--set", "modelloop.model.backend=rekognition", "--set", "modelloop.dev=true")).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("--set modelloop.model.backend is chosen by the replay")
+                .contains("--set modelloop.dev is chosen by the replay");
+        nothingStarted();
+    }
+
+    @Test
     void unknownPolicyAndSeedLabelsNotInTheDatasetAreAllListed() throws Exception {
         Path d = dataset(3, 12);
         assertThat(replay("--dataset", d.toString(), "--policy", "confidence,smart", "--seed-labels", "red-circle,cat",

@@ -131,26 +131,25 @@ public final class Replay {
         }
     }
 
+    /**
+     * Deletes the folder. Threads of a loop that is closing can still write a file into it while it
+     * is walked (the folder is then not empty when its turn comes), so it walks again, a bounded
+     * number of times, until the folder is gone.
+     */
     static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+        for (int attempt = 0; attempt < 20 && dir != null && Files.exists(dir); attempt++) {
+            if (attempt > 0) {
                 try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // a file still open by a closing thread; the retry below catches most
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
-            });
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // walked while something else deleted: fall through to the check
-        }
-        if (Files.exists(dir)) {
+            }
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException | java.io.UncheckedIOException e) {
-                // left behind: reported by the caller's check if it matters
+                // walked while something else deleted or wrote: the next attempt sees what is left
             }
         }
     }

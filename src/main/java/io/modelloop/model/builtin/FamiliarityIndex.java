@@ -1,11 +1,9 @@
 package io.modelloop.model.builtin;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,44 +17,61 @@ import java.util.List;
 public final class FamiliarityIndex {
 
     private static final int FORMAT = 1;
-    private final float[][][] byLabel;
+    /** Per label, its images' normalised vectors one after another (row-major), so a scan reads memory in order. */
+    private final float[][] byLabel;
+    private final int[] counts;
+    private final int dim;
 
-    private FamiliarityIndex(float[][][] byLabel) {
+    private FamiliarityIndex(float[][] byLabel, int[] counts, int dim) {
         this.byLabel = byLabel;
+        this.counts = counts;
+        this.dim = dim;
     }
 
     /** An index of these features (normalised here), grouped by label. */
     public static FamiliarityIndex of(List<float[]> features, int[] labels, int labelCount) {
-        List<List<float[]>> groups = new ArrayList<>();
-        for (int c = 0; c < labelCount; c++) {
-            groups.add(new ArrayList<>());
-        }
+        int dim = features.isEmpty() ? 0 : features.get(0).length;
+        int[] counts = new int[labelCount];
         for (int i = 0; i < features.size(); i++) {
-            groups.get(labels[i]).add(normalised(features.get(i)));
+            counts[labels[i]]++;
         }
-        float[][][] byLabel = new float[labelCount][][];
+        float[][] byLabel = new float[labelCount][];
         for (int c = 0; c < labelCount; c++) {
-            byLabel[c] = groups.get(c).toArray(new float[0][]);
+            byLabel[c] = new float[counts[c] * dim];
         }
-        return new FamiliarityIndex(byLabel);
+        int[] filled = new int[labelCount];
+        for (int i = 0; i < features.size(); i++) {
+            int c = labels[i];
+            System.arraycopy(normalised(features.get(i)), 0, byLabel[c], filled[c]++ * dim, dim);
+        }
+        return new FamiliarityIndex(byLabel, counts, dim);
     }
 
     public int size() {
         int n = 0;
-        for (float[][] g : byLabel) {
-            n += g.length;
+        for (int count : counts) {
+            n += count;
         }
         return n;
     }
 
     /** Cosine similarity of the image's features to the nearest indexed image of any label. */
     public double similarity(float[] features) {
-        float[] x = normalised(features);
         double best = -1;
-        for (float[][] group : byLabel) {
-            best = Math.max(best, nearest(x, group, -1));
+        for (double s : similarities(features)) {
+            best = Math.max(best, s);
         }
         return best;
+    }
+
+    /** Cosine similarity of the image's features to the nearest indexed image of each label (-1 for a label with none). */
+    public double[] similarities(float[] features) {
+        float[] x = normalised(features);
+        double[] out = new double[byLabel.length];
+        for (int c = 0; c < byLabel.length; c++) {
+            out[c] = nearest(x, 0, c, -1);
+        }
+        return out;
     }
 
     /** Each indexed image's similarity to the nearest other indexed image of any label (leave one out). */
@@ -66,10 +81,10 @@ public final class FamiliarityIndex {
             return out;
         }
         for (int c = 0; c < byLabel.length; c++) {
-            for (int i = 0; i < byLabel[c].length; i++) {
+            for (int i = 0; i < counts[c]; i++) {
                 double best = -1;
                 for (int d = 0; d < byLabel.length; d++) {
-                    best = Math.max(best, nearest(byLabel[c][i], byLabel[d], c == d ? i : -1));
+                    best = Math.max(best, nearest(byLabel[c], i * dim, d, c == d ? i : -1));
                 }
                 out.add(best);
             }
@@ -79,7 +94,7 @@ public final class FamiliarityIndex {
 
     /** Cosine similarity of the image's features to the nearest indexed image of the label; -1 if it has none. */
     public double similarity(float[] features, int label) {
-        return nearest(normalised(features), byLabel[label], -1);
+        return nearest(normalised(features), 0, label, -1);
     }
 
     /**
@@ -88,31 +103,46 @@ public final class FamiliarityIndex {
      */
     public List<Double> leaveOneOut() {
         List<Double> out = new ArrayList<>();
-        for (float[][] group : byLabel) {
-            if (group.length < 2) {
+        for (int c = 0; c < byLabel.length; c++) {
+            if (counts[c] < 2) {
                 continue;
             }
-            for (int i = 0; i < group.length; i++) {
-                out.add(nearest(group[i], group, i));
+            for (int i = 0; i < counts[c]; i++) {
+                out.add(nearest(byLabel[c], i * dim, c, i));
             }
         }
         return out;
     }
 
-    private static double nearest(float[] x, float[][] refs, int skip) {
-        double best = -1;
-        for (int j = 0; j < refs.length; j++) {
-            if (j == skip) {
-                continue;
+    /** The largest dot product of x (at offset xOff) with the label's vectors, skipping row {@code skip}. */
+    private double nearest(float[] x, int xOff, int label, int skip) {
+        float[] refs = byLabel[label];
+        float best = -1;
+        for (int j = 0; j < counts[label]; j++) {
+            if (j != skip) {
+                best = Math.max(best, dot(x, xOff, refs, j * dim, dim));
             }
-            double dot = 0;
-            float[] r = refs[j];
-            for (int k = 0; k < x.length; k++) {
-                dot += x[k] * r[k];
-            }
-            best = Math.max(best, dot);
         }
         return best;
+    }
+
+    // four running sums let the CPU overlap the multiply-adds; one sum is a chain of dependent adds
+    private static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int k = 0;
+        for (; k + 3 < n; k += 4) {
+            s0 += a[aOff + k] * b[bOff + k];
+            s1 += a[aOff + k + 1] * b[bOff + k + 1];
+            s2 += a[aOff + k + 2] * b[bOff + k + 2];
+            s3 += a[aOff + k + 3] * b[bOff + k + 3];
+        }
+        for (; k < n; k++) {
+            s0 += a[aOff + k] * b[bOff + k];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     static float[] normalised(float[] f) {
@@ -128,46 +158,49 @@ public final class FamiliarityIndex {
         return out;
     }
 
+    /** Big-endian ints and floats, as DataOutputStream wrote the first indexes. */
     public byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(FORMAT);
-            out.writeInt(byLabel.length);
-            for (float[][] group : byLabel) {
-                out.writeInt(group.length);
-                out.writeInt(group.length == 0 ? 0 : group[0].length);
-                for (float[] v : group) {
-                    for (float x : v) {
-                        out.writeFloat(x);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        int floats = 0;
+        for (float[] rows : byLabel) {
+            floats += rows.length;
         }
-        return bytes.toByteArray();
+        ByteBuffer out = ByteBuffer.allocate(4 * (2 + 2 * byLabel.length + floats));
+        out.putInt(FORMAT).putInt(byLabel.length);
+        for (int c = 0; c < byLabel.length; c++) {
+            out.putInt(counts[c]).putInt(counts[c] == 0 ? 0 : dim);
+            out.asFloatBuffer().put(byLabel[c]);
+            out.position(out.position() + 4 * byLabel[c].length);
+        }
+        return out.array();
     }
 
     public static FamiliarityIndex fromBytes(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            int format = in.readInt();
+        try {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            int format = in.getInt();
             if (format != FORMAT) {
                 throw new IllegalStateException("familiarity index format " + format + " is not supported");
             }
-            float[][][] byLabel = new float[in.readInt()][][];
+            float[][] byLabel = new float[in.getInt()][];
+            int[] counts = new int[byLabel.length];
+            int dim = 0;
             for (int c = 0; c < byLabel.length; c++) {
-                int n = in.readInt();
-                int d = in.readInt();
-                byLabel[c] = new float[n][d];
-                for (int i = 0; i < n; i++) {
-                    for (int k = 0; k < d; k++) {
-                        byLabel[c][i][k] = in.readFloat();
+                counts[c] = in.getInt();
+                int d = in.getInt();
+                if (counts[c] > 0) {
+                    if (dim != 0 && d != dim) {
+                        throw new IllegalStateException("familiarity index mixes vectors of " + dim + " and " + d + " values");
                     }
+                    dim = d;
                 }
+                byLabel[c] = new float[Math.multiplyExact(counts[c], d)];
+                in.asFloatBuffer().get(byLabel[c]);
+                in.position(in.position() + 4 * byLabel[c].length);
             }
-            return new FamiliarityIndex(byLabel);
-        } catch (IOException e) {
-            throw new UncheckedIOException("familiarity index is unreadable: " + e.getMessage(), e);
+            return new FamiliarityIndex(byLabel, counts, dim);
+        } catch (BufferUnderflowException | IllegalArgumentException | ArithmeticException
+                 | NegativeArraySizeException e) {
+            throw new UncheckedIOException("familiarity index is unreadable: " + e, new IOException(e));
         }
     }
 }

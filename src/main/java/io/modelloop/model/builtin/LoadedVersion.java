@@ -113,9 +113,11 @@ public final class LoadedVersion implements AutoCloseable {
         }
         FamiliarityIndex byInk = inkIndex;
         double inkView = byInk == null ? Double.MAX_VALUE : inkScale.familiarity(byInk.similarity(ink));
+        double[] nearest = index.similarities(features);
         double[] out = new double[labels];
         for (int label = 0; label < labels; label++) {
-            out[label] = Math.min(familiarityScale.familiarity(index.similarity(features, label)), inkView);
+            double similarity = label < nearest.length ? nearest[label] : -1;
+            out[label] = Math.min(familiarityScale.familiarity(similarity), inkView);
         }
         return out;
     }

@@ -76,7 +76,7 @@ class PretrainedBackboneTest {
         Random r = new Random(11);
         List<GroundTruthManifest.Entry> entries = new ArrayList<>();
         for (String c : CLASSES) {
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 12; i++) {
                 String key = "images_labeled_by_folder/" + c + "/" + i + ".png";
                 put(key, TrainingImages.encode(TrainingImages.draw(c, r), "png"));
                 entries.add(new GroundTruthManifest.Entry(BUCKET, key, c));

@@ -50,6 +50,35 @@ class ModelPartsTest {
     }
 
     @Test
+    void theNextTrainingHoldsOutNearlyTheSameImagesWhateverTheirOrder() {
+        List<Sample> first = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            first.add(new Sample("images_labeled_by_folder/cat/" + i + ".png", 0, new float[0]));
+        }
+        List<Sample> more = new ArrayList<>(first);
+        for (int i = 100; i < 130; i++) {
+            more.add(new Sample("images_labeled_by_folder/cat/" + i + ".png", 0, new float[0]));
+        }
+        java.util.Collections.shuffle(more, new java.util.Random(5));
+
+        Set<String> before = keys(StratifiedSplit.split(new ArrayList<>(first), 1, 0.2, 42).test());
+        Set<String> after = keys(StratifiedSplit.split(more, 1, 0.2, 42).test());
+
+        assertThat(before).hasSize(20);
+        assertThat(after).hasSize(26);
+        // a fresh shuffle would keep about a fifth of them (20 x 26/130); ranking by key keeps nearly all
+        Set<String> kept = new HashSet<>(before);
+        kept.retainAll(after);
+        assertThat(kept).hasSizeGreaterThanOrEqualTo(15);
+    }
+
+    private static Set<String> keys(List<Sample> samples) {
+        Set<String> out = new HashSet<>();
+        samples.forEach(s -> out.add(s.key()));
+        return out;
+    }
+
+    @Test
     void f1IsTheMacroAverageOverLabelsWithTestImages() {
         List<String> labels = List.of("a", "b", "c");
         // a: 4 images, 3 right, 1 called b; b: 2 images, both right; c: no test image, but one a... none predicted c

@@ -362,6 +362,16 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
 
     @Override
     public Classification classify(String versionId, ImageRef image) {
+        return classify(versionId, image, true);
+    }
+
+    /** The same label as {@link #classify}, without the familiarity check (a scan of every training image's features). */
+    @Override
+    public Prediction predict(String versionId, ImageRef image) {
+        return Prediction.of(classify(versionId, image, false));
+    }
+
+    private Classification classify(String versionId, ImageRef image, boolean withFamiliarity) {
         VersionRecord r = statusForClassification(versionId);
         if (r.status != ModelStatus.RUNNING) {
             unloadLocal(versionId);
@@ -373,9 +383,9 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         }
         byte[] bytes = store.getImage(image.bucket(), image.key(), decoder.maxBytes());
         ImageDecoder.Decoded decoded = decoder.decodeForModel(bytes, r.imageSize, r.normalisation, r.inputOrDefault(),
-                model.wantsInkMap());
+                withFamiliarity && model.wantsInkMap());
         LoadedVersion.Output out = model.classify(decoded.pixels());
-        double[] familiarity = model.familiarity(out.features(), decoded.ink(), r.labels.size());
+        double[] familiarity = withFamiliarity ? model.familiarity(out.features(), decoded.ink(), r.labels.size()) : null;
         double[] p = TemperatureScaling.softmax(out.logits(), r.temperature == null ? 1.0 : r.temperature);
         // the classifier picks the label; familiarity can only lower how sure it is
         Integer[] order = new Integer[p.length];
@@ -432,7 +442,7 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
             }
             String predicted;
             try {
-                predicted = classify(servingId, new ImageRef(image.bucket(), image.key())).label();
+                predicted = predict(servingId, new ImageRef(image.bucket(), image.key())).label();
             } catch (InvalidImageException e) {
                 unreadable++; // moved or deleted since the training: left out for both versions
                 continue;

@@ -42,6 +42,15 @@ public interface ModelBackend {
     Classification classify(String versionId, ImageRef image);
 
     /**
+     * The label a RUNNING version gives one image, for scoring a version on labelled images. A
+     * backend may skip what only the confidence needs (the built-in model's familiarity check);
+     * the label is the one {@link #classify} gives.
+     */
+    default Prediction predict(String versionId, ImageRef image) {
+        return Prediction.of(classify(versionId, image));
+    }
+
+    /**
      * The trained candidate against the serving version for the champion/challenger gate: both
      * scored on the same held-out images where the backend can, else on the per-label metrics
      * each recorded on its own test split (the comparison's method says which). The default is

@@ -1,9 +1,9 @@
 package io.modelloop.replay;
 
-import io.modelloop.model.Classification;
 import io.modelloop.model.ImageRef;
 import io.modelloop.model.MacroF1;
 import io.modelloop.model.ModelBackend;
+import io.modelloop.model.Prediction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +11,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Scores a serving version on the fixed held-out test set with the model backend itself: macro-F1
+ * Scores a serving version on the fixed held-out test set with the model backend itself (its
+ * {@link ModelBackend#predict}, the label classify gives): macro-F1
  * over every label of the test set (a label the version does not know scores 0, so discovering
  * labels shows in the curve) and accuracy.
  */
@@ -45,13 +46,13 @@ public final class Evaluator {
         Map<String, Map<String, Integer>> confusion = new TreeMap<>();
         TreeSet<String> known = new TreeSet<>();
         List<String[]> pairs = new ArrayList<>();
-        List<Classification> results = version == null ? null : classifyAll(version);
+        List<Prediction> results = version == null ? null : predictAll(version);
         for (int i = 0; i < images.size(); i++) {
             String[] img = images.get(i);
-            Classification c = results == null ? null : results.get(i);
+            Prediction c = results == null ? null : results.get(i);
             String predicted = c == null || c.label() == null ? NONE : c.label();
-            if (c != null && c.labels() != null) {
-                c.labels().forEach(l -> known.add(l.label()));
+            if (c != null) {
+                known.addAll(c.knownLabels());
             }
             pairs.add(new String[] {img[1], predicted});
             confusion.computeIfAbsent(img[1], k -> new TreeMap<>()).merge(predicted, 1, Integer::sum);
@@ -59,8 +60,8 @@ public final class Evaluator {
         return new Score(macroF1(pairs, testLabels), accuracy(pairs), List.copyOf(known), confusion);
     }
 
-    /** Each image's classification, null for an image the model refuses (it counts as wrong, like an unknown label). */
-    private List<Classification> classifyAll(String version) {
+    /** Each image's label, null for an image the model refuses (it counts as wrong, like an unknown label). */
+    private List<Prediction> predictAll(String version) {
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "replay-score");
@@ -68,17 +69,17 @@ public final class Evaluator {
             return t;
         });
         try {
-            List<java.util.concurrent.Future<Classification>> futures = new ArrayList<>();
+            List<java.util.concurrent.Future<Prediction>> futures = new ArrayList<>();
             for (String[] img : images) {
                 futures.add(pool.submit(() -> {
                     try {
-                        return backend.classify(version, new ImageRef(bucket, img[0]));
+                        return backend.predict(version, new ImageRef(bucket, img[0]));
                     } catch (RuntimeException e) {
                         return null;
                     }
                 }));
             }
-            List<Classification> out = new ArrayList<>(futures.size());
+            List<Prediction> out = new ArrayList<>(futures.size());
             for (var f : futures) {
                 out.add(f.get());
             }

@@ -206,6 +206,17 @@ class BuiltinModelBackendTest {
             assertThat(c.parts().familiarity()).as(key).isLessThan(70).isLessThan(leastFamiliarKnown);
             assertThat(c.confidence()).as(key).isLessThan(70);
             assertThat(c.reason()).as(key).isEqualTo(Classification.Reason.UNFAMILIAR);
+            // scoring a version (replay, the challenger gate) skips familiarity: the same label all the same
+            Prediction predicted = pod.predict(V1, new ImageRef(BUCKET, key));
+            assertThat(predicted.label()).as(key).isEqualTo(c.label());
+            assertThat(predicted.knownLabels()).as(key).containsExactlyInAnyOrderElementsOf(
+                    c.labels().stream().map(Classification.LabelScore::label).toList());
+        }
+        for (var e : fresh.entrySet()) {
+            for (String key : e.getValue()) {
+                assertThat(pod.predict(V1, new ImageRef(BUCKET, key)).label()).as(key)
+                        .isEqualTo(pod.classify(V1, new ImageRef(BUCKET, key)).label());
+            }
         }
     }
 

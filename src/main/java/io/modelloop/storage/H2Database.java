@@ -21,7 +21,11 @@ public final class H2Database implements AutoCloseable {
         // WRITE_DELAY=0: a commit is written to the file before it returns. H2's default (500 ms)
         // keeps it in memory meanwhile, so a kill -9 lost records whose image the trigger had
         // already marked as handed off (and whose SQS message it had deleted): never detected again.
-        String url = "jdbc:h2:file:" + databaseFile.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+        // LOCK_TIMEOUT: a writer waits up to 30 s for a row another transaction holds, not H2's
+        // 2 s; on a loaded machine a commit took longer, and a reviewer's next got a 500 instead
+        // of the next loop.
+        String url = "jdbc:h2:file:" + databaseFile.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
+                + ";LOCK_TIMEOUT=30000";
         this.pool = JdbcConnectionPool.create(url, "", "");
         this.pool.setMaxConnections(16);
     }

@@ -55,6 +55,27 @@ class JdbcDetectionStoreTest extends DetectionStoreContract {
     }
 
     @Test
+    void aReviewerWaitsOutAnotherWriterHoldingTheLoopForSeconds() throws Exception {
+        store.createLoop(loop("busy", T0));
+        java.util.concurrent.CompletableFuture<Boolean> held;
+        try (Connection other = database.connection()) {
+            other.setAutoCommit(false);
+            try (Statement s = other.createStatement()) {
+                // another reviewer's hold, committed slowly (a loaded machine): the row stays locked meanwhile
+                s.executeUpdate("UPDATE human_loops SET held_by = 'ann', held_until = TIMESTAMP WITH TIME ZONE "
+                        + "'2099-01-01 00:00:00Z' WHERE name = 'busy'");
+            }
+            held = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> store.holdLoop("busy", "bob", T0, T0.plusSeconds(600)));
+            // H2 waits two seconds for a locked row by default; a slower commit turned this hold into a 500
+            Thread.sleep(3000);
+            other.commit();
+        }
+        assertThat(held.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("ann holds it: bob lost the race").isFalse();
+        assertThat(store.getLoop("busy").orElseThrow().heldBy()).isEqualTo("ann");
+    }
+
+    @Test
     void sharesOneDatabaseFileWithTheRunStoreAndSurvivesReopening() {
         store.insertIfAbsent(classified("d1", T0, "cat", 90.0));
         String runId;

@@ -32,7 +32,8 @@ public final class Triggers {
         return switch (kind(settings)) {
             case SQS -> Optional.of(new SqsTriggerRoutes(settings, sqs));
             case POLL -> Optional.of(new PollingTriggerRoutes(s3, settings.bucket(),
-                    settings.getLong("modelloop.poll.interval-ms", 10_000), placement,
+                    settings.getLong("modelloop.poll.interval-ms", 10_000),
+                    (int) settings.getLong("modelloop.poll.concurrent-consumers", 2), placement,
                     pollLedger(settings)));
             case NONE -> Optional.empty();
         };

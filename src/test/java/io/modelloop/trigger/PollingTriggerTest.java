@@ -24,6 +24,7 @@ class PollingTriggerTest {
 
     private static final Map<String, String> FAST = Map.of("modelloop.poll.interval-ms", "200");
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final int CONCURRENCY = 2;
 
     @TempDir
     Path data;
@@ -79,6 +80,33 @@ class PollingTriggerTest {
     }
 
     @Test
+    void twoImagesAreInDetectionAtOnce() throws Exception {
+        loop = Fixture.startLocal(data, Map.of("modelloop.trigger", "none"));
+        DetectRecorder recorder = DetectRecorder.install(loop.camel());
+        // each detection waits until another one is in progress: one at a time, neither would finish
+        java.util.concurrent.CountDownLatch bothIn = new java.util.concurrent.CountDownLatch(2);
+        recorder.whileProcessing(() -> {
+            bothIn.countDown();
+            try {
+                assertThat(bothIn.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                        .as("a second detection started while this one ran").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        put("images_for_detection/one.jpg", "1");
+        put("images_for_detection/two.jpg", "2");
+        // both are there before the first listing
+        loop.camel().addRoutes(new PollingTriggerRoutes(loop.s3(), loop.settings().bucket(), 200, CONCURRENCY,
+                TimerPlacement.LOCAL, Triggers.pollLedger(loop.settings())));
+
+        awaitDelivered(recorder, "images_for_detection/one.jpg");
+        awaitDelivered(recorder, "images_for_detection/two.jpg");
+        assertThat(recorder.attempts("images_for_detection/one.jpg")).isEqualTo(1);
+        assertThat(recorder.attempts("images_for_detection/two.jpg")).isEqualTo(1);
+    }
+
+    @Test
     void aFailedHandOffIsRetriedOnALaterTickUntilItSucceeds() throws Exception {
         loop = Fixture.startLocal(data, FAST);
         DetectRecorder recorder = DetectRecorder.install(loop.camel());
@@ -115,7 +143,7 @@ class PollingTriggerTest {
         // before it (a busy machine) would hand versions to the real route, unseen by this test
         loop = Fixture.startLocal(data, Map.of("modelloop.trigger", "none"));
         DetectRecorder second = DetectRecorder.install(loop.camel());
-        loop.camel().addRoutes(new PollingTriggerRoutes(loop.s3(), loop.settings().bucket(), 200, TimerPlacement.LOCAL,
+        loop.camel().addRoutes(new PollingTriggerRoutes(loop.s3(), loop.settings().bucket(), 200, 2, TimerPlacement.LOCAL,
                 Triggers.pollLedger(loop.settings())));
         awaitDelivered(second, "images_for_detection/while-down.jpg");
         awaitDelivered(second, "images_for_detection/overwritten.jpg");

@@ -6,7 +6,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Holds out a test split per label: round(n x fraction) images of each label, at least one for
@@ -39,7 +41,9 @@ public final class StratifiedSplit {
         List<Integer> trainOnly = new ArrayList<>();
         for (int label = 0; label < labelCount; label++) {
             List<Sample> items = byLabel.get(label);
-            items.sort(Comparator.comparingLong((Sample sample) -> rank(seed, sample.key())).thenComparing(Sample::key));
+            Map<Sample, Long> ranks = new IdentityHashMap<>();
+            items.forEach(sample -> ranks.put(sample, rank(seed, sample.key())));
+            items.sort(Comparator.comparingLong((Sample sample) -> ranks.get(sample)).thenComparing(Sample::key));
             int n = items.size();
             int held = testCount(n, testFraction);
             if (n == 1) {

@@ -116,8 +116,7 @@ public final class LoadedVersion implements AutoCloseable {
         double[] nearest = index.similarities(features);
         double[] out = new double[labels];
         for (int label = 0; label < labels; label++) {
-            double similarity = label < nearest.length ? nearest[label] : -1;
-            out[label] = Math.min(familiarityScale.familiarity(similarity), inkView);
+            out[label] = Math.min(familiarityScale.familiarity(nearest[label]), inkView);
         }
         return out;
     }

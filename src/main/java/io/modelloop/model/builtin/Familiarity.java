@@ -18,6 +18,11 @@ public final class Familiarity {
     public static final double UNFAMILIAR_SHARE = 0.05;
     /** Each of the two views takes half of it, so that together they stay within it. */
     static final double PART_SHARE = UNFAMILIAR_SHARE / 2;
+    /**
+     * Training images whose leave-one-out similarity goes into a scale: about a thousand pin down its
+     * 2.5 % quantile, and leaving out every one of n images costs n squared (minutes at a few thousand).
+     */
+    static final int SCALE_QUERIES = 1000;
     /** What a version's indexes hold, recorded as model.json familiarity.method. */
     public static final String FEATURES = "network features (nearest image of the label) and ink map (nearest image)";
     static final String METHOD = "min(class probability, familiarity); familiarity: the lower of two cosine similarities "
@@ -53,7 +58,7 @@ public final class Familiarity {
         for (int i = 0; i < heldF.length; i++) {
             heldSims.add(trainIndex.similarity(heldF[i], heldOutPredicted[i]));
         }
-        List<Double> loo = trainIndex.leaveOneOut();
+        List<Double> loo = trainIndex.leaveOneOut(SCALE_QUERIES);
         FamiliarityScale scale = FamiliarityScale.fit(orOne(concat(heldSims, loo)), PART_SHARE);
         // the ink map's view: nearest training image of any label, whatever the network makes of it
         FamiliarityIndex trainInkIndex = FamiliarityIndex.of(trainInk, trainY, labelCount);
@@ -61,7 +66,7 @@ public final class Familiarity {
         for (float[] ink : heldOutInk) {
             heldInkSims.add(trainInkIndex.similarity(ink));
         }
-        FamiliarityScale inkScale = FamiliarityScale.fit(orOne(concat(heldInkSims, trainInkIndex.leaveOneOutAnyLabel())),
+        FamiliarityScale inkScale = FamiliarityScale.fit(orOne(concat(heldInkSims, trainInkIndex.leaveOneOutAnyLabel(SCALE_QUERIES))),
                 PART_SHARE);
 
         ModelVersion.Calibration calibration = null;

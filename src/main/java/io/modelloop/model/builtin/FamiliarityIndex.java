@@ -76,12 +76,25 @@ public final class FamiliarityIndex {
 
     /** Each indexed image's similarity to the nearest other indexed image of any label (leave one out). */
     public List<Double> leaveOneOutAnyLabel() {
+        return leaveOneOutAnyLabel(Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #leaveOneOutAnyLabel()}, for at most about {@code maxQueries} images spread evenly over
+     * the index: every query scans the whole index, so all of them would cost the square of its size.
+     */
+    public List<Double> leaveOneOutAnyLabel(int maxQueries) {
         List<Double> out = new ArrayList<>();
         if (size() < 2) {
             return out;
         }
+        int stride = stride(size(), maxQueries);
+        int seen = 0;
         for (int c = 0; c < byLabel.length; c++) {
             for (int i = 0; i < counts[c]; i++) {
+                if (seen++ % stride != 0) {
+                    continue;
+                }
                 double best = -1;
                 for (int d = 0; d < byLabel.length; d++) {
                     best = Math.max(best, nearest(byLabel[c], i * dim, d, c == d ? i : -1));
@@ -102,16 +115,29 @@ public final class FamiliarityIndex {
      * images alone in their label are left out.
      */
     public List<Double> leaveOneOut() {
+        return leaveOneOut(Integer.MAX_VALUE);
+    }
+
+    /** As {@link #leaveOneOut()}, for at most about {@code maxQueries} images spread evenly over the index. */
+    public List<Double> leaveOneOut(int maxQueries) {
         List<Double> out = new ArrayList<>();
+        int stride = stride(size(), maxQueries);
+        int seen = 0;
         for (int c = 0; c < byLabel.length; c++) {
-            if (counts[c] < 2) {
-                continue;
-            }
             for (int i = 0; i < counts[c]; i++) {
-                out.add(nearest(byLabel[c], i * dim, c, i));
+                if (seen++ % stride == 0 && counts[c] >= 2) {
+                    out.add(nearest(byLabel[c], i * dim, c, i));
+                }
             }
         }
         return out;
+    }
+
+    private static int stride(int size, int maxQueries) {
+        if (maxQueries < 1) {
+            throw new IllegalArgumentException("maxQueries must be at least 1, got " + maxQueries);
+        }
+        return Math.max(1, (size + maxQueries - 1) / maxQueries);
     }
 
     /** The largest dot product of x (at offset xOff) with the label's vectors, skipping row {@code skip}. */

@@ -56,6 +56,38 @@ class FamiliarityIndexTest {
     }
 
     @Test
+    void leaveOneOutForAFewImagesScansThemAgainstTheWholeIndex() {
+        Random random = new Random(11);
+        int n = 300;
+        List<float[]> features = new ArrayList<>();
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            float[] f = new float[16];
+            for (int k = 0; k < f.length; k++) {
+                f[k] = (float) random.nextGaussian();
+            }
+            features.add(f);
+            labels[i] = i < 100 ? 0 : i < 250 ? 1 : 2;
+        }
+        FamiliarityIndex index = FamiliarityIndex.of(features, labels, 3);
+        List<Double> all = index.leaveOneOut();
+        List<Double> allAny = index.leaveOneOutAnyLabel();
+
+        List<Double> some = index.leaveOneOut(100);
+        List<Double> someAny = index.leaveOneOutAnyLabel(100);
+
+        // every third image, in index order: each value is that image's full leave-one-out value
+        assertThat(some).hasSize(100);
+        assertThat(someAny).hasSize(100);
+        for (int q = 0; q < 100; q++) {
+            assertThat(some.get(q)).isEqualTo(all.get(3 * q));
+            assertThat(someAny.get(q)).isEqualTo(allAny.get(3 * q));
+        }
+        assertThat(index.leaveOneOut(1000)).isEqualTo(all);
+        assertThatThrownBy(() -> index.leaveOneOut(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void readsIndexesStoredByEarlierVersionsAndRoundTrips() throws Exception {
         Random random = new Random(3);
         float[][] stored = {vector(random), vector(random), vector(random)};

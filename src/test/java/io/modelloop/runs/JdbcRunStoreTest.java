@@ -71,6 +71,39 @@ class JdbcRunStoreTest {
     }
 
     @Test
+    void keepsSmallAndLargeBodiesAndReadsThoseWrittenBeforeBodiesStayedInTheirRow() throws Exception {
+        String small = "x".repeat(2_000);
+        String large = "y".repeat(300_000);
+        // a database as earlier versions wrote it: every body over 256 bytes in H2's LOB storage
+        String oldUrl = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath() + ";WRITE_DELAY=0";
+        try (JdbcRunStore store = new JdbcRunStore(dir.resolve("db"))) {
+            // creates the table
+        }
+        RunRecord old = new RunRecord("old-run", "TRAINING", RunStatus.SUCCEEDED, Instant.parse("2026-11-20T10:00:00Z"),
+                Instant.parse("2026-11-20T10:01:00Z"), Map.of("note", small), Map.of(), null, java.util.List.of());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(oldUrl);
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO runs (id, type, status, started_at, body) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, old.id());
+            ps.setString(2, old.type());
+            ps.setString(3, old.status().name());
+            ps.setTimestamp(4, java.sql.Timestamp.from(old.startedAt()));
+            ps.setString(5, io.modelloop.config.Json.MAPPER.writeValueAsString(old));
+            ps.executeUpdate();
+        }
+        try (JdbcRunStore store = new JdbcRunStore(dir.resolve("db"))) {
+            RunRecorder recorder = new RunRecorder(store, ticking(Instant.parse("2026-11-24T10:00:00Z")));
+            recorder.start("TRAINING", Map.of("note", small)).succeed(Map.of("log", large));
+        }
+        try (JdbcRunStore store = new JdbcRunStore(dir.resolve("db"))) {
+            assertThat(store.get("old-run").orElseThrow().input()).containsEntry("note", small);
+            RunRecord fresh = store.list("TRAINING", null, null, 10).get(0);
+            assertThat(fresh.input()).containsEntry("note", small);
+            assertThat(fresh.output()).containsEntry("log", large);
+        }
+    }
+
+    @Test
     void listsNewestFirstWithFiltersAndPaging() {
         try (JdbcRunStore store = new JdbcRunStore(dir.resolve("db"))) {
             RunRecorder recorder = new RunRecorder(store, ticking(Instant.parse("2026-11-24T10:00:00Z")));

@@ -209,10 +209,11 @@ final class ReplayRun {
         s.put("modelloop.http.port", Integer.toString(freePort()));
         s.put("modelloop.management.port", Integer.toString(freePort()));
         s.put("modelloop.s3.port", Integer.toString(freePort()));
-        // the replay waits on these: short polls make a batch take seconds, not minutes
-        s.put("modelloop.poll.interval-ms", "300");
+        // the replay waits on the training poll: a short one deploys a version soon after it is trained.
+        // The trigger and results polls keep the local profile's second: each lists the store
+        // (thousands of objects by the end of a replay), and at 300 ms listing was a quarter of the
+        // CPU time while a training ran; they cost a second per batch at most.
         s.put("modelloop.training.poll-interval-ms", "300");
-        s.put("modelloop.review.results-interval-ms", "300");
         s.put("modelloop.detection.redrive-interval-ms", "1000");
         s.put("modelloop.parameters.poll-interval-ms", "1000");
         s.putAll(o.sets());

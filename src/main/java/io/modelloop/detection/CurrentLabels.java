@@ -32,21 +32,29 @@ public final class CurrentLabels {
     }
 
     public List<String> get() {
-        if (cached == null || readAt.plus(ttl).isBefore(clock.instant())) {
-            List<String> labels = new ArrayList<>();
-            var pages = s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket)
-                    .prefix(BucketLayout.LABELED).delimiter("/").build());
-            for (CommonPrefix p : pages.commonPrefixes()) {
-                String label = p.prefix().substring(BucketLayout.LABELED.length(), p.prefix().length() - 1);
-                if (LabeledImages.LABEL.matcher(label).matches()) {
-                    labels.add(label);
-                }
-            }
-            labels.sort(null);
-            cached = List.copyOf(labels);
+        // one read of the field: a concurrent invalidate() between a check and a second read
+        // returned null, which a review page turned into a 500
+        List<String> labels = cached;
+        if (labels == null || readAt.plus(ttl).isBefore(clock.instant())) {
+            labels = list();
+            cached = labels;
             readAt = clock.instant();
         }
-        return cached;
+        return labels;
+    }
+
+    private List<String> list() {
+        List<String> labels = new ArrayList<>();
+        var pages = s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket)
+                .prefix(BucketLayout.LABELED).delimiter("/").build());
+        for (CommonPrefix p : pages.commonPrefixes()) {
+            String label = p.prefix().substring(BucketLayout.LABELED.length(), p.prefix().length() - 1);
+            if (LabeledImages.LABEL.matcher(label).matches()) {
+                labels.add(label);
+            }
+        }
+        labels.sort(null);
+        return List.copyOf(labels);
     }
 
     /** Forget the cached list (a new label folder was just created). */

@@ -6,9 +6,7 @@
 # Policies `confidence` and `random` (same number of labels per batch) with 3 seeds each, `all`
 # once as the ceiling, in one run; then checks the targets on the means over seeds and saves the
 # report's charts as docs/screenshots/loop-replay.png.
-# Training uses 10 epochs instead of 30 to fit the time budget (the issue allows it; README says so),
-# and the model's input is 28 px, Fashion-MNIST's own size, as in bench/builtin-model.sh (the
-# default 32 px only upscales these images, at 1.3 times the convolution work).
+# Training uses 10 epochs instead of 30 to fit the time budget (the issue allows it; README says so).
 # Usage: bench/loop-replay.sh [extra replay options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +17,7 @@ mvn -B -o -q package -DskipTests
 common=(--dataset "$out/fashion-mnist/train" --test "$out/fashion-mnist/test"
   --seed-labels T-shirt-top,Trouser,Pullover,Dress,Coat --seed-per-label 10 --stream 3000 --batch 500
   --param Minimum-Label-Detection-Confidence=70 --param Minimum-Untrained-Images=50
-  --param Minimum-F1-Score=0.3 --set modelloop.builtin.epochs=10 --set modelloop.builtin.image-size=28)
+  --param Minimum-F1-Score=0.3 --set modelloop.builtin.epochs=10)
 start=$(date +%s)
 java -jar target/modelloop.jar replay "${common[@]}" --policy confidence,random,all --seeds 1,2,3 --ceiling-seeds 1 \
   --out "$out/report" "$@"

@@ -3,13 +3,12 @@ package io.modelloop.detection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelloop.storage.LocalS3Server;
+import io.modelloop.testing.SuppliedClock;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,25 +57,12 @@ class CurrentLabelsTest {
     void aListInvalidatedWhileItIsReadStillGivesTheLabels() {
         CurrentLabels[] labels = new CurrentLabels[1];
         boolean[] invalidateOnRead = {false};
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
+        Clock clock = new SuppliedClock(() -> {
+            if (invalidateOnRead[0]) {
+                labels[0].invalidate();
             }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                if (invalidateOnRead[0]) {
-                    labels[0].invalidate();
-                }
-                return Instant.parse("2026-12-03T10:00:00Z");
-            }
-        };
+            return Instant.parse("2026-12-03T10:00:00Z");
+        });
         labels[0] = new CurrentLabels(s3, BUCKET, Duration.ofMinutes(1), clock);
         assertThat(labels[0].get()).containsExactly("cat", "dog");
 

@@ -8,14 +8,13 @@ import io.modelloop.config.Settings;
 import io.modelloop.detection.JdbcDetectionStore;
 import io.modelloop.storage.LocalS3Server;
 import io.modelloop.testing.Fixture;
+import io.modelloop.testing.SuppliedClock;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -299,30 +298,20 @@ class BuiltinReviewServiceTest {
     }
 
     /** A clock the test moves by hand, so holds lapse without waiting. */
-    static final class TestClock extends Clock {
-        private volatile Instant now;
+    static final class TestClock extends SuppliedClock {
+        private final java.util.concurrent.atomic.AtomicReference<Instant> now;
 
-        TestClock(Instant now) {
+        TestClock(Instant start) {
+            this(new java.util.concurrent.atomic.AtomicReference<>(start));
+        }
+
+        private TestClock(java.util.concurrent.atomic.AtomicReference<Instant> now) {
+            super(now::get);
             this.now = now;
         }
 
         void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
+            now.updateAndGet(t -> t.plus(d));
         }
     }
 

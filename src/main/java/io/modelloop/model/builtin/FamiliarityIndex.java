@@ -74,14 +74,10 @@ public final class FamiliarityIndex {
         return out;
     }
 
-    /** Each indexed image's similarity to the nearest other indexed image of any label (leave one out). */
-    public List<Double> leaveOneOutAnyLabel() {
-        return leaveOneOutAnyLabel(Integer.MAX_VALUE);
-    }
-
     /**
-     * As {@link #leaveOneOutAnyLabel()}, for at most about {@code maxQueries} images spread evenly over
-     * the index: every query scans the whole index, so all of them would cost the square of its size.
+     * Each indexed image's similarity to the nearest other indexed image of any label (leave one out),
+     * for at most about {@code maxQueries} images spread evenly over the index: every query scans the
+     * whole index, so all of them would cost the square of its size.
      */
     public List<Double> leaveOneOutAnyLabel(int maxQueries) {
         List<Double> out = new ArrayList<>();
@@ -112,13 +108,9 @@ public final class FamiliarityIndex {
 
     /**
      * Each indexed image's similarity to the nearest other image of its own label (leave one out);
-     * images alone in their label are left out.
+     * images alone in their label are left out. At most about {@code maxQueries} images, spread evenly
+     * over the index, are queried.
      */
-    public List<Double> leaveOneOut() {
-        return leaveOneOut(Integer.MAX_VALUE);
-    }
-
-    /** As {@link #leaveOneOut()}, for at most about {@code maxQueries} images spread evenly over the index. */
     public List<Double> leaveOneOut(int maxQueries) {
         List<Double> out = new ArrayList<>();
         int stride = stride(size(), maxQueries);

@@ -51,8 +51,8 @@ class FamiliarityIndexTest {
         float[] b = {0, 1, 0};
         FamiliarityIndex index = FamiliarityIndex.of(List.of(a, b, a.clone()), new int[] {0, 0, 1}, 2);
 
-        assertThat(index.leaveOneOut()).containsExactly(0.0, 0.0); // label 1 has one image: left out
-        assertThat(index.leaveOneOutAnyLabel()).containsExactly(1.0, 0.0, 1.0);
+        assertThat(index.leaveOneOut(Integer.MAX_VALUE)).containsExactly(0.0, 0.0); // label 1 has one image: left out
+        assertThat(index.leaveOneOutAnyLabel(Integer.MAX_VALUE)).containsExactly(1.0, 0.0, 1.0);
     }
 
     @Test
@@ -70,8 +70,8 @@ class FamiliarityIndexTest {
             labels[i] = i < 100 ? 0 : i < 250 ? 1 : 2;
         }
         FamiliarityIndex index = FamiliarityIndex.of(features, labels, 3);
-        List<Double> all = index.leaveOneOut();
-        List<Double> allAny = index.leaveOneOutAnyLabel();
+        List<Double> all = index.leaveOneOut(Integer.MAX_VALUE);
+        List<Double> allAny = index.leaveOneOutAnyLabel(Integer.MAX_VALUE);
 
         List<Double> some = index.leaveOneOut(100);
         List<Double> someAny = index.leaveOneOutAnyLabel(100);

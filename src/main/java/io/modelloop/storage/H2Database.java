@@ -6,6 +6,7 @@ import com.zaxxer.hikari.pool.HikariPool;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * The embedded H2 database file of the local profile (data/modelloop.mv.db) and its one
@@ -15,9 +16,9 @@ import java.sql.SQLException;
 public final class H2Database implements AutoCloseable {
 
     /** Bodies up to this size stay in their row; larger ones go to H2's LOB storage as before. */
-    static final int INPLACE_LOB_BYTES = 65536;
+    private static final int INPLACE_LOB_BYTES = 65536;
     /** How long a writer waits for a locked row, and a caller for a free connection. */
-    private static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(30);
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
 
     private final Path file;
     private final HikariDataSource pool;

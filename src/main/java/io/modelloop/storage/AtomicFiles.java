@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replaces a file so that a crash at any moment (kill -9, power loss) leaves either the old
@@ -16,6 +18,8 @@ import java.nio.file.StandardOpenOption;
  * folder is then forced so that the rename itself survives.
  */
 public final class AtomicFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
 
     private AtomicFiles() {
     }
@@ -47,7 +51,9 @@ public final class AtomicFiles {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {
-            // not every platform can open a folder (Windows): the rename is still atomic there
+            // not every platform can open a folder (Windows): the rename is still atomic there, and
+            // survives a process crash; only a power cut right after it could undo it
+            LOG.debug("Cannot force folder {} after a rename ({}); the rename is atomic but not forced", dir, e.toString());
         }
     }
 }

@@ -16,6 +16,7 @@ import io.modelloop.notify.NotificationSinks;
 import io.modelloop.ops.NotificationSinksHealthCheck;
 import io.modelloop.ops.ObjectStoreHealthCheck;
 import io.modelloop.ops.ParametersHealthCheck;
+import io.modelloop.parameters.ParameterVariables;
 import io.modelloop.parameters.ParameterService;
 import io.modelloop.parameters.ParameterStore;
 import io.modelloop.parameters.ParameterStores;
@@ -337,6 +338,7 @@ public final class ModelLoop implements AutoCloseable {
                 parameters = new ParameterService(store, notifier);
                 systemState = new SystemStateRepository(store, Clock.systemUTC());
                 camel.getRegistry().bind("parameterService", parameters);
+                camel.getRegistry().bind(ParameterVariables.BEAN_NAME, new ParameterVariables(parameters));
                 camel.getRegistry().bind("systemState", systemState);
 
                 NotificationSinks sinks = NotificationSinkFactory.create(settings, camel);

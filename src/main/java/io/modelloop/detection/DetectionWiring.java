@@ -10,6 +10,7 @@ import io.modelloop.review.BuiltinReviewService;
 import io.modelloop.review.HumanReview;
 import io.modelloop.review.HumanReviews;
 import io.modelloop.review.ReviewOutputPoller;
+import io.modelloop.review.ReviewRequests;
 import io.modelloop.review.ReviewResultsProcessor;
 import io.modelloop.runs.RunRecorder;
 import java.time.Clock;
@@ -34,8 +35,11 @@ public final class DetectionWiring {
         Clock clock = Clock.systemUTC();
         LoopMetrics metrics = LoopMetrics.of(camel);
         ImageValidator validator = new ImageValidator(s3, settings.getLong("modelloop.detection.max-image-bytes", 15L << 20));
-        camel.getRegistry().bind("detectionService", new DetectionService(validator, model, store, review, labels,
-                parameters, systemState, runs, notifier, metrics, clock));
+        camel.getRegistry().bind("detectionSteps", new DetectionSteps(validator, model, store, systemState, runs,
+                metrics, clock));
+        camel.getRegistry().bind("detectionNotices", new DetectionNotices(notifier, metrics));
+        camel.getRegistry().bind("detectionIdempotency", new DetectionIdempotency(store));
+        camel.getRegistry().bind("reviewRequests", new ReviewRequests(store, labels, notifier, metrics, clock));
         camel.getRegistry().bind("detectionRedrive", new DetectionRedrive(store, systemState, 100));
         ReviewResultsProcessor results = new ReviewResultsProcessor(s3, bucket, store, labels, runs, notifier, metrics, clock);
         camel.getRegistry().bind("reviewResults", results);

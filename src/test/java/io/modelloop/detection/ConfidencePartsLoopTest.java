@@ -10,12 +10,12 @@ import io.modelloop.model.ImageRef;
 import io.modelloop.model.ModelBackend;
 import io.modelloop.model.ModelVersion;
 import io.modelloop.model.TrainingRequest;
+import io.modelloop.notify.LoggedNotification;
 import io.modelloop.ops.LoopMetrics;
 import io.modelloop.runs.RunRecord;
 import io.modelloop.runs.RunRecorder;
 import io.modelloop.testing.Browser;
 import io.modelloop.testing.Fixture;
-import io.modelloop.testing.RecordingNotifier;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.imageio.ImageIO;
+import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,8 +50,6 @@ class ConfidencePartsLoopTest {
     static ModelLoop loop;
     static String base;
     static String bucket;
-    static DetectionService service;
-    static final RecordingNotifier NOTIFIER = new RecordingNotifier();
     static final Map<String, Classification> ANSWERS = new ConcurrentHashMap<>();
 
     @BeforeAll
@@ -59,10 +58,11 @@ class ConfidencePartsLoopTest {
         base = Fixture.httpBase(loop);
         bucket = loop.settings().bucket();
         loop.systemState().update(s -> s.withRunningModelVersion("v-parts"));
-        service = new DetectionService(new ImageValidator(loop.s3(), 15L << 20), new FixedAnswers(),
-                loop.detectionStore(), loop.humanReview(), DetectionWiring.labels(loop.s3(), bucket), loop.parameters(),
-                loop.systemState(), new RunRecorder(loop.runStore(), Clock.systemUTC()), NOTIFIER,
+        // the real detect and start-review routes; only the classify step asks the fixed answers
+        DetectionSteps fixed = new DetectionSteps(new ImageValidator(loop.s3(), 15L << 20), new FixedAnswers(),
+                loop.detectionStore(), loop.systemState(), new RunRecorder(loop.runStore(), Clock.systemUTC()),
                 new LoopMetrics(() -> null), Clock.systemUTC());
+        AdviceWith.adviceWith(loop.camel(), "detect", a -> a.weaveById("classify").replace().bean(fixed, "classify"));
     }
 
     @AfterAll
@@ -78,7 +78,9 @@ class ConfidencePartsLoopTest {
         byte[] png = png();
         loop.s3().putObject(b -> b.bucket(bucket).key(key).contentType("image/png"), RequestBody.fromBytes(png));
         ANSWERS.put(key, answer);
-        return service.detect(new ObjectVersion(bucket, key, "etag-" + file, null, (long) png.length, Instant.now()));
+        return loop.camel().createProducerTemplate().requestBody("direct:detect",
+                new ObjectVersion(bucket, key, "etag-" + file, null, (long) png.length, Instant.now()), DetectionWork.class)
+                .detection();
     }
 
     static JsonNode getJson(String path) throws Exception {
@@ -111,7 +113,7 @@ class ConfidencePartsLoopTest {
         assertThat(listed.path("confidenceReason").asText()).isEqualTo("UNFAMILIAR");
         assertThat(listed.path("familiarity").asDouble()).isEqualTo(12.0);
 
-        RunRecord run = loop.runStore().list(DetectionService.RUN_TYPE, null, null, 100).stream()
+        RunRecord run = loop.runStore().list(DetectionSteps.RUN_TYPE, null, null, 100).stream()
                 .filter(r -> d.id().equals(String.valueOf(r.output() == null ? null : r.output().get("detection"))))
                 .findFirst().orElseThrow();
         RunRecord.Step classify = run.steps().stream().filter(s -> s.name().equals("classify")).findFirst().orElseThrow();
@@ -124,7 +126,6 @@ class ConfidencePartsLoopTest {
 
     @Test
     void aReviewerAndTheNotificationSeeWhyEachImageWasSent() throws Exception {
-        NOTIFIER.clear();
         Detection unfamiliar = detect("why-unfamiliar.png", new Classification(XSS_LABEL, 12.0,
                 List.of(new Classification.LabelScore(XSS_LABEL, 12.0)), new Classification.ConfidenceParts(93.5, 12.0)));
         Detection between = detect("why-between.png", new Classification("dog", 55.0,
@@ -140,7 +141,7 @@ class ConfidencePartsLoopTest {
         loop.humanReview().start(sample);
         loop.detectionStore().attachLoop(sure.id(), sample.name(), sample.source());
 
-        assertThat(NOTIFIER.events("HumanLoopStarted")).extracting(RecordingNotifier.Sent::details)
+        assertThat(loop.notificationLog().newestFirst(null, 200)).filteredOn(n -> n.type().equals("HumanLoopStarted")).extracting(LoggedNotification::message)
                 .anySatisfy(t -> assertThat(t).startsWith("Review requested for " + unfamiliar.key())
                         .endsWith("(unfamiliar, familiarity 12/100)"))
                 .anySatisfy(t -> assertThat(t).startsWith("Review requested for " + between.key())

@@ -11,7 +11,7 @@ import io.modelloop.review.HumanReview;
 import io.modelloop.review.HumanReviews;
 import io.modelloop.review.ReviewOutputPoller;
 import io.modelloop.review.ReviewRequests;
-import io.modelloop.review.ReviewResultsProcessor;
+import io.modelloop.review.ReviewAnswers;
 import io.modelloop.runs.RunRecorder;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,9 +41,8 @@ public final class DetectionWiring {
         camel.getRegistry().bind("detectionIdempotency", new DetectionIdempotency(store));
         camel.getRegistry().bind("reviewRequests", new ReviewRequests(store, labels, notifier, metrics, clock));
         camel.getRegistry().bind("detectionRedrive", new DetectionRedrive(store, systemState, 100));
-        ReviewResultsProcessor results = new ReviewResultsProcessor(s3, bucket, store, labels, runs, notifier, metrics, clock);
-        camel.getRegistry().bind("reviewResults", results);
-        ReviewOutputPoller poller = new ReviewOutputPoller(s3, bucket, results, store, HumanReviews.resultsMargin(settings));
+        camel.getRegistry().bind("reviewAnswers", new ReviewAnswers(s3, bucket, store, labels, runs, notifier, metrics, clock));
+        ReviewOutputPoller poller = new ReviewOutputPoller(s3, bucket, store, HumanReviews.resultsMargin(settings));
         if (review instanceof BuiltinReviewService builtin) {
             // the answers whose output a killed pod did not write: all of them at start-up, then every
             // minute those answered over 10 s ago (a newer one may be an answer still writing its

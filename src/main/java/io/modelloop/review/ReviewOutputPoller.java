@@ -34,7 +34,6 @@ public final class ReviewOutputPoller {
 
     private final S3Client s3;
     private final String bucket;
-    private final ReviewResultsProcessor processor;
     private final DetectionStore store;
     private final Duration margin;
     private final Set<String> done = ConcurrentHashMap.newKeySet();
@@ -43,14 +42,13 @@ public final class ReviewOutputPoller {
     private long owedNext;
 
     /** @param margin how far before its cursor each flow is listed again (late outputs) */
-    public ReviewOutputPoller(S3Client s3, String bucket, ReviewResultsProcessor processor, DetectionStore store,
+    public ReviewOutputPoller(S3Client s3, String bucket, DetectionStore store,
                               Duration margin) {
         if (margin == null || margin.isNegative()) {
             throw new IllegalArgumentException("The results margin must not be negative, got " + margin);
         }
         this.s3 = s3;
         this.bucket = bucket;
-        this.processor = processor;
         this.store = store;
         this.margin = margin;
         this.owedNext = System.nanoTime();
@@ -66,41 +64,49 @@ public final class ReviewOutputPoller {
         return this;
     }
 
-    /** Processes each new output; returns the keys it processed. */
-    public synchronized List<String> poll() {
+    /**
+     * The outputs not processed yet, in listing order (each flow from its cursor minus the
+     * margin); the review-result route processes each and then calls {@link #markProcessed}.
+     */
+    public synchronized List<String> newOutputs() {
         if (System.nanoTime() - owedNext >= 0) {
             owedNext = System.nanoTime() + owedEvery.toNanos();
             owedOutputs.run();
         }
-        List<String> processed = new ArrayList<>();
+        List<String> found = new ArrayList<>();
         var flows = ListObjectsV2Request.builder().bucket(bucket).prefix(BucketLayout.HUMAN_LOOP_DATA).delimiter("/").build();
         for (CommonPrefix flowPrefix : s3.listObjectsV2Paginator(flows).commonPrefixes()) {
-            pollFlow(flowPrefix.prefix(), processed);
+            listFlow(flowPrefix.prefix(), found);
         }
-        return processed;
+        return found;
     }
 
-    private void pollFlow(String flowPrefix, List<String> processed) {
+    /** Records the output processed, whatever its verdict: it is never read again, also after a restart. */
+    public void markProcessed(String key) {
+        String rest = key.substring(BucketLayout.HUMAN_LOOP_DATA.length());
+        String flow = rest.substring(0, rest.indexOf('/'));
+        store.markOutputProcessed(key, flow, pathTime(BucketLayout.HUMAN_LOOP_DATA + flow + "/", key));
+        done.add(key);
+    }
+
+    private void listFlow(String flowPrefix, List<String> found) {
         String flow = flowPrefix.substring(BucketLayout.HUMAN_LOOP_DATA.length(), flowPrefix.length() - 1);
         Instant newest = store.outputCursor(flow);
         String startAfter = newest == null ? null : flowPrefix + PATH_TIME.format(newest.minus(margin));
+        if (startAfter != null) {
+            done.removeIf(k -> k.startsWith(flowPrefix) && k.compareTo(startAfter) <= 0);
+        }
         var request = ListObjectsV2Request.builder().bucket(bucket).prefix(flowPrefix).startAfter(startAfter).build();
         for (S3Object o : s3.listObjectsV2Paginator(request).contents()) {
             String key = o.key();
             if (!key.endsWith(OUTPUT) || done.contains(key)) {
                 continue;
             }
-            if (!store.outputProcessed(key)) {
-                // a failure throws before the key is recorded, so the next poll tries it again
-                if (processor.process(key)) {
-                    processed.add(key);
-                }
-                store.markOutputProcessed(key, flow, pathTime(flowPrefix, key));
+            if (store.outputProcessed(key)) {
+                done.add(key);
+            } else {
+                found.add(key);
             }
-            done.add(key);
-        }
-        if (startAfter != null) {
-            done.removeIf(k -> k.startsWith(flowPrefix) && k.compareTo(startAfter) <= 0);
         }
     }
 

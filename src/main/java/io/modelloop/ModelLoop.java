@@ -9,9 +9,7 @@ import io.modelloop.notify.NotificationFormatter;
 import io.modelloop.notify.NotificationLog;
 import io.modelloop.notify.NotificationLogs;
 import io.modelloop.notify.NotificationRecorder;
-import io.modelloop.notify.NotificationSinkFactory;
 import io.modelloop.notify.NotificationSinkHealth;
-import io.modelloop.notify.NotificationSinkRoutes;
 import io.modelloop.notify.NotificationSinks;
 import io.modelloop.ops.NotificationSinksHealthCheck;
 import io.modelloop.ops.ObjectStoreHealthCheck;
@@ -92,6 +90,7 @@ public final class ModelLoop implements AutoCloseable {
     private ParameterService parameters;
     private SystemStateRepository systemState;
     private final NotificationSinkHealth sinkHealth = new NotificationSinkHealth();
+    private NotificationSinks sinks;
     private final CamelNotifier notifier = new CamelNotifier(Clock.systemUTC());
     private List<WorkflowTimer> timers = List.of();
     private volatile Throwable startFailure;
@@ -122,6 +121,8 @@ public final class ModelLoop implements AutoCloseable {
         if (settings.isLocal()) {
             PortCheck.free(settings, "modelloop.s3.port", null, "127.0.0.1", "--s3-port");
         }
+        // a sink's missing setting ends start-up before anything starts
+        sinks = NotificationSinks.from(settings);
         Files.createDirectories(settings.dataDir());
         election = LeaderElection.create(settings);
         String bucket = settings.bucket();
@@ -139,8 +140,7 @@ public final class ModelLoop implements AutoCloseable {
         s3 = clients.s3(s3Endpoint);
         if (!settings.isLocal()) {
             AwsStartupCheck.bucket(settings, s3);
-            if (java.util.List.of(settings.get("modelloop.notify.sinks", "").toLowerCase(java.util.Locale.ROOT)
-                    .split("\\s*,\\s*")).contains("sns")) {
+            if (sinks.names().contains("sns")) {
                 try (var sns = clients.sns()) {
                     AwsStartupCheck.topic(settings, sns);
                 }
@@ -339,11 +339,10 @@ public final class ModelLoop implements AutoCloseable {
                 camel.getRegistry().bind("parameterService", parameters);
                 camel.getRegistry().bind("systemState", systemState);
 
-                NotificationSinks sinks = NotificationSinkFactory.create(settings, camel);
+                // the sink routes themselves are in routes/notifications.yaml
+                sinks.names().forEach(sinkHealth::register);
                 camel.getRegistry().bind("notificationSinks", sinks);
-                camel.addRoutes(new NotificationSinkRoutes(sinks, sinkHealth,
-                        settings.getInt("modelloop.notify.retry.attempts", 3),
-                        settings.getLong("modelloop.notify.retry.delay-ms", 1000)));
+                camel.getRegistry().bind("notificationSinkHealth", sinkHealth);
 
                 // With leader election the timers and pollers run on the leader only (master: consumers);
                 // SQS consumers and the HTTP servers run on every instance

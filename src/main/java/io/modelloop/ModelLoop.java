@@ -42,7 +42,6 @@ import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.DetectionWiring;
 import io.modelloop.review.HumanReview;
 import io.modelloop.review.HumanReviews;
-import io.modelloop.web.ApiRoutes;
 import io.modelloop.web.InstanceEndpoint;
 import io.modelloop.web.WebConsole;
 import io.modelloop.web.auth.UserDirectory;
@@ -386,13 +385,17 @@ public final class ModelLoop implements AutoCloseable {
                     camel.addRoutes(trigger.get());
                 }
 
-                camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
-                        new StatusApi(about(), parameters, systemState, timers, sinkHealth, election),
-                        new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline, runStore),
-                        new RunApi(runStore), new DetectionApi(detectionStore, () -> parameters.values().minimumLabelDetectionConfidence(), s3),
-                        new ReviewApi(humanReview, imageLinks::link,
-                                Boolean.parseBoolean(settings.get("modelloop.review.show-detected-label", "true").trim())),
-                        new NotificationApi(notificationLog)));
+                // the REST operations of routes/api.yaml call these beans by name
+                camel.getRegistry().bind("parameterApi", new ParameterApi(parameters));
+                camel.getRegistry().bind("statusApi", new StatusApi(about(), parameters, systemState, timers, sinkHealth, election));
+                camel.getRegistry().bind("modelApi",
+                        new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline, runStore));
+                camel.getRegistry().bind("runApi", new RunApi(runStore));
+                camel.getRegistry().bind("detectionApi",
+                        new DetectionApi(detectionStore, () -> parameters.values().minimumLabelDetectionConfidence(), s3));
+                camel.getRegistry().bind("reviewApi", new ReviewApi(humanReview, imageLinks::link,
+                        Boolean.parseBoolean(settings.get("modelloop.review.show-detected-label", "true").trim())));
+                camel.getRegistry().bind("notificationApi", new NotificationApi(notificationLog));
                 UserDirectory users = new UserDirectory(WebAuthSettings.usersFile(settings), settings.asMap());
                 firstOperatorPassword = WebAuthSettings.createFirstOperator(settings, users);
                 if (users.isEmpty()) {

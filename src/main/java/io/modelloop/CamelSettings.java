@@ -1,6 +1,7 @@
 package io.modelloop;
 
 import io.modelloop.config.Settings;
+import io.modelloop.notify.NotificationSinks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,15 +17,21 @@ final class CamelSettings {
         return Path.of(s.get("modelloop.routes.dir", "routes")).toAbsolutePath().normalize();
     }
 
-    static Properties toCamelProperties(Settings s) {
+    /** The placeholders the YAML routes read: every modelloop.* key, and a few derived from them. */
+    static Properties placeholders(Settings s) {
         Properties p = new Properties();
-        // every modelloop.* key is also a Camel property placeholder for the YAML routes
         for (Map.Entry<String, String> e : s.asMap().entrySet()) {
             p.setProperty(e.getKey(), e.getValue());
         }
         p.setProperty("modelloop.data", s.dataDir().toString());
+        NotificationSinks.from(s).placeholders(s).forEach(p::setProperty);
         // leader-only YAML timers start with {{modelloop.leader.consumer-prefix}}: "" or "master:timers:"
         p.setProperty("modelloop.leader.consumer-prefix", io.modelloop.schedule.LeaderElection.consumerPrefix(s));
+        return p;
+    }
+
+    static Properties toCamelProperties(Settings s) {
+        Properties p = placeholders(s);
         p.setProperty("camel.main.name", "modelloop");
         p.setProperty("camel.main.shutdownTimeout", s.get("modelloop.shutdown.timeout-seconds", "30"));
         p.setProperty("camel.main.jmxEnabled", "true");
@@ -59,9 +66,13 @@ final class CamelSettings {
             p.setProperty("camel.management.authenticationPath", s.get("modelloop.management.auth-path", "/*"));
         }
         // camel-http (the webhook sink) would otherwise re-send on 503/429 and I/O errors inside
-        // each attempt of the sink route, which already retries with back-off
-        p.setProperty("camel.component.http.automaticRetriesDisabled", "true");
-        p.setProperty("camel.component.https.automaticRetriesDisabled", "true");
+        // each attempt of the sink route, which already retries with back-off; a webhook must
+        // not hold its sink's queue for minutes either
+        for (String http : new String[] {"http", "https"}) {
+            p.setProperty("camel.component." + http + ".automaticRetriesDisabled", "true");
+            p.setProperty("camel.component." + http + ".connectTimeout", "10000");
+            p.setProperty("camel.component." + http + ".responseTimeout", "10000");
+        }
         p.setProperty("camel.metrics.enabled", "true");
         // exchange-event meters clash in Prometheus (same name, different tag keys); route policy metrics cover routes
         p.setProperty("camel.metrics.enableExchangeEventNotifier", "false");

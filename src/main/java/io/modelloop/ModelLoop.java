@@ -9,9 +9,7 @@ import io.modelloop.notify.NotificationFormatter;
 import io.modelloop.notify.NotificationLog;
 import io.modelloop.notify.NotificationLogs;
 import io.modelloop.notify.NotificationRecorder;
-import io.modelloop.notify.NotificationSinkFactory;
 import io.modelloop.notify.NotificationSinkHealth;
-import io.modelloop.notify.NotificationSinkRoutes;
 import io.modelloop.notify.NotificationSinks;
 import io.modelloop.ops.NotificationSinksHealthCheck;
 import io.modelloop.ops.ObjectStoreHealthCheck;
@@ -45,7 +43,6 @@ import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.DetectionWiring;
 import io.modelloop.review.HumanReview;
 import io.modelloop.review.HumanReviews;
-import io.modelloop.web.ApiRoutes;
 import io.modelloop.web.InstanceEndpoint;
 import io.modelloop.web.WebConsole;
 import io.modelloop.web.auth.UserDirectory;
@@ -93,6 +90,7 @@ public final class ModelLoop implements AutoCloseable {
     private ParameterService parameters;
     private SystemStateRepository systemState;
     private final NotificationSinkHealth sinkHealth = new NotificationSinkHealth();
+    private NotificationSinks sinks;
     private final CamelNotifier notifier = new CamelNotifier(Clock.systemUTC());
     private List<WorkflowTimer> timers = List.of();
     private volatile Throwable startFailure;
@@ -123,6 +121,8 @@ public final class ModelLoop implements AutoCloseable {
         if (settings.isLocal()) {
             PortCheck.free(settings, "modelloop.s3.port", null, "127.0.0.1", "--s3-port");
         }
+        // a sink's missing setting ends start-up before anything starts
+        sinks = NotificationSinks.from(settings);
         Files.createDirectories(settings.dataDir());
         election = LeaderElection.create(settings);
         String bucket = settings.bucket();
@@ -140,8 +140,7 @@ public final class ModelLoop implements AutoCloseable {
         s3 = clients.s3(s3Endpoint);
         if (!settings.isLocal()) {
             AwsStartupCheck.bucket(settings, s3);
-            if (java.util.List.of(settings.get("modelloop.notify.sinks", "").toLowerCase(java.util.Locale.ROOT)
-                    .split("\\s*,\\s*")).contains("sns")) {
+            if (sinks.names().contains("sns")) {
                 try (var sns = clients.sns()) {
                     AwsStartupCheck.topic(settings, sns);
                 }
@@ -341,11 +340,10 @@ public final class ModelLoop implements AutoCloseable {
                 camel.getRegistry().bind(ParameterVariables.BEAN_NAME, new ParameterVariables(parameters));
                 camel.getRegistry().bind("systemState", systemState);
 
-                NotificationSinks sinks = NotificationSinkFactory.create(settings, camel);
+                // the sink routes themselves are in routes/notifications.yaml
+                sinks.names().forEach(sinkHealth::register);
                 camel.getRegistry().bind("notificationSinks", sinks);
-                camel.addRoutes(new NotificationSinkRoutes(sinks, sinkHealth,
-                        settings.getInt("modelloop.notify.retry.attempts", 3),
-                        settings.getLong("modelloop.notify.retry.delay-ms", 1000)));
+                camel.getRegistry().bind("notificationSinkHealth", sinkHealth);
 
                 // With leader election the timers and pollers run on the leader only (master: consumers);
                 // SQS consumers and the HTTP servers run on every instance
@@ -389,13 +387,17 @@ public final class ModelLoop implements AutoCloseable {
                     camel.addRoutes(trigger.get());
                 }
 
-                camel.addRoutes(new ApiRoutes(new ParameterApi(parameters),
-                        new StatusApi(about(), parameters, systemState, timers, sinkHealth, election),
-                        new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline, runStore),
-                        new RunApi(runStore), new DetectionApi(detectionStore, () -> parameters.values().minimumLabelDetectionConfidence(), s3),
-                        new ReviewApi(humanReview, imageLinks::link,
-                                Boolean.parseBoolean(settings.get("modelloop.review.show-detected-label", "true").trim())),
-                        new NotificationApi(notificationLog)));
+                // the REST operations of routes/api.yaml call these beans by name
+                camel.getRegistry().bind("parameterApi", new ParameterApi(parameters));
+                camel.getRegistry().bind("statusApi", new StatusApi(about(), parameters, systemState, timers, sinkHealth, election));
+                camel.getRegistry().bind("modelApi",
+                        new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline, runStore));
+                camel.getRegistry().bind("runApi", new RunApi(runStore));
+                camel.getRegistry().bind("detectionApi",
+                        new DetectionApi(detectionStore, () -> parameters.values().minimumLabelDetectionConfidence(), s3));
+                camel.getRegistry().bind("reviewApi", new ReviewApi(humanReview, imageLinks::link,
+                        Boolean.parseBoolean(settings.get("modelloop.review.show-detected-label", "true").trim())));
+                camel.getRegistry().bind("notificationApi", new NotificationApi(notificationLog));
                 UserDirectory users = new UserDirectory(WebAuthSettings.usersFile(settings), settings.asMap());
                 firstOperatorPassword = WebAuthSettings.createFirstOperator(settings, users);
                 if (users.isEmpty()) {

@@ -45,8 +45,8 @@ class NotificationFormatterTest {
 
     @Test
     void webhookErrorsNameTheHostButNotTheTokenInPathOrQuery() {
-        assertThat(WebhookSink.shownAs("https://hooks.example.com/services/T0/B0/SECRET?token=abc"))
+        assertThat(NotificationSinks.shownAs("https://hooks.example.com/services/T0/B0/SECRET?token=abc"))
                 .isEqualTo("https://hooks.example.com");
-        assertThat(WebhookSink.shownAs("http://127.0.0.1:8089/hook")).isEqualTo("http://127.0.0.1:8089");
+        assertThat(NotificationSinks.shownAs("http://127.0.0.1:8089/hook")).isEqualTo("http://127.0.0.1:8089");
     }
 }

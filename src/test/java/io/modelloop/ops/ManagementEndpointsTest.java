@@ -156,7 +156,7 @@ class ManagementEndpointsTest {
 
         JsonNode routes = jolokia.call(Jolokia.request("search").put("mbean", "org.apache.camel:type=routes,*"));
         assertThat(texts(routes.path("value"))).contains(Jolokia.routeMBean("parameters-refresh"),
-                Jolokia.routeMBean("notify"), Jolokia.routeMBean("training-check"), Jolokia.routeMBean("api-status-impl"));
+                Jolokia.routeMBean("notify"), Jolokia.routeMBean("training-check"), Jolokia.routeMBean("api-status"));
 
         JsonNode everything = jolokia.call(Jolokia.request("search").put("mbean", "*:*"));
         assertThat(texts(everything.path("value"))).contains(Jolokia.CONTEXT_MBEAN, "java.lang:type=Memory");

@@ -33,7 +33,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The review endpoints over real HTTP (Camel Main, platform-http, the production ApiRoutes)
+ * The review endpoints over real HTTP (Camel Main, platform-http, the production routes/api.yaml)
  * on the built-in review service with the H2 store and S3Proxy: status codes and bodies a
  * review page relies on.
  */
@@ -71,8 +71,14 @@ class ReviewApiTest {
         p.setProperty("camel.server.port", Integer.toString(port));
         main = new Main();
         main.setOverrideProperties(p);
-        main.configure().addRoutesBuilder(new ApiRoutes(new ParameterApi(null), new StatusApi(Map.of(), null, null, List.of(), null, null),
-                new ModelApi(null, null, null, null, null), new RunApi(null), new DetectionApi(null, () -> 70), new ReviewApi(service), new NotificationApi(null)));
+        main.configure().withRoutesIncludePattern("file:routes/api.yaml");
+        main.bind("parameterApi", new ParameterApi(null));
+        main.bind("statusApi", new StatusApi(Map.of(), null, null, List.of(), null, null));
+        main.bind("modelApi", new ModelApi(null, null, null, null, null));
+        main.bind("runApi", new RunApi(null));
+        main.bind("detectionApi", new DetectionApi(null, () -> 70));
+        main.bind("reviewApi", new ReviewApi(service));
+        main.bind("notificationApi", new NotificationApi(null));
         CountDownLatch started = new CountDownLatch(1);
         main.addMainListener(new MainListenerSupport() {
             @Override

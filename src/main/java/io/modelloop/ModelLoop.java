@@ -37,7 +37,6 @@ import io.modelloop.runs.RunRecorder;
 import io.modelloop.runs.RunStore;
 import io.modelloop.training.ChallengerGate;
 import io.modelloop.training.TrainingPipeline;
-import io.modelloop.training.TrainingRoutes;
 import io.modelloop.trigger.Triggers;
 import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.DetectionWiring;
@@ -373,8 +372,6 @@ public final class ModelLoop implements AutoCloseable {
                         notifier, Clock.systemUTC(), ChallengerGate.tolerance(settings.get(
                         "modelloop.training.challenger-tolerance", String.valueOf(TrainingPipeline.DEFAULT_CHALLENGER_TOLERANCE))));
                 camel.getRegistry().bind("trainingPipeline", trainingPipeline);
-                camel.addRoutes(new TrainingRoutes(trainingPipeline, placement,
-                        settings.getLong("modelloop.training.poll-interval-ms", 30000)));
                 CurrentLabels labels = DetectionWiring.labels(s3, bucket);
                 humanReview = HumanReviews.create(settings, detectionStore, s3, bucket, Clock.systemUTC(), labels);
                 imageLinks = new ImageLinks(new AwsClients(settings).s3Presigner(s3Endpoint), java.time.Duration.ofMinutes(5));

@@ -191,24 +191,44 @@ public final class TrainingPipeline {
     }
 
     /** Moves the training run in progress one step along, if there is one. */
-    public synchronized void advance() throws Exception {
+    /**
+     * The phase of the training run in progress (CREATING, TRAINING or DEPLOYING), or NONE: the
+     * training-progress route (routes/training.yaml) chooses the step by it.
+     */
+    public String phase() {
         TrainingRun tr = systemState.load().trainingRunInProgress();
-        if (tr == null) {
-            return;
-        }
-        RunRecorder.Run run = runs.resume(tr.runId());
-        switch (tr.phase()) {
-            case CREATING -> resumeCreation(run, tr);
-            case TRAINING -> afterTraining(run, tr);
-            case DEPLOYING -> afterStarting(run, tr);
-        }
+        return tr == null ? "NONE" : tr.phase().name();
     }
 
-    private void resumeCreation(RunRecorder.Run run, TrainingRun tr) throws Exception {
-        // the process stopped between recording the run and hearing the backend's answer; asked
-        // again for the same version name, a backend returns the existing version, never a second
-        LOG.info("Resuming training run {}: asking again for version {}", tr.runId(), tr.versionName());
-        create(run, tr);
+    /** CREATING: the process stopped between recording the run and hearing the backend's answer. */
+    public synchronized void resumeCreation() throws Exception {
+        inPhase(Phase.CREATING, (run, tr) -> {
+            // asked again for the same version name, a backend returns the existing version, never a second
+            LOG.info("Resuming training run {}: asking again for version {}", tr.runId(), tr.versionName());
+            create(run, tr);
+        });
+    }
+
+    /** TRAINING: once the backend has finished, the F1 gate and the challenger gate, then start the candidate. */
+    public synchronized void judgeTraining() throws Exception {
+        inPhase(Phase.TRAINING, this::afterTraining);
+    }
+
+    /** DEPLOYING: once the candidate runs, switch detection to it and stop the previous version. */
+    public synchronized void switchWhenRunning() throws Exception {
+        inPhase(Phase.DEPLOYING, this::afterStarting);
+    }
+
+    private interface PhaseStep {
+        void run(RunRecorder.Run run, TrainingRun tr) throws Exception;
+    }
+
+    /** Runs the step only if the run in progress is still in that phase (a check or cancel may have moved it). */
+    private void inPhase(Phase phase, PhaseStep step) throws Exception {
+        TrainingRun tr = systemState.load().trainingRunInProgress();
+        if (tr != null && tr.phase() == phase) {
+            step.run(runs.resume(tr.runId()), tr);
+        }
     }
 
     private void afterTraining(RunRecorder.Run run, TrainingRun tr) throws Exception {

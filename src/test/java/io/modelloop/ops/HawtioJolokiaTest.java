@@ -175,6 +175,39 @@ class HawtioJolokiaTest {
                 assertThat(hawtio.read(route, "ExchangesTotal").path("value").asLong()).isGreaterThan(before + 1));
     }
 
+    @Test
+    void theDetectionRouteShowsItsStepsAndACounterPerBranch() {
+        // an image outside images_for_detection/ (the trigger leaves it alone), detected while no model runs
+        String key = "hawtio/probe.png";
+        byte[] png = io.modelloop.model.TrainingImages.encode(io.modelloop.model.TrainingImages.draw(
+                io.modelloop.model.TrainingImages.CIRCLE, new java.util.Random(1)), "png");
+        String etag = loop.s3().putObject(b -> b.bucket(loop.settings().bucket()).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(png)).eTag().replace("\"", "");
+        loop.camel().createProducerTemplate().sendBody("direct:detect", new io.modelloop.detection.ObjectVersion(
+                loop.settings().bucket(), key, etag, null, (long) png.length, java.time.Instant.now()));
+
+        // Hawtio's route diagram and its counters: one pattern read of the route's processors
+        JsonNode answer = hawtio.bulk(Jolokia.request("read")
+                .put("mbean", "org.apache.camel:context=modelloop,type=processors,*")
+                .set("attribute", Jolokia.JSON.createArrayNode().add("RouteId").add("ProcessorId").add("ProcessorName")
+                        .add("Level").add("Index").add("ExchangesCompleted"))).get(0);
+        assertThat(answer.path("status").asInt()).as(answer.toString()).isEqualTo(200);
+        java.util.Map<String, JsonNode> steps = new java.util.TreeMap<>();
+        answer.path("value").forEach(p -> {
+            if (p.path("RouteId").asText().equals("detect")) {
+                steps.put(p.path("ProcessorId").asText(), p);
+            }
+        });
+        assertThat(steps).containsKeys("once-per-object-version", "validate", "classify", "record", "review-or-not",
+                "send-to-review", "notify-outcome", "notify-classified", "notify-rejected", "notify-no-model");
+        assertThat(steps.get("review-or-not").path("ProcessorName").asText()).isEqualTo("choice");
+        assertThat(steps.get("send-to-review").path("Level").asInt())
+                .as("a branch's step sits below its choice").isGreaterThan(steps.get("review-or-not").path("Level").asInt());
+        assertThat(steps.get("notify-no-model").path("ExchangesCompleted").asLong()).isPositive();
+        assertThat(steps.get("notify-classified").path("ExchangesCompleted").asLong()).isZero();
+        assertThat(steps.get("send-to-review").path("ExchangesCompleted").asLong()).isZero();
+    }
+
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));

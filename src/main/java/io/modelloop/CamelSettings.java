@@ -25,6 +25,7 @@ final class CamelSettings {
         }
         p.setProperty("modelloop.data", s.dataDir().toString());
         NotificationSinks.from(s).placeholders(s).forEach(p::setProperty);
+        io.modelloop.trigger.Triggers.placeholders(s).forEach(p::setProperty);
         // leader-only YAML timers start with {{modelloop.leader.consumer-prefix}}: "" or "master:timers:"
         p.setProperty("modelloop.leader.consumer-prefix", io.modelloop.schedule.LeaderElection.consumerPrefix(s));
         return p;

@@ -37,6 +37,7 @@ import io.modelloop.runs.RunRecorder;
 import io.modelloop.runs.RunStore;
 import io.modelloop.training.ChallengerGate;
 import io.modelloop.training.TrainingPipeline;
+import io.modelloop.trigger.SqsTrigger;
 import io.modelloop.trigger.Triggers;
 import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.DetectionWiring;
@@ -152,15 +153,19 @@ public final class ModelLoop implements AutoCloseable {
 
         // a file left by an instance that crashed would send the CLI's token to whatever holds that port now
         InstanceEndpoint.removeStale(settings.dataDir());
-        main.setOverrideProperties(CamelSettings.toCamelProperties(settings));
+        java.util.Properties camelProperties = CamelSettings.toCamelProperties(settings);
+        if (Triggers.kind(settings) == Triggers.Kind.SQS) {
+            sqs = clients.sqs();
+            camelProperties.putAll(SqsTrigger.placeholders(settings, sqs));
+        }
+        main.setOverrideProperties(camelProperties);
         main.bind("amazonS3Client", s3);
         main.bind("s3Client", s3);
         if (!settings.isLocal()) {
             main.bind("ssmClient", clients.ssm());
             main.bind("snsClient", clients.sns());
         }
-        if (Triggers.kind(settings) == Triggers.Kind.SQS) {
-            sqs = clients.sqs();
+        if (sqs != null) {
             main.bind("sqsClient", sqs);
         }
         main.bind("notifier", notifier);
@@ -379,10 +384,7 @@ public final class ModelLoop implements AutoCloseable {
                 DetectionWiring.bind(camel, settings, s3, bucket, detectionStore, humanReview, labels, modelBackend, parameters,
                         systemState, runs, notifier);
                 // new images to direct:detect: S3 events from SQS, or polling the detection prefix
-                var trigger = Triggers.routes(settings, s3, sqs, placement);
-                if (trigger.isPresent()) {
-                    camel.addRoutes(trigger.get());
-                }
+                Triggers.bind(camel, settings, s3);
 
                 // the REST operations of routes/api.yaml call these beans by name
                 camel.getRegistry().bind("parameterApi", new ParameterApi(parameters));

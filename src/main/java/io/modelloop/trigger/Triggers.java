@@ -2,11 +2,11 @@ package io.modelloop.trigger;
 
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
-import io.modelloop.schedule.TimerPlacement;
+import io.modelloop.detection.S3EventParser;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
+import org.apache.camel.CamelContext;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Picks the new-image trigger from modelloop.trigger: sqs (aws default), poll (local default) or none. */
 public final class Triggers {
@@ -26,17 +26,28 @@ public final class Triggers {
         };
     }
 
-    /** The trigger's routes; {@code sqs} must be the client bound as #sqsClient when the kind is SQS. */
-    public static Optional<org.apache.camel.builder.RouteBuilder> routes(Settings settings, S3Client s3, SqsClient sqs,
-            TimerPlacement placement) {
-        return switch (kind(settings)) {
-            case SQS -> Optional.of(new SqsTriggerRoutes(settings, sqs));
-            case POLL -> Optional.of(new PollingTriggerRoutes(s3, settings.bucket(),
-                    settings.getLong("modelloop.poll.interval-ms", 10_000),
-                    (int) settings.getLong("modelloop.poll.concurrent-consumers", 2), placement,
-                    pollLedger(settings)));
-            case NONE -> Optional.empty();
-        };
+    /**
+     * Binds what the trigger's route (routes/trigger-poll.yaml or routes/trigger-sqs.yaml) calls;
+     */
+    public static void bind(CamelContext camel, Settings settings, S3Client s3) {
+        switch (kind(settings)) {
+            case SQS -> camel.getRegistry().bind("s3EventParser", new S3EventParser());
+            case POLL -> {
+                if (settings.getLong("modelloop.poll.interval-ms", 10_000) < 1) {
+                    throw new ConfigurationException("modelloop.poll.interval-ms must be at least 1, got "
+                            + settings.get("modelloop.poll.interval-ms"));
+                }
+                PollingTrigger.bind(camel, s3, settings.bucket(),
+                    (int) settings.getLong("modelloop.poll.concurrent-consumers", 2), pollLedger(settings));
+            }
+            case NONE -> { }
+        }
+    }
+
+    /** Placeholders for the trigger routes' preconditions: modelloop.trigger.poll.enabled, ...sqs.enabled. */
+    public static Map<String, String> placeholders(Settings settings) {
+        return Map.of("modelloop.trigger.poll.enabled", Boolean.toString(kind(settings) == Kind.POLL),
+                "modelloop.trigger.sqs.enabled", Boolean.toString(kind(settings) == Kind.SQS));
     }
 
     /** The polling trigger's record of the versions it handed off (survives restarts). */

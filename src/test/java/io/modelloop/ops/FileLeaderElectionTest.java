@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.modelloop.ModelLoop;
 import io.modelloop.schedule.LeaderElection;
 import io.modelloop.testing.Fixture;
-import io.modelloop.trigger.PollingTriggerRoutes;
+import io.modelloop.trigger.PollingTrigger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileLeaderElectionTest {
 
-    private static final List<String> LEADER_ONLY_ROUTES = List.of(PollingTriggerRoutes.ROUTE_ID, "training-progress",
+    private static final List<String> LEADER_ONLY_ROUTES = List.of(PollingTrigger.ROUTE_ID, "training-progress",
             "review-results", "detection-redrive");
 
     @TempDir

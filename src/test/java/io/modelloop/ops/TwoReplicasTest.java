@@ -21,7 +21,7 @@ import io.modelloop.schedule.WorkflowTimer;
 import io.modelloop.testing.AwsStubs;
 import io.modelloop.testing.ElasticMq;
 import io.modelloop.testing.Fixture;
-import io.modelloop.trigger.SqsTriggerRoutes;
+import io.modelloop.trigger.SqsTrigger;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -151,7 +151,7 @@ class TwoReplicasTest {
                         && e.getExchange().getProperty(ExchangePropertyKey.SPLIT_INDEX) == null) {
                     String route = e.getExchange().getFromRouteId();
                     completed.computeIfAbsent(route, k -> new AtomicInteger()).incrementAndGet();
-                    if (route.equals(SqsTriggerRoutes.ROUTE_ID) && !e.getExchange().isFailed()) {
+                    if (route.equals(SqsTrigger.ROUTE_ID) && !e.getExchange().isFailed()) {
                         sqsMessages.add(e.getExchange().getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class));
                     }
                 }
@@ -199,7 +199,7 @@ class TwoReplicasTest {
         List<String> all = new ArrayList<>(leader.sqsMessages());
         all.addAll(follower.sqsMessages());
         assertThat(all).hasSize(EVENTS).doesNotHaveDuplicates().doesNotContainNull();
-        assertThat(leader.count(SqsTriggerRoutes.ROUTE_ID) + follower.count(SqsTriggerRoutes.ROUTE_ID))
+        assertThat(leader.count(SqsTrigger.ROUTE_ID) + follower.count(SqsTrigger.ROUTE_ID))
                 .as("no failed delivery either").isEqualTo(EVENTS);
         assertThat(leader.sqsMessages()).as("events consumed by the leader").isNotEmpty();
         assertThat(follower.sqsMessages()).as("events consumed by the follower").isNotEmpty();
@@ -230,7 +230,7 @@ class TwoReplicasTest {
         assertThat(status(leader)).contains("\"leader\":true");
         assertThat(status(follower)).contains("\"leader\":false");
         // the follower still consumes S3 events: only timers are leader-only
-        assertThat(follower.loop().camel().getRouteController().getRouteStatus(SqsTriggerRoutes.ROUTE_ID).isStarted()).isTrue();
+        assertThat(follower.loop().camel().getRouteController().getRouteStatus(SqsTrigger.ROUTE_ID).isStarted()).isTrue();
 
         // -- the leader stops and its pod goes away: the follower takes over within the lease time
         long stoppedAt = System.nanoTime();

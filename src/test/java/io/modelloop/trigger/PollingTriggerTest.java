@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.modelloop.ModelLoop;
 import io.modelloop.detection.ObjectVersion;
-import io.modelloop.schedule.TimerPlacement;
 import io.modelloop.testing.DetectRecorder;
 import io.modelloop.testing.Fixture;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +21,12 @@ import software.amazon.awssdk.core.sync.RequestBody;
 /** The polling trigger of a real local ModelLoop; a recording route stands in for the detection route. */
 class PollingTriggerTest {
 
-    private static final Map<String, String> FAST = Map.of("modelloop.poll.interval-ms", "200");
-    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int CONCURRENCY = 2;
+    private static final Map<String, String> FAST = Map.of("modelloop.poll.interval-ms", "200");
+    /** The trigger route is created but waits for the test to start it (after installing its recorder). */
+    private static final Map<String, String> HELD = Map.of("modelloop.poll.interval-ms", "200",
+            "modelloop.poll.concurrent-consumers", String.valueOf(CONCURRENCY), "modelloop.trigger.poll.auto-startup", "false");
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
     Path data;
@@ -49,8 +51,8 @@ class PollingTriggerTest {
     void objectsPutThroughS3AndFilesCopiedIntoTheFolderArriveOnce() throws Exception {
         loop = Fixture.startLocal(data, FAST);
         DetectRecorder recorder = DetectRecorder.install(loop.camel());
-        assertThat(loop.camel().getRoute(PollingTriggerRoutes.ROUTE_ID)).isNotNull();
-        assertThat(loop.camel().getRoute(SqsTriggerRoutes.ROUTE_ID)).isNull();
+        assertThat(loop.camel().getRoute(PollingTrigger.ROUTE_ID)).isNotNull();
+        assertThat(loop.camel().getRoute(SqsTrigger.ROUTE_ID)).isNull();
 
         put("images_for_detection/red flower+1 é.jpg", "jpeg bytes");
         put("images_for_detection/camera-1/nested.png", "png bytes");
@@ -81,7 +83,7 @@ class PollingTriggerTest {
 
     @Test
     void twoImagesAreInDetectionAtOnce() throws Exception {
-        loop = Fixture.startLocal(data, Map.of("modelloop.trigger", "none"));
+        loop = Fixture.startLocal(data, HELD);
         DetectRecorder recorder = DetectRecorder.install(loop.camel());
         // each detection waits until another one is in progress: one at a time, neither would finish
         java.util.concurrent.CountDownLatch bothIn = new java.util.concurrent.CountDownLatch(2);
@@ -97,8 +99,7 @@ class PollingTriggerTest {
         put("images_for_detection/one.jpg", "1");
         put("images_for_detection/two.jpg", "2");
         // both are there before the first listing
-        loop.camel().addRoutes(new PollingTriggerRoutes(loop.s3(), loop.settings().bucket(), 200, CONCURRENCY,
-                TimerPlacement.LOCAL, Triggers.pollLedger(loop.settings())));
+        loop.camel().getRouteController().startRoute(PollingTrigger.ROUTE_ID);
 
         awaitDelivered(recorder, "images_for_detection/one.jpg");
         awaitDelivered(recorder, "images_for_detection/two.jpg");
@@ -141,10 +142,9 @@ class PollingTriggerTest {
 
         // the trigger starts only once the recorder stands in for the detection route: a first poll
         // before it (a busy machine) would hand versions to the real route, unseen by this test
-        loop = Fixture.startLocal(data, Map.of("modelloop.trigger", "none"));
+        loop = Fixture.startLocal(data, HELD);
         DetectRecorder second = DetectRecorder.install(loop.camel());
-        loop.camel().addRoutes(new PollingTriggerRoutes(loop.s3(), loop.settings().bucket(), 200, 2, TimerPlacement.LOCAL,
-                Triggers.pollLedger(loop.settings())));
+        loop.camel().getRouteController().startRoute(PollingTrigger.ROUTE_ID);
         awaitDelivered(second, "images_for_detection/while-down.jpg");
         awaitDelivered(second, "images_for_detection/overwritten.jpg");
         put("images_for_detection/sentinel.jpg", "s");

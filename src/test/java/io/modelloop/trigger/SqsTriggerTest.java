@@ -109,11 +109,11 @@ class SqsTriggerTest {
 
     @Test
     void theRouteRunsUnderItsIdAndPollsWithTheConfiguredConsumers() {
-        Route route = loop.camel().getRoute(SqsTriggerRoutes.ROUTE_ID);
+        Route route = loop.camel().getRoute(SqsTrigger.ROUTE_ID);
         assertThat(route).isNotNull();
         assertThat(route.getEndpoint().getEndpointUri()).contains("concurrentConsumers=2", "greedy=true", "extendMessageVisibility=true",
                 "visibilityTimeout=2");
-        assertThat(loop.camel().getRoute(PollingTriggerRoutes.ROUTE_ID)).isNull();
+        assertThat(loop.camel().getRoute(PollingTrigger.ROUTE_ID)).isNull();
     }
 
     @Test

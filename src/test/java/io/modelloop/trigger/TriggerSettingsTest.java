@@ -35,7 +35,7 @@ class TriggerSettingsTest {
                 "modelloop.sqs.queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/prod-events",
                 "modelloop.sqs.concurrent-consumers", "5"));
         // a configured URL needs no SQS call (no client given)
-        String uri = SqsTriggerRoutes.endpointUri(s, SqsTriggerRoutes.queueUrl(s, null));
+        String uri = SqsTrigger.endpointUri(s, SqsTrigger.queueUrl(s, null));
         assertThat(uri).startsWith("aws2-sqs://prod-events?")
                 .contains("queueUrl=RAW(https://sqs.eu-west-1.amazonaws.com/123456789012/prod-events)",
                         "concurrentConsumers=5", "extendMessageVisibility=true", "visibilityTimeout=120",
@@ -44,11 +44,11 @@ class TriggerSettingsTest {
 
     @Test
     void badSqsSettingsAreRefusedWithTheKeyNamed() {
-        assertThatThrownBy(() -> SqsTriggerRoutes.endpointUri(settings("aws", Map.of("modelloop.sqs.queue", " ")), URL))
+        assertThatThrownBy(() -> SqsTrigger.endpointUri(settings("aws", Map.of("modelloop.sqs.queue", " ")), URL))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("modelloop.sqs.queue-url");
-        assertThatThrownBy(() -> SqsTriggerRoutes.endpointUri(settings("aws", Map.of("modelloop.sqs.wait-time-seconds", "30")), URL))
+        assertThatThrownBy(() -> SqsTrigger.endpointUri(settings("aws", Map.of("modelloop.sqs.wait-time-seconds", "30")), URL))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("wait-time-seconds");
-        assertThatThrownBy(() -> SqsTriggerRoutes.endpointUri(settings("aws", Map.of("modelloop.sqs.concurrent-consumers", "0")), URL))
+        assertThatThrownBy(() -> SqsTrigger.endpointUri(settings("aws", Map.of("modelloop.sqs.concurrent-consumers", "0")), URL))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("concurrent-consumers");
     }
 }

@@ -3,11 +3,8 @@ package io.modelloop.trigger;
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
 import io.modelloop.detection.PermanentEventException;
-import io.modelloop.detection.S3EventParser;
 import java.util.Map;
-import org.apache.camel.Exchange;
-import org.apache.camel.LoggingLevel;
-import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.Header;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +15,10 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
- * The aws-profile trigger (SPEC 4.1): S3 event notifications delivered to an SQS queue, each
- * object version handed to {@code direct:detect}.
+ * What the aws-profile trigger route (routes/trigger-sqs.yaml, SPEC 4.1) needs beyond its steps:
+ * the queue's consumer URI from the modelloop.sqs.* settings (checked, the queue URL resolved
+ * with GetQueueUrl at start-up), a warning when the queue has no redrive policy, and the receive
+ * count of a message for the log of an unprocessable one.
  *
  * <p>Acknowledgement is the SQS consumer's: a message is deleted only when its exchange
  * completes without failure, i.e. after every record in it was handed off and the detection
@@ -35,18 +34,22 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
  * <p>Long detections: {@code extendMessageVisibility} keeps the message hidden while it is
  * worked on. Several pods may consume the same queue; SQS spreads the messages.
  */
-public final class SqsTriggerRoutes extends RouteBuilder {
+public final class SqsTrigger {
 
     public static final String ROUTE_ID = "s3-events-sqs";
-    private static final Logger LOG = LoggerFactory.getLogger(SqsTriggerRoutes.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SqsTrigger.class);
 
-    private final Settings settings;
-    private final SqsClient sqs;
-    private final S3EventParser parser = new S3EventParser();
+    private SqsTrigger() {
+    }
 
-    public SqsTriggerRoutes(Settings settings, SqsClient sqs) {
-        this.settings = settings;
-        this.sqs = sqs;
+    /**
+     * The route's placeholder modelloop.trigger.sqs.uri: the consumer URI of the configured queue,
+     * after checking that it exists and warning when it has no redrive policy.
+     */
+    public static Map<String, String> placeholders(Settings settings, SqsClient sqs) {
+        String queueUrl = queueUrl(settings, sqs);
+        warnWithoutRedrivePolicy(sqs, queueUrl);
+        return Map.of("modelloop.trigger.sqs.uri", endpointUri(settings, queueUrl));
     }
 
     /** The queue's name: the last part of modelloop.sqs.queue-url when set, else modelloop.sqs.queue. */
@@ -126,43 +129,19 @@ public final class SqsTriggerRoutes extends RouteBuilder {
         return v;
     }
 
-    @Override
-    public void configure() {
-        String queueUrl = queueUrl(settings, sqs);
-        String uri = endpointUri(settings, queueUrl);
-        warnWithoutRedrivePolicy(queueUrl);
-
-        onException(PermanentEventException.class)
-            // not handled: the message must fail so that the redrive policy can move it to the DLQ
-            .logExhausted(false)
-            .log(LoggingLevel.ERROR, "io.modelloop.trigger",
-                 "Unprocessable SQS message ${header.CamelAwsSqsMessageId} (receive ${exchangeProperty.modelloopReceiveCount}): "
-                 + "${exception.message}. It is not deleted; the queue's redrive policy moves it to the dead-letter queue "
-                 + "after maxReceiveCount receives.")
-        .end();
-
-        from(uri).routeId(ROUTE_ID)
-            .routeDescription("S3 event notifications from SQS: every new image under images_for_detection/ to direct:detect")
-            .process(this::receiveCount)
-            .process(e -> e.getMessage().setBody(parser.parse(e.getMessage().getBody(String.class))))
-            // every record is attempted; a failure of any fails the message after the others ran
-            .split(body())
-                .to("direct:detect")
-            .end();
-    }
-
-    private void receiveCount(Exchange e) {
-        Object attrs = e.getMessage().getHeader(Sqs2Constants.ATTRIBUTES);
-        if (attrs instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> {
-                if (String.valueOf(k).equals("ApproximateReceiveCount")) {
-                    e.setProperty("modelloopReceiveCount", v);
+    /** How often SQS delivered this message (its attribute keys are SDK enums, so simple cannot pick it). */
+    public static String receiveCount(@Header(Sqs2Constants.ATTRIBUTES) Map<?, ?> attributes) {
+        if (attributes != null) {
+            for (Map.Entry<?, ?> e : attributes.entrySet()) {
+                if (String.valueOf(e.getKey()).equals("ApproximateReceiveCount")) {
+                    return String.valueOf(e.getValue());
                 }
-            });
+            }
         }
+        return "?";
     }
 
-    private void warnWithoutRedrivePolicy(String queueUrl) {
+    private static void warnWithoutRedrivePolicy(SqsClient sqs, String queueUrl) {
         try {
             GetQueueAttributesResponse r = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
                     .attributeNames(QueueAttributeName.REDRIVE_POLICY));

@@ -1,4 +1,4 @@
-package io.modelloop.ops.aws;
+package io.modelloop.provision;
 
 /** One kind of AWS resource ModelLoop needs: made idempotently by bootstrap, removed by teardown. */
 public interface AwsResource {

@@ -1,4 +1,4 @@
-package io.modelloop.ops.aws;
+package io.modelloop.provision;
 
 /** What bootstrap or teardown did to one resource, with an optional note for the operator. */
 public record Outcome(String status, String note) {

@@ -1,4 +1,4 @@
-package io.modelloop.ops.aws;
+package io.modelloop.provision;
 
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;

@@ -1,4 +1,4 @@
-package io.modelloop.ops.aws;
+package io.modelloop.provision;
 
 import java.util.List;
 import java.util.Optional;

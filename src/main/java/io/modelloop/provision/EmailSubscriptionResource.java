@@ -1,4 +1,4 @@
-package io.modelloop.ops.aws;
+package io.modelloop.provision;
 
 import software.amazon.awssdk.services.sns.model.Subscription;
 

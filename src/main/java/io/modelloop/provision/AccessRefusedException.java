@@ -1,4 +1,4 @@
-package io.modelloop.ops.aws;
+package io.modelloop.provision;
 
 /** AWS answered access denied: names the IAM action and the resource so the operator can grant exactly that. */
 public final class AccessRefusedException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.modelloop.ops.aws;
+package io.modelloop.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.modelloop.ops.aws;
+package io.modelloop.provision;
 
 import io.modelloop.storage.DynamoTable;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;

@@ -1,4 +1,4 @@
-package io.modelloop.ops.aws;
+package io.modelloop.provision;
 
 import java.util.List;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;

@@ -13,6 +13,7 @@ import io.modelloop.review.ReviewOutputPoller;
 import io.modelloop.review.ReviewRequests;
 import io.modelloop.review.ReviewAnswers;
 import io.modelloop.runs.RunRecorder;
+import io.modelloop.training.CurrentLabels;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.CamelContext;

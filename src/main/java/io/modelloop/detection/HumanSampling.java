@@ -9,6 +9,7 @@ import io.modelloop.review.HumanLoop;
 import io.modelloop.review.HumanReview;
 import io.modelloop.runs.RunRecord;
 import io.modelloop.runs.RunRecorder;
+import io.modelloop.training.CurrentLabels;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -17,6 +17,7 @@ import io.modelloop.storage.H2Database;
 import io.modelloop.storage.LocalS3Server;
 import io.modelloop.testing.RecordingNotifier;
 import io.modelloop.testing.RekognitionStubs;
+import io.modelloop.training.CurrentLabels;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

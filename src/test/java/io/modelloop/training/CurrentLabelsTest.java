@@ -1,4 +1,4 @@
-package io.modelloop.detection;
+package io.modelloop.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,6 @@
-package io.modelloop.detection;
+package io.modelloop.training;
 
 import io.modelloop.storage.BucketLayout;
-import io.modelloop.training.LabeledImages;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

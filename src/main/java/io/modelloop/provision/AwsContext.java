@@ -2,6 +2,7 @@ package io.modelloop.provision;
 
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
+import io.modelloop.model.RekognitionClients;
 import io.modelloop.parameters.SsmParameterStore;
 import io.modelloop.storage.AwsClients;
 import java.util.ArrayList;
@@ -219,7 +220,7 @@ public final class AwsContext implements AutoCloseable {
 
     public RekognitionClient rekognition() {
         if (rekognition == null) {
-            rekognition = open(clients.rekognition());
+            rekognition = open(RekognitionClients.fromSettings(settings));
         }
         return rekognition;
     }

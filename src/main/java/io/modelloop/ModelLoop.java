@@ -20,6 +20,7 @@ import io.modelloop.parameters.ParameterStore;
 import io.modelloop.parameters.ParameterStores;
 import io.modelloop.parameters.SystemStateRepository;
 import io.modelloop.ops.LeadershipHealthCheck;
+import io.modelloop.runs.RunStores;
 import io.modelloop.schedule.LeaderElection;
 import io.modelloop.schedule.TimerPlacement;
 import io.modelloop.schedule.WorkflowTimer;
@@ -353,7 +354,7 @@ public final class ModelLoop implements AutoCloseable {
                         new WorkflowTimer(camel, WorkflowTimer.SAMPLING, placement, election::isLeader));
                 timers.forEach(parameters::addListener);
 
-                runStore = DetectionStores.runStore(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
+                runStore = RunStores.create(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
                 detectionStore = DetectionStores.create(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
                 camel.getRegistry().bind("runStore", runStore);
                 camel.getRegistry().bind("detectionStore", detectionStore);

@@ -1,7 +1,8 @@
-package io.modelloop.parameters;
+package io.modelloop.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelloop.parameters.ParameterStore;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
 

@@ -1,5 +1,7 @@
-package io.modelloop.parameters;
+package io.modelloop.state;
 
+import io.modelloop.parameters.FileParameterStore;
+import io.modelloop.parameters.ParameterStore;
 import java.util.Optional;
 
 /**

@@ -1,4 +1,4 @@
-package io.modelloop.parameters;
+package io.modelloop.state;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;

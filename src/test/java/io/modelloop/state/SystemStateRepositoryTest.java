@@ -1,7 +1,10 @@
-package io.modelloop.parameters;
+package io.modelloop.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelloop.parameters.FileParameterStore;
+import io.modelloop.parameters.ParameterDefinition;
+import io.modelloop.parameters.ParameterService;
 import io.modelloop.testing.RecordingNotifier;
 import java.nio.file.Files;
 import java.nio.file.Path;

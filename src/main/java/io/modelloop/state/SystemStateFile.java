@@ -1,5 +1,8 @@
-package io.modelloop.parameters;
+package io.modelloop.state;
 
+import io.modelloop.parameters.FileParameterStore;
+import io.modelloop.parameters.ParameterDefinition;
+import io.modelloop.parameters.StoredParameter;
 import io.modelloop.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;

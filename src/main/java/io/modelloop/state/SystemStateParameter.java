@@ -1,5 +1,8 @@
-package io.modelloop.parameters;
+package io.modelloop.state;
 
+import io.modelloop.parameters.ParameterDefinition;
+import io.modelloop.parameters.ParameterStore;
+import io.modelloop.parameters.StoredParameter;
 import java.util.Optional;
 
 /**

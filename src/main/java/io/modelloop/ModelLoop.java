@@ -154,7 +154,6 @@ public final class ModelLoop implements AutoCloseable {
         // a file left by an instance that crashed would send the CLI's token to whatever holds that port now
         InstanceEndpoint.removeStale(settings.dataDir());
         main.setOverrideProperties(CamelSettings.toCamelProperties(settings));
-        main.bind("amazonS3Client", s3);
         main.bind("s3Client", s3);
         if (!settings.isLocal()) {
             main.bind("ssmClient", clients.ssm());
@@ -338,7 +337,6 @@ public final class ModelLoop implements AutoCloseable {
                 systemState = new SystemStateRepository(store, Clock.systemUTC());
                 camel.getRegistry().bind("parameterService", parameters);
                 camel.getRegistry().bind(ParameterVariables.BEAN_NAME, new ParameterVariables(parameters));
-                camel.getRegistry().bind("systemState", systemState);
 
                 // the sink routes themselves are in routes/notifications.yaml
                 sinks.names().forEach(sinkHealth::register);
@@ -356,7 +354,6 @@ public final class ModelLoop implements AutoCloseable {
 
                 runStore = RunStores.create(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
                 detectionStore = DetectionStores.create(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
-                camel.getRegistry().bind("runStore", runStore);
                 camel.getRegistry().bind("detectionStore", detectionStore);
                 notificationLog = NotificationLogs.create(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
                 camel.getRegistry().bind("notificationRecorder", new NotificationRecorder(notificationLog));

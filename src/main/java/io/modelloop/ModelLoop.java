@@ -18,11 +18,12 @@ import io.modelloop.parameters.ParameterVariables;
 import io.modelloop.parameters.ParameterService;
 import io.modelloop.parameters.ParameterStore;
 import io.modelloop.parameters.ParameterStores;
-import io.modelloop.parameters.SystemStateRepository;
 import io.modelloop.ops.LeadershipHealthCheck;
+import io.modelloop.runs.RunStores;
 import io.modelloop.schedule.LeaderElection;
 import io.modelloop.schedule.TimerPlacement;
 import io.modelloop.schedule.WorkflowTimer;
+import io.modelloop.state.SystemStateRepository;
 import io.modelloop.storage.AwsClients;
 import io.modelloop.storage.AwsStartupCheck;
 import io.modelloop.storage.BucketLayout;
@@ -36,10 +37,10 @@ import io.modelloop.model.ModelBackends;
 import io.modelloop.runs.RunRecorder;
 import io.modelloop.runs.RunStore;
 import io.modelloop.training.ChallengerGate;
+import io.modelloop.training.CurrentLabels;
 import io.modelloop.training.TrainingPipeline;
 import io.modelloop.trigger.SqsTrigger;
 import io.modelloop.trigger.Triggers;
-import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.DetectionWiring;
 import io.modelloop.review.HumanReview;
 import io.modelloop.review.HumanReviews;
@@ -159,7 +160,6 @@ public final class ModelLoop implements AutoCloseable {
             camelProperties.putAll(SqsTrigger.placeholders(settings, sqs));
         }
         main.setOverrideProperties(camelProperties);
-        main.bind("amazonS3Client", s3);
         main.bind("s3Client", s3);
         if (!settings.isLocal()) {
             main.bind("ssmClient", clients.ssm());
@@ -342,7 +342,6 @@ public final class ModelLoop implements AutoCloseable {
                 systemState = new SystemStateRepository(store, Clock.systemUTC());
                 camel.getRegistry().bind("parameterService", parameters);
                 camel.getRegistry().bind(ParameterVariables.BEAN_NAME, new ParameterVariables(parameters));
-                camel.getRegistry().bind("systemState", systemState);
 
                 // the sink routes themselves are in routes/notifications.yaml
                 sinks.names().forEach(sinkHealth::register);
@@ -358,9 +357,8 @@ public final class ModelLoop implements AutoCloseable {
                         new WorkflowTimer(camel, WorkflowTimer.SAMPLING, placement, election::isLeader));
                 timers.forEach(parameters::addListener);
 
-                runStore = DetectionStores.runStore(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
+                runStore = RunStores.create(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
                 detectionStore = DetectionStores.create(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
-                camel.getRegistry().bind("runStore", runStore);
                 camel.getRegistry().bind("detectionStore", detectionStore);
                 notificationLog = NotificationLogs.create(settings, ModelLoop.this::h2, ModelLoop.this::dynamo);
                 camel.getRegistry().bind("notificationRecorder", new NotificationRecorder(notificationLog));

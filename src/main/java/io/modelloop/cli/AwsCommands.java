@@ -1,7 +1,7 @@
 package io.modelloop.cli;
 
 import io.modelloop.config.Settings;
-import io.modelloop.ops.aws.AccessRefusedException;
+import io.modelloop.provision.AccessRefusedException;
 import java.io.PrintWriter;
 import java.util.Map;
 import org.apache.logging.log4j.Level;

@@ -1,8 +1,8 @@
 package io.modelloop.cli;
 
-import io.modelloop.ops.aws.AccessRefusedException;
-import io.modelloop.ops.aws.AwsContext;
-import io.modelloop.ops.aws.Bootstrap;
+import io.modelloop.provision.AccessRefusedException;
+import io.modelloop.provision.AwsContext;
+import io.modelloop.provision.Bootstrap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;

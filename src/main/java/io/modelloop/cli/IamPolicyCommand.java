@@ -1,8 +1,8 @@
 package io.modelloop.cli;
 
-import io.modelloop.ops.aws.AccessRefusedException;
-import io.modelloop.ops.aws.AwsContext;
-import io.modelloop.ops.aws.IamPolicy;
+import io.modelloop.provision.AccessRefusedException;
+import io.modelloop.provision.AwsContext;
+import io.modelloop.provision.IamPolicy;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;

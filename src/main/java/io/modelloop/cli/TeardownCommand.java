@@ -1,9 +1,9 @@
 package io.modelloop.cli;
 
-import io.modelloop.ops.aws.AccessRefusedException;
-import io.modelloop.ops.aws.AwsContext;
-import io.modelloop.ops.aws.AwsResource;
-import io.modelloop.ops.aws.Teardown;
+import io.modelloop.provision.AccessRefusedException;
+import io.modelloop.provision.AwsContext;
+import io.modelloop.provision.AwsResource;
+import io.modelloop.provision.Teardown;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

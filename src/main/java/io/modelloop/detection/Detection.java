@@ -70,17 +70,4 @@ public record Detection(
     public boolean belowThreshold() {
         return confidence != null && threshold != null && confidence < threshold;
     }
-
-    public Detection withLoop(String loopName, String source) {
-        return new Detection(id, objectKey, detectedAt, bucket, key, etag, sequencer, modelVersion, outcome, reason,
-                label, confidence, threshold, reviewEnabled, sampled || "Human Sampling".equals(source), loopName,
-                source, humanLabel, reviewedAt, copiedKey, agreement, uploadedAt, classProbability, familiarity,
-                confidenceReason);
-    }
-
-    public Detection withReview(String humanLabel, Instant reviewedAt, String copiedKey, Boolean agreement) {
-        return new Detection(id, objectKey, detectedAt, bucket, key, etag, sequencer, modelVersion, outcome, reason,
-                label, confidence, threshold, reviewEnabled, sampled, humanLoopName, humanLoopSource, humanLabel,
-                reviewedAt, copiedKey, agreement, uploadedAt, classProbability, familiarity, confidenceReason);
-    }
 }

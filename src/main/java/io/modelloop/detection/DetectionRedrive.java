@@ -1,6 +1,6 @@
 package io.modelloop.detection;
 
-import io.modelloop.parameters.SystemStateRepository;
+import io.modelloop.state.SystemStateRepository;
 import java.time.Duration;
 import java.util.List;
 

@@ -2,9 +2,6 @@ package io.modelloop.detection;
 
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
-import io.modelloop.runs.DynamoRunStore;
-import io.modelloop.runs.JdbcRunStore;
-import io.modelloop.runs.RunStore;
 import io.modelloop.storage.H2Database;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -13,10 +10,10 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Picks the detection store (modelloop.detections.store) and the run store
- * (modelloop.runs.store): {@code jdbc} = the embedded H2 database file under the data folder,
- * {@code dynamodb} = a DynamoDB table. The database and the client come from suppliers so that
- * only the backend chosen is opened; whoever supplies them closes them.
+ * Picks the detection store (modelloop.detections.store): {@code jdbc} = the embedded H2
+ * database file under the data folder, {@code dynamodb} = a DynamoDB table. The database and
+ * the client come from suppliers so that only the backend chosen is opened; whoever supplies
+ * them closes them.
  */
 public final class DetectionStores {
 
@@ -37,20 +34,6 @@ public final class DetectionStores {
                 yield store;
             }
             default -> throw unknown("modelloop.detections.store", settings);
-        };
-    }
-
-    public static RunStore runStore(Settings settings, Supplier<H2Database> h2, Supplier<DynamoDbClient> dynamo) {
-        return switch (kind(settings, "modelloop.runs.store")) {
-            case "jdbc" -> new JdbcRunStore(h2.get());
-            case "dynamodb" -> {
-                DynamoRunStore store = new DynamoRunStore(dynamo.get(), settings.get("modelloop.runs.table", "modelloop"));
-                if (settings.getBoolean("modelloop.runs.create-table") && store.createTableIfMissing()) {
-                    LOG.info("Created DynamoDB table {} for run records", store.table());
-                }
-                yield store;
-            }
-            default -> throw unknown("modelloop.runs.store", settings);
         };
     }
 

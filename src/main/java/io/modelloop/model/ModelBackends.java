@@ -6,7 +6,6 @@ import io.modelloop.model.builtin.BackboneOptions;
 import io.modelloop.model.builtin.BuiltinModelSettings;
 import io.modelloop.model.builtin.ImageInput;
 import io.modelloop.model.builtin.Normalisation;
-import io.modelloop.storage.AwsClients;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Picks the model backend named by modelloop.model.backend: the one place that knows every backend class. */
@@ -52,7 +51,7 @@ public final class ModelBackends {
         String name = settings.get("modelloop.model.backend", "builtin");
         return switch (name) {
             case "builtin" -> new BuiltinModelBackend(s3, bucket, builtinSettings(settings));
-            case "rekognition" -> new RekognitionModelBackend(new AwsClients(settings).rekognition(),
+            case "rekognition" -> new RekognitionModelBackend(RekognitionClients.fromSettings(settings),
                     settings.require("modelloop.rekognition.project"), bucket, s3);
             default -> throw new ConfigurationException("Unknown model backend '" + name
                     + "' in modelloop.model.backend: use builtin or rekognition");

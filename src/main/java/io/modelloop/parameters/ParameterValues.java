@@ -64,18 +64,6 @@ public record ParameterValues(Map<String, String> raw) {
         return decimal(MINIMUM_LABEL_DETECTION_CONFIDENCE);
     }
 
-    public boolean humanReviewEnabled() {
-        return bool(ENABLE_A2I_WORKFLOW);
-    }
-
-    public boolean humanSamplingEnabled() {
-        return bool(ENABLE_AUTOMATIC_HUMAN_SAMPLING);
-    }
-
-    public int samplingMinutes() {
-        return integer(AUTOMATIC_HUMAN_SAMPLING_FREQUENCY);
-    }
-
     public int humanSamplingInterval() {
         return integer(HUMAN_SAMPLING_INTERVAL);
     }

@@ -17,8 +17,6 @@ import software.amazon.awssdk.services.sagemakera2iruntime.model.ConflictExcepti
 import software.amazon.awssdk.services.sagemakera2iruntime.model.ContentClassifier;
 import software.amazon.awssdk.services.sagemakera2iruntime.model.DescribeHumanLoopResponse;
 import software.amazon.awssdk.services.sagemakera2iruntime.model.HumanLoopStatus;
-import software.amazon.awssdk.services.sagemakera2iruntime.model.HumanLoopSummary;
-import software.amazon.awssdk.services.sagemakera2iruntime.model.SortOrder;
 import software.amazon.awssdk.services.sagemakera2iruntime.model.StartHumanLoopResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +50,6 @@ public final class A2iHumanReview implements HumanReview {
 
     /** What StartHumanLoop did: the result and, when this call started the loop, its ARN. */
     public record Started(StartResult result, String humanLoopArn) {
-    }
-
-    /** One loop of ListHumanLoops. */
-    public record LoopSummary(String name, String status, Instant createdAt, String flowDefinitionArn) {
     }
 
     private final SageMakerA2IRuntimeClient client;
@@ -141,22 +135,6 @@ public final class A2iHumanReview implements HumanReview {
         } catch (SdkException e) {
             throw failure("DescribeHumanLoop", name, e);
         }
-    }
-
-    /** Completed loops of this flow definition created after {@code since}, oldest first, every page. */
-    public List<LoopSummary> listCompleted(Instant since) {
-        List<LoopSummary> out = new ArrayList<>();
-        try {
-            for (HumanLoopSummary s : client.listHumanLoopsPaginator(b -> b.creationTimeAfter(since)
-                    .flowDefinitionArn(flowDefinitionArn).sortOrder(SortOrder.ASCENDING)).humanLoopSummaries()) {
-                if (s.humanLoopStatus() == HumanLoopStatus.COMPLETED) {
-                    out.add(new LoopSummary(s.humanLoopName(), s.humanLoopStatusAsString(), s.creationTime(), s.flowDefinitionArn()));
-                }
-            }
-        } catch (SdkException e) {
-            throw failure("ListHumanLoops", null, e);
-        }
-        return out;
     }
 
     private HumanReviewException failure(String operation, String loopName, SdkException e) {

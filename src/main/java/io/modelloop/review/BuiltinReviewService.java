@@ -1,8 +1,8 @@
 package io.modelloop.review;
 
-import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.storage.ImageTypes;
+import io.modelloop.training.CurrentLabels;
 import io.modelloop.training.LabeledImages;
 import java.time.Clock;
 import java.time.Duration;

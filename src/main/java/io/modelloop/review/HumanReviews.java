@@ -2,9 +2,9 @@ package io.modelloop.review;
 
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
-import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.storage.AwsClients;
+import io.modelloop.training.CurrentLabels;
 import java.time.Clock;
 import java.time.Duration;
 import software.amazon.awssdk.services.s3.S3Client;

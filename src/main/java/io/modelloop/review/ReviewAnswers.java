@@ -1,11 +1,11 @@
 package io.modelloop.review;
 
-import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.Detection;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.notify.Notifier;
 import io.modelloop.ops.LoopMetrics;
 import io.modelloop.runs.RunRecorder;
+import io.modelloop.training.CurrentLabels;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -2,7 +2,6 @@ package io.modelloop.storage;
 
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
-import io.modelloop.model.RekognitionClients;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -12,7 +11,6 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.rekognition.RekognitionClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemakera2iruntime.SageMakerA2IRuntimeClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -101,39 +99,22 @@ public final class AwsClients {
     }
 
     /**
-     * The Rekognition client of the Rekognition model backend: default credentials chain, the
-     * configured region, optional endpoint override, and bounded SDK retries with exponential
-     * back-off for throttling and 5xx (modelloop.rekognition.retry.*).
-     */
-    public RekognitionClient rekognition() {
-        int attempts = settings.getInt("modelloop.rekognition.retry.attempts", RekognitionClients.DEFAULT_MAX_ATTEMPTS);
-        long baseDelayMs = settings.getLong("modelloop.rekognition.retry.base-delay-ms",
-                RekognitionClients.DEFAULT_BASE_DELAY.toMillis());
-        if (attempts < 1 || baseDelayMs < 0) {
-            throw new ConfigurationException("modelloop.rekognition.retry.attempts must be at least 1 and"
-                    + " modelloop.rekognition.retry.base-delay-ms zero or more, got " + attempts + " and " + baseDelayMs);
-        }
-        return RekognitionClients.build(settings.get("modelloop.aws.region"), settings.get("modelloop.rekognition.endpoint"),
-                attempts, Duration.ofMillis(baseDelayMs));
-    }
-
-    /**
      * The A2I runtime client of the A2I review backend: default credentials chain, the configured
      * region, optional endpoint override (modelloop.review.a2i.endpoint), and bounded SDK retries
      * with exponential back-off for throttling and 5xx (modelloop.review.a2i.retry.*); client
      * errors (validation, conflict, access denied) are not retried.
      */
     public SageMakerA2IRuntimeClient a2iRuntime() {
-        int attempts = settings.getInt("modelloop.review.a2i.retry.attempts", RekognitionClients.DEFAULT_MAX_ATTEMPTS);
+        int attempts = settings.getInt("modelloop.review.a2i.retry.attempts", SdkRetries.DEFAULT_MAX_ATTEMPTS);
         long baseDelayMs = settings.getLong("modelloop.review.a2i.retry.base-delay-ms",
-                RekognitionClients.DEFAULT_BASE_DELAY.toMillis());
+                SdkRetries.DEFAULT_BASE_DELAY.toMillis());
         if (attempts < 1 || baseDelayMs < 0) {
             throw new ConfigurationException("modelloop.review.a2i.retry.attempts must be at least 1 and"
                     + " modelloop.review.a2i.retry.base-delay-ms zero or more, got " + attempts + " and " + baseDelayMs);
         }
         return configure(SageMakerA2IRuntimeClient.builder(), settings.get("modelloop.review.a2i.endpoint"))
                 .overrideConfiguration(o -> o.retryStrategy(
-                        RekognitionClients.retryStrategy(attempts, Duration.ofMillis(baseDelayMs))))
+                        SdkRetries.retryStrategy(attempts, Duration.ofMillis(baseDelayMs))))
                 .build();
     }
 

@@ -2,10 +2,10 @@ package io.modelloop.web;
 
 import io.modelloop.model.ModelBackend;
 import io.modelloop.model.ModelVersion;
-import io.modelloop.parameters.SystemState;
-import io.modelloop.parameters.SystemStateRepository;
 import io.modelloop.runs.RunRecord;
 import io.modelloop.runs.RunStore;
+import io.modelloop.state.SystemState;
+import io.modelloop.state.SystemStateRepository;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

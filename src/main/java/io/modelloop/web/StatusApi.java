@@ -2,9 +2,9 @@ package io.modelloop.web;
 
 import io.modelloop.notify.NotificationSinkHealth;
 import io.modelloop.parameters.ParameterService;
-import io.modelloop.parameters.SystemStateRepository;
 import io.modelloop.schedule.LeaderElection;
 import io.modelloop.schedule.WorkflowTimer;
+import io.modelloop.state.SystemStateRepository;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

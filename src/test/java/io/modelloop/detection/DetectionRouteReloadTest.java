@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.modelloop.ModelLoop;
 import io.modelloop.model.TrainingImages;
 import io.modelloop.parameters.FileParameterStore;
-import io.modelloop.parameters.SystemStateRepository;
+import io.modelloop.state.SystemStateRepository;
 import io.modelloop.testing.Fixture;
 import io.modelloop.testing.RekognitionStubs;
 import java.nio.file.Files;

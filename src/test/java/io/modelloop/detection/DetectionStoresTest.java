@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
-import io.modelloop.runs.DynamoRunStore;
-import io.modelloop.runs.JdbcRunStore;
 import io.modelloop.storage.H2Database;
 import io.modelloop.testing.DynamoLocal;
 import java.nio.file.Path;
@@ -16,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** modelloop.detections.store / modelloop.runs.store pick the backend; only the chosen one is opened. */
+/** modelloop.detections.store picks the backend; only the chosen one is opened. */
 class DetectionStoresTest {
 
     @TempDir
@@ -40,7 +38,6 @@ class DetectionStoresTest {
         try (H2Database h2 = new H2Database(dir.resolve("modelloop"))) {
             Settings local = settings("local", Map.of());
             assertThat(DetectionStores.create(local, () -> h2, forbidden("DynamoDB"))).isInstanceOf(JdbcDetectionStore.class);
-            assertThat(DetectionStores.runStore(local, () -> h2, forbidden("DynamoDB"))).isInstanceOf(JdbcRunStore.class);
         }
     }
 
@@ -49,12 +46,9 @@ class DetectionStoresTest {
         try (DynamoLocal dynamo = new DynamoLocal()) {
             Supplier<DynamoDbClient> client = dynamo::client;
             Settings aws = settings("aws", Map.of("modelloop.detections.table", "det-table",
-                    "modelloop.detections.create-table", "true", "modelloop.runs.table", "run-table"));
+                    "modelloop.detections.create-table", "true"));
             DetectionStore detections = DetectionStores.create(aws, forbidden("H2"), client);
             assertThat(detections).isInstanceOf(DynamoDetectionStore.class);
-            assertThat(dynamo.client().listTables().tableNames()).containsExactly("det-table");
-            // runs: create-table is false by default, so the table is not made at start-up
-            assertThat(DetectionStores.runStore(aws, forbidden("H2"), client)).isInstanceOf(DynamoRunStore.class);
             assertThat(dynamo.client().listTables().tableNames()).containsExactly("det-table");
         }
     }

@@ -19,7 +19,6 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.modelloop.config.Settings;
-import io.modelloop.storage.AwsClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -465,7 +464,7 @@ class RekognitionModelBackendTest {
                 "modelloop.rekognition.retry.base-delay-ms", "1"));
         wm.stubFor(call("DetectCustomLabels").willReturn(error(400, "ThrottlingException", "Rate exceeded")));
 
-        try (RekognitionClient configured = new AwsClients(settings).rekognition()) {
+        try (RekognitionClient configured = RekognitionClients.fromSettings(settings)) {
             RekognitionModelBackend b = new RekognitionModelBackend(configured, PROJECT, BUCKET);
             assertThatThrownBy(() -> b.classify(V1, new ImageRef(BUCKET, "images_for_detection/a.jpg")))
                     .isInstanceOf(TransientModelException.class);

@@ -3,6 +3,7 @@ package io.modelloop.parameters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.modelloop.state.SystemStateRepository;
 import io.modelloop.testing.ChildModelLoop;
 import io.modelloop.testing.Fixture;
 import java.io.StringReader;

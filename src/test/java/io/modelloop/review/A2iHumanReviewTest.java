@@ -1,14 +1,10 @@
 package io.modelloop.review;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -208,29 +204,5 @@ class A2iHumanReviewTest {
 
         assertThatThrownBy(() -> review.describe("nope")).isInstanceOf(HumanReviewException.class)
                 .hasMessageContaining("DescribeHumanLoop").hasMessageContaining("ResourceNotFoundException");
-    }
-
-    @Test
-    void listCompletedFiltersByFlowAndTimeOldestFirstAcrossPages() {
-        Instant since = Instant.parse("2026-01-01T00:00:00Z");
-        wm.stubFor(get(urlPathEqualTo("/human-loops")).withQueryParam("NextToken", com.github.tomakehurst.wiremock.client.WireMock.absent())
-                .willReturn(ok("{\"NextToken\":\"p2\",\"HumanLoopSummaries\":["
-                        + summary("review-a", "Completed", 1767225700) + "," + summary("review-b", "InProgress", 1767225800) + "]}")));
-        wm.stubFor(get(urlPathEqualTo("/human-loops")).withQueryParam("NextToken", equalTo("p2"))
-                .willReturn(ok("{\"HumanLoopSummaries\":[" + summary("review-c", "Completed", 1767225900) + "]}")));
-
-        List<A2iHumanReview.LoopSummary> done = review.listCompleted(since);
-
-        assertThat(done).extracting(A2iHumanReview.LoopSummary::name).containsExactly("review-a", "review-c");
-        var first = wm.findAll(getRequestedFor(urlPathEqualTo("/human-loops"))).get(0);
-        assertThat(first.queryParameter("FlowDefinitionArn").firstValue()).isEqualTo(FLOW);
-        assertThat(first.queryParameter("SortOrder").firstValue()).isEqualTo("Ascending");
-        assertThat(Instant.parse(first.queryParameter("CreationTimeAfter").firstValue())).isEqualTo(since);
-        assertThat(wm.findAll(getRequestedFor(anyUrl()))).hasSize(2);
-    }
-
-    static String summary(String name, String status, long created) {
-        return "{\"CreationTime\":\"" + Instant.ofEpochSecond(created) + "\",\"FlowDefinitionArn\":\"" + FLOW + "\",\"HumanLoopName\":\"" + name
-                + "\",\"HumanLoopStatus\":\"" + status + "\"}";
     }
 }

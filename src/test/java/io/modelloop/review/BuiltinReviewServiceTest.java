@@ -322,7 +322,7 @@ class BuiltinReviewServiceTest {
     TestClock clockedWithLoops() {
         TestClock clock = new TestClock(T0);
         service = new BuiltinReviewService(store, s3, BUCKET, clock,
-                new io.modelloop.detection.CurrentLabels(s3, BUCKET, Duration.ZERO, clock), HOLD);
+                new io.modelloop.training.CurrentLabels(s3, BUCKET, Duration.ZERO, clock), HOLD);
         for (String id : List.of("a", "b", "c")) {
             service.start(loop("det-" + id, HumanLoop.A2I_WORKFLOW, T0.minusSeconds(100 - id.charAt(0)), List.of("cat")));
         }

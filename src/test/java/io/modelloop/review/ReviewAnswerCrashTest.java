@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelloop.model.TrainingImages;
 import io.modelloop.parameters.FileParameterStore;
-import io.modelloop.parameters.SystemStateRepository;
+import io.modelloop.state.SystemStateRepository;
 import io.modelloop.testing.ChildModelLoop;
 import io.modelloop.testing.LoopApi;
 import io.modelloop.testing.RekognitionStubs;

@@ -3,7 +3,6 @@ package io.modelloop.review;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.modelloop.detection.CurrentLabels;
 import io.modelloop.detection.Detection;
 import io.modelloop.detection.JdbcDetectionStore;
 import io.modelloop.ops.LoopMetrics;
@@ -12,6 +11,7 @@ import io.modelloop.runs.RunRecorder;
 import io.modelloop.storage.H2Database;
 import io.modelloop.storage.LocalS3Server;
 import io.modelloop.testing.RecordingNotifier;
+import io.modelloop.training.CurrentLabels;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

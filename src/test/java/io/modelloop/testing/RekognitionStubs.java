@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.rekognition.RekognitionClient;
  *             .startingFor(1).stoppingFor(1)          // 1 describe STARTING then RUNNING; 1 STOPPING then STOPPED
  *             .detects("cat", 91.5, "dog", 8.5)       // DetectCustomLabels while RUNNING
  *             .install().arn();
- *     ModelBackend backend = rek.backend("my-bucket"); // or settings() for AwsClients.rekognition()
+ *     ModelBackend backend = rek.backend("my-bucket"); // or settings() for RekognitionClients.fromSettings
  *     ...
  *     assertThat(rek.count("StartProjectVersion")).isEqualTo(1);
  *     assertThat(rek.requests("StartProjectVersion").get(0).path("MinInferenceUnits").asInt()).isEqualTo(1);
@@ -137,7 +137,7 @@ public final class RekognitionStubs implements AutoCloseable {
                 + "/" + VERSION_TIMESTAMP;
     }
 
-    /** Settings that make {@code AwsClients.rekognition()} use these stubs: 3 attempts, 1 ms back-off base. */
+    /** Settings that make {@code RekognitionClients.fromSettings} use these stubs: 3 attempts, 1 ms back-off base. */
     public Map<String, String> settings() {
         return Map.of("modelloop.aws.region", REGION,
                 "modelloop.rekognition.endpoint", endpoint(),

@@ -10,10 +10,10 @@ import io.modelloop.model.ModelStatus;
 import io.modelloop.model.ModelVersion;
 import io.modelloop.model.ModelVersionNotFoundException;
 import io.modelloop.model.NoRunningModelException;
+import io.modelloop.model.RekognitionClients;
 import io.modelloop.model.RekognitionModelBackend;
 import io.modelloop.model.TrainingRequest;
 import io.modelloop.model.TransientModelException;
-import io.modelloop.storage.AwsClients;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -170,7 +170,7 @@ class RekognitionStubsTest {
         Map<String, String> overrides = new HashMap<>(rek.settings());
         overrides.put("modelloop.profile", "aws");
 
-        try (RekognitionClient client = new AwsClients(Settings.load(Path.of("config"), Map.of(), overrides)).rekognition()) {
+        try (RekognitionClient client = RekognitionClients.fromSettings(Settings.load(Path.of("config"), Map.of(), overrides))) {
             RekognitionModelBackend fromSettings = new RekognitionModelBackend(client, rek.projectName(), BUCKET);
             assertThat(fromSettings.classify(arn, IMAGE).label()).isEqualTo("cat");
         }

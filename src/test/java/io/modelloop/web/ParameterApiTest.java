@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelloop.ModelLoop;
 import io.modelloop.parameters.ParameterDefinition;
 import io.modelloop.parameters.ParameterRule;
-import io.modelloop.parameters.SystemState;
+import io.modelloop.state.SystemState;
 import io.modelloop.testing.Fixture;
 import java.net.URI;
 import java.net.http.HttpRequest;

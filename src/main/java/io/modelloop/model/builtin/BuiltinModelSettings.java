@@ -152,12 +152,6 @@ public record BuiltinModelSettings(
                 v, staleTrainingAfter, backboneOptions, input);
     }
 
-    public BuiltinModelSettings withStaleTrainingAfter(Duration v) {
-        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
-                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, v, backboneOptions, input);
-    }
-
     public BuiltinModelSettings withBackboneOptions(BackboneOptions v) {
         return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
                 maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,

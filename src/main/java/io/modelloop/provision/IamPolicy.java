@@ -146,7 +146,7 @@ public final class IamPolicy {
         }
         if (aws.a2iReview()) {
             s.add(new Statement("HumanLoopsStart", List.of("sagemaker:StartHumanLoop"), List.of(flowDefinition())));
-            s.add(new Statement("HumanLoopsRead", List.of("sagemaker:DescribeHumanLoop", "sagemaker:ListHumanLoops"),
+            s.add(new Statement("HumanLoopsRead", List.of("sagemaker:DescribeHumanLoop"),
                     List.of(flowDefinition(), arn("sagemaker", "human-loop/*"))));
         }
         return s;

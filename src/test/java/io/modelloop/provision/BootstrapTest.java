@@ -212,7 +212,7 @@ class BootstrapTest {
                     "rekognition:DescribeProjects", "rekognition:CreateProject", "rekognition:CreateProjectVersion",
                     "rekognition:DescribeProjectVersions", "rekognition:StartProjectVersion", "rekognition:StopProjectVersion",
                     "rekognition:DetectCustomLabels",
-                    "sagemaker:StartHumanLoop", "sagemaker:DescribeHumanLoop", "sagemaker:ListHumanLoops");
+                    "sagemaker:StartHumanLoop", "sagemaker:DescribeHumanLoop");
             assertThat(IamPolicy.json(runtime)).contains("arn:aws:sqs:us-east-1:123456789012:modelloop-s3-events",
                     "arn:aws:dynamodb:us-east-1:123456789012:table/" + table + "/index/byTime");
         }

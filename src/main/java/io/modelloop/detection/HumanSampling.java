@@ -49,47 +49,91 @@ public final class HumanSampling {
         this.clock = clock;
     }
 
-    public synchronized RunRecord check(String trigger) {
+    /** One sampling check on its way through the sampling-check route. */
+    public static final class Check {
+        private final RunRecorder.Run run;
+        private final int interval;
+        private final boolean firstCheck;
+        private java.time.Instant cursorTime;
+        private String cursorId;
+        private Detection pick;
+        private final List<String> sampled = new ArrayList<>();
+
+        Check(RunRecorder.Run run, int interval, boolean firstCheck, java.time.Instant cursorTime, String cursorId) {
+            this.run = run;
+            this.interval = interval;
+            this.firstCheck = firstCheck;
+            this.cursorTime = cursorTime;
+            this.cursorId = cursorId;
+        }
+
+        /** No sample taken yet: this check starts the count. */
+        public boolean firstCheck() {
+            return firstCheck;
+        }
+
+        /** The next detection to sample (the interval-th after the cursor), null when fewer remain. */
+        public Detection pick() {
+            return pick;
+        }
+
+        public List<String> sampled() {
+            return List.copyOf(sampled);
+        }
+    }
+
+    /** Opens the run record; the route's choice then starts the count or picks samples. */
+    public Check begin(String trigger) {
         int interval = parameters.values().humanSamplingInterval();
         RunRecorder.Run run = runs.start(RUN_TYPE, Map.of("trigger", trigger == null ? "manual" : trigger,
                 "interval", interval));
         SystemState state = systemState.load();
-        if (state.lastSampledAt() == null) {
-            // the first check starts the count: detections from now on are sampled
-            systemState.update(s -> s.withLastSampled(null, clock.instant()));
-            run.succeed(Map.of("sampled", 0, "decision", "sampling starts counting from now"));
-            return run.record();
-        }
-        java.time.Instant cursorTime = state.lastSampledAt();
-        String cursorId = state.lastSampledDetectionId() == null ? "" : state.lastSampledDetectionId();
-        List<String> sampled = new ArrayList<>();
-        while (true) {
-            List<Detection> batch = store.classifiedAfter(cursorTime, cursorId, interval);
-            if (batch.size() < interval) {
-                break;
+        return new Check(run, interval, state.lastSampledAt() == null, state.lastSampledAt(),
+                state.lastSampledDetectionId() == null ? "" : state.lastSampledDetectionId());
+    }
+
+    /** The first check starts the count: detections from now on are sampled. */
+    public void startCounting(Check c) {
+        systemState.update(s -> s.withLastSampled(null, clock.instant()));
+        c.run.succeed(Map.of("sampled", 0, "decision", "sampling starts counting from now"));
+    }
+
+    /** Finds the interval-th classified detection after the cursor (null when fewer than the interval remain). */
+    public void nextPick(Check c) {
+        List<Detection> batch = store.classifiedAfter(c.cursorTime, c.cursorId, c.interval);
+        c.pick = batch.size() < c.interval ? null : batch.get(c.interval - 1);
+    }
+
+    /**
+     * Sends the pick to review as a "Human Sampling" loop (unless it has a loop already), then
+     * moves the cursor past it, durably, so a restart resumes after it.
+     */
+    public synchronized void sample(Check c) {
+        Detection pick = c.pick;
+        if (pick.humanLoopName() == null) {
+            HumanLoop loop = HumanLoop.open(HumanLoop.HUMAN_SAMPLING, pick.id(), pick.label(), pick.confidence(),
+                    pick.bucket(), pick.key(), labels.get(), clock.instant())
+                    .withConfidenceParts(pick.confidenceReason(), pick.classProbability(), pick.familiarity());
+            review.start(loop);
+            if (store.attachLoop(pick.id(), loop.name(), HumanLoop.HUMAN_SAMPLING)) {
+                c.sampled.add(pick.id());
+                metrics.loopStarted(HumanLoop.HUMAN_SAMPLING);
             }
-            Detection pick = batch.get(interval - 1);
-            if (pick.humanLoopName() == null) {
-                HumanLoop loop = HumanLoop.open(HumanLoop.HUMAN_SAMPLING, pick.id(), pick.label(), pick.confidence(),
-                        pick.bucket(), pick.key(), labels.get(), clock.instant())
-                        .withConfidenceParts(pick.confidenceReason(), pick.classProbability(), pick.familiarity());
-                review.start(loop);
-                if (store.attachLoop(pick.id(), loop.name(), HumanLoop.HUMAN_SAMPLING)) {
-                    sampled.add(pick.id());
-                    metrics.loopStarted(HumanLoop.HUMAN_SAMPLING);
-                }
-            }
-            cursorTime = pick.detectedAt();
-            cursorId = pick.id();
-            String id = cursorId;
-            java.time.Instant at = cursorTime;
-            systemState.update(s -> s.withLastSampled(id, at));
         }
-        run.succeed(Map.of("sampled", sampled.size(), "detections", sampled));
-        if (!sampled.isEmpty()) {
-            notifier.notify("HumanSamplingStarted", sampled.size() + " detection(s) sent for quality review (one in "
-                    + interval + ")", Map.of("detections", sampled, "interval", interval));
+        c.cursorTime = pick.detectedAt();
+        c.cursorId = pick.id();
+        String id = c.cursorId;
+        java.time.Instant at = c.cursorTime;
+        systemState.update(s -> s.withLastSampled(id, at));
+    }
+
+    /** Closes the run record with the detections sampled, and notifies them. */
+    public RunRecord finish(Check c) {
+        c.run.succeed(Map.of("sampled", c.sampled.size(), "detections", c.sampled()));
+        if (!c.sampled.isEmpty()) {
+            notifier.notify("HumanSamplingStarted", c.sampled.size() + " detection(s) sent for quality review (one in "
+                    + c.interval + ")", Map.of("detections", c.sampled(), "interval", c.interval));
         }
-        return run.record();
+        return c.run.record();
     }
 }

@@ -36,6 +36,9 @@ final class CamelSettings {
         p.setProperty("camel.main.name", "modelloop");
         p.setProperty("camel.main.shutdownTimeout", s.get("modelloop.shutdown.timeout-seconds", "30"));
         p.setProperty("camel.main.jmxEnabled", "true");
+        // Camel Main would log every placeholder a route used with its value; it masks passwords
+        // by key name, but not a token inside a webhook URL
+        p.setProperty("camel.main.autoConfigurationLogSummary", "false");
 
         Path routes = routesDir(s);
         boolean onDisk = Files.isDirectory(routes);

@@ -53,7 +53,9 @@ class MailAndWebhookSinksTest {
     private static final String SMTP_PASSWORD = "Sm7p+Pa55&w0rd%41-7c1e9b";
     private static final String FROM = "modelloop@example.org";
     private static final String TO = "ops@example.org";
-    private static final String HOOK = "/hooks/modelloop";
+    /** A secret in the webhook's path, as chat webhooks carry one: it must not reach the log. */
+    private static final String HOOK_TOKEN = "T0k3n-w3bh00k-s3cr3t";
+    private static final String HOOK = "/hooks/modelloop/" + HOOK_TOKEN;
 
     @TempDir
     static Path tmp;
@@ -209,7 +211,7 @@ class MailAndWebhookSinksTest {
         assertThat(endpoints).contains("seda://notify-smtp");
 
         String encoded = URLEncoder.encode(SMTP_PASSWORD, StandardCharsets.UTF_8);
-        for (String secret : List.of(SMTP_PASSWORD, "Sm7p+Pa55", encoded, AwsStubs.SECRET_KEY)) {
+        for (String secret : List.of(SMTP_PASSWORD, "Sm7p+Pa55", encoded, AwsStubs.SECRET_KEY, HOOK_TOKEN)) {
             assertThat(logText).as("log output").doesNotContain(secret);
             assertThat(status).as("/api/status").doesNotContain(secret);
             assertThat(health).as("/observe/health").doesNotContain(secret);

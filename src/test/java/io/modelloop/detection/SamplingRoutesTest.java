@@ -12,9 +12,10 @@ import io.modelloop.runs.RunRecorder;
 import io.modelloop.state.SystemStateRepository;
 import io.modelloop.storage.H2Database;
 import io.modelloop.storage.LocalS3Server;
+import io.modelloop.testing.LocalStoreClient;
 import io.modelloop.testing.RecordingNotifier;
+import io.modelloop.testing.RouteCounters;
 import io.modelloop.training.CurrentLabels;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,13 +25,10 @@ import java.util.List;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -72,8 +70,7 @@ class SamplingRoutesTest {
     static void startParts() throws Exception {
         dir = Files.createTempDirectory("sampling-routes");
         server = new LocalS3Server(dir.resolve("s3"), 0).start(BUCKET);
-        s3 = S3Client.builder().endpointOverride(URI.create(server.endpoint())).forcePathStyle(true)
-                .region(Region.US_EAST_1).credentialsProvider(AnonymousCredentialsProvider.create()).build();
+        s3 = LocalStoreClient.of(server);
         h2 = new H2Database(dir.resolve("modelloop"));
         store = new JdbcDetectionStore(h2);
         FileParameterStore parameterStore = new FileParameterStore(dir.resolve("parameters.properties"));
@@ -124,8 +121,7 @@ class SamplingRoutesTest {
         assertThat(completed("start-counting")).isEqualTo(1);
     }
 
-    private long completed(String processorId) {
-        ManagedCamelContext managed = context.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class);
-        return managed.getManagedProcessor(processorId).getExchangesCompleted();
+    long completed(String processorId) {
+        return RouteCounters.completed(context, processorId);
     }
 }

@@ -10,9 +10,10 @@ import io.modelloop.runs.JdbcRunStore;
 import io.modelloop.runs.RunRecorder;
 import io.modelloop.storage.H2Database;
 import io.modelloop.storage.LocalS3Server;
+import io.modelloop.testing.LocalStoreClient;
 import io.modelloop.testing.RecordingNotifier;
+import io.modelloop.testing.RouteCounters;
 import io.modelloop.training.CurrentLabels;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,18 +24,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 
@@ -91,8 +89,7 @@ class ReviewResultsRoutesTest {
                 }
             }
         };
-        s3 = S3Client.builder().endpointOverride(URI.create(server.endpoint())).forcePathStyle(true)
-                .region(Region.US_EAST_1).credentialsProvider(AnonymousCredentialsProvider.create())
+        s3 = LocalStoreClient.builder(server)
                 .overrideConfiguration(o -> o.addExecutionInterceptor(countGets)).build();
         s3.putObject(b -> b.bucket(BUCKET).key("images_for_detection/x.png"), RequestBody.fromBytes(PNG));
         database = new H2Database(dir.resolve("modelloop"));
@@ -141,8 +138,7 @@ class ReviewResultsRoutesTest {
     }
 
     long completed(String processorId) {
-        ManagedCamelContext managed = context.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class);
-        return managed.getManagedProcessor(processorId).getExchangesCompleted();
+        return RouteCounters.completed(context, processorId);
     }
 
     List<String> copiesOf(HumanLoop loop) {

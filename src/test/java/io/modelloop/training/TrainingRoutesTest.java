@@ -10,9 +10,10 @@ import io.modelloop.state.SystemState;
 import io.modelloop.state.SystemStateRepository;
 import io.modelloop.storage.H2Database;
 import io.modelloop.storage.LocalS3Server;
+import io.modelloop.testing.LocalStoreClient;
 import io.modelloop.testing.RecordingNotifier;
+import io.modelloop.testing.RouteCounters;
 import io.modelloop.testing.RekognitionStubs;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,14 +21,11 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -70,8 +68,7 @@ class TrainingRoutesTest {
     static void startParts() throws Exception {
         dir = Files.createTempDirectory("training-routes");
         server = new LocalS3Server(dir.resolve("s3"), 0).start(BUCKET);
-        s3 = S3Client.builder().endpointOverride(URI.create(server.endpoint())).forcePathStyle(true)
-                .region(Region.US_EAST_1).credentialsProvider(AnonymousCredentialsProvider.create()).build();
+        s3 = LocalStoreClient.of(server);
         rek = RekognitionStubs.start("modelloop");
         rek.projectExists();
         h2 = new H2Database(dir.resolve("modelloop"));
@@ -124,8 +121,7 @@ class TrainingRoutesTest {
                 .containsSubsequence("TrainingStarted", "TrainingCompleted", "ModelDeploying", "ModelRunning");
     }
 
-    private long completed(String processorId) {
-        ManagedCamelContext managed = context.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class);
-        return managed.getManagedProcessor(processorId).getExchangesCompleted();
+    long completed(String processorId) {
+        return RouteCounters.completed(context, processorId);
     }
 }

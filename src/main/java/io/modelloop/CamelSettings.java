@@ -18,21 +18,22 @@ final class CamelSettings {
     }
 
     /** The placeholders the YAML routes read: every modelloop.* key, and a few derived from them. */
-    static Properties placeholders(Settings s) {
+    static Properties placeholders(Settings s, NotificationSinks sinks) {
         Properties p = new Properties();
         for (Map.Entry<String, String> e : s.asMap().entrySet()) {
             p.setProperty(e.getKey(), e.getValue());
         }
         p.setProperty("modelloop.data", s.dataDir().toString());
-        NotificationSinks.from(s).placeholders(s).forEach(p::setProperty);
+        sinks.placeholders().forEach(p::setProperty);
         io.modelloop.trigger.Triggers.placeholders(s).forEach(p::setProperty);
         // leader-only YAML timers start with {{modelloop.leader.consumer-prefix}}: "" or "master:timers:"
         p.setProperty("modelloop.leader.consumer-prefix", io.modelloop.schedule.LeaderElection.consumerPrefix(s));
         return p;
     }
 
-    static Properties toCamelProperties(Settings s) {
-        Properties p = placeholders(s);
+    /** @param sinks the sinks ModelLoop checked at start-up (their placeholders hold the SMTP password read once) */
+    static Properties toCamelProperties(Settings s, NotificationSinks sinks) {
+        Properties p = placeholders(s, sinks);
         p.setProperty("camel.main.name", "modelloop");
         p.setProperty("camel.main.shutdownTimeout", s.get("modelloop.shutdown.timeout-seconds", "30"));
         p.setProperty("camel.main.jmxEnabled", "true");

@@ -154,7 +154,7 @@ public final class ModelLoop implements AutoCloseable {
 
         // a file left by an instance that crashed would send the CLI's token to whatever holds that port now
         InstanceEndpoint.removeStale(settings.dataDir());
-        java.util.Properties camelProperties = CamelSettings.toCamelProperties(settings);
+        java.util.Properties camelProperties = CamelSettings.toCamelProperties(settings, sinks);
         if (Triggers.kind(settings) == Triggers.Kind.SQS) {
             sqs = clients.sqs();
             camelProperties.putAll(SqsTrigger.placeholders(settings, sqs));

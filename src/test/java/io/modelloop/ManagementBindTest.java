@@ -12,7 +12,7 @@ class ManagementBindTest {
 
     static String managementHost(Map<String, String> env, String profile) {
         Settings s = Settings.load(Path.of("config"), env, Map.of("modelloop.profile", profile));
-        return CamelSettings.toCamelProperties(s).getProperty("camel.management.host");
+        return CamelSettings.toCamelProperties(s, io.modelloop.notify.NotificationSinks.from(s)).getProperty("camel.management.host");
     }
 
     @Test

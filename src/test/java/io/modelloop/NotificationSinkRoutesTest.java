@@ -133,7 +133,7 @@ class NotificationSinkRoutesTest implements CamelContextAware {
         main.addConfiguration(new CamelConfiguration() {
             @Override
             public void configure(CamelContext camel) {
-                camel.getPropertiesComponent().setOverrideProperties(CamelSettings.placeholders(settings));
+                camel.getPropertiesComponent().setOverrideProperties(CamelSettings.placeholders(settings, NotificationSinks.from(settings)));
                 NotificationSinks sinks = NotificationSinks.from(settings);
                 sinks.names().forEach(health::register);
                 camel.getRegistry().bind("notificationSinks", sinks);

@@ -50,10 +50,8 @@ public final class DetectionSteps {
 
     /** Opens the run record of a new detection, with the parameters in force for it. */
     public DetectionWork begin(ObjectVersion object, double threshold, boolean reviewEnabled) {
-        DetectionWork w = new DetectionWork(object, clock.instant(), runs.start(RUN_TYPE, Map.of("bucket",
-                object.bucket(), "key", object.key(), "version", object.idempotencyKey())));
-        w.parameters(threshold, reviewEnabled);
-        return w;
+        return new DetectionWork(object, clock.instant(), runs.start(RUN_TYPE, Map.of("bucket", object.bucket(),
+                "key", object.key(), "version", object.idempotencyKey())), threshold, reviewEnabled);
     }
 
     /** Checks the object is an image by its content; one that is not is REJECTED with the reason. */

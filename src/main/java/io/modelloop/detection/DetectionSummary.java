@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What a detection's run record and notifications say about it. */
-final class DetectionSummary {
+public final class DetectionSummary {
 
     private DetectionSummary() {
     }
@@ -42,11 +42,12 @@ final class DetectionSummary {
     }
 
     /** A model may answer no label at all (Rekognition with no custom label): said so, not "null". */
-    static String labelText(String label) {
+    public static String labelText(String label) {
         return label == null ? "no label" : label;
     }
 
-    static String round(Double v) {
+    /** A confidence or threshold as messages show it: one decimal, "?" when unknown. */
+    public static String round(Double v) {
         return v == null ? "?" : String.format(java.util.Locale.ROOT, "%.1f", v);
     }
 }

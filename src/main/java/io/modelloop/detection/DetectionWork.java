@@ -15,8 +15,8 @@ public final class DetectionWork {
     private final ObjectVersion object;
     private final Instant started;
     private final RunRecorder.Run run;
-    private double threshold;
-    private boolean reviewEnabled;
+    private final double threshold;
+    private final boolean reviewEnabled;
     private Detection.Outcome outcome;
     private String reason;
     private String modelVersion;
@@ -26,15 +26,19 @@ public final class DetectionWork {
     private String loopName;
     private boolean finished;
 
-    DetectionWork(ObjectVersion object, Instant started, RunRecorder.Run run) {
+    /** @param threshold and reviewEnabled: the parameters in force for this image, recorded with it */
+    DetectionWork(ObjectVersion object, Instant started, RunRecorder.Run run, double threshold, boolean reviewEnabled) {
         this.object = object;
         this.started = started;
         this.run = run;
+        this.threshold = threshold;
+        this.reviewEnabled = reviewEnabled;
     }
 
     /** A delivery of an object version that is recorded already: only its record matters. */
     static DetectionWork recorded(ObjectVersion object, Detection detection) {
-        DetectionWork w = new DetectionWork(object, detection.detectedAt(), null);
+        DetectionWork w = new DetectionWork(object, detection.detectedAt(), null,
+                detection.threshold() == null ? 0 : detection.threshold(), detection.reviewEnabled());
         w.detection = detection;
         w.duplicate = true;
         w.outcome = detection.outcome();
@@ -51,11 +55,6 @@ public final class DetectionWork {
 
     RunRecorder.Run run() {
         return run;
-    }
-
-    void parameters(double threshold, boolean reviewEnabled) {
-        this.threshold = threshold;
-        this.reviewEnabled = reviewEnabled;
     }
 
     double threshold() {

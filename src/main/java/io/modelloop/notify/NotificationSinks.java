@@ -23,9 +23,11 @@ public final class NotificationSinks {
     public static final List<String> KNOWN = List.of("jsonl", "sns", "smtp", "webhook");
 
     private final List<String> names;
+    private final Map<String, String> placeholders;
 
-    private NotificationSinks(List<String> names) {
+    private NotificationSinks(List<String> names, Map<String, String> placeholders) {
         this.names = List.copyOf(names);
+        this.placeholders = Map.copyOf(placeholders);
     }
 
     public static NotificationSinks from(Settings settings) {
@@ -35,16 +37,13 @@ public final class NotificationSinks {
             switch (name) {
                 case "jsonl" -> { }
                 case "sns" -> settings.require("modelloop.notify.sns.topic-arn");
-                case "smtp" -> {
-                    List.of("host", "from", "to").forEach(k -> settings.require("modelloop.notify.smtp." + k));
-                    smtpPassword(settings);
-                }
+                case "smtp" -> List.of("host", "from", "to").forEach(k -> settings.require("modelloop.notify.smtp." + k));
                 case "webhook" -> settings.require("modelloop.notify.webhook.url");
                 default -> throw new ConfigurationException("Unknown notification sink '" + name
                         + "' in modelloop.notify.sinks: use " + String.join(", ", KNOWN));
             }
         }
-        return new NotificationSinks(names);
+        return new NotificationSinks(names, placeholders(names, settings));
     }
 
     public List<String> names() {
@@ -58,11 +57,15 @@ public final class NotificationSinks {
 
     /**
      * Placeholders for routes/notifications.yaml: {@code modelloop.notify.<sink>.enabled} (each
-     * sink route's precondition), the webhook's host (its errors name the host only) and the
-     * SMTP credentials, present only when a username is configured so that the route's optional
-     * {@code {{?...}}} placeholders leave authentication out otherwise.
+     * sink route's precondition), the webhook's host (its endpoint and errors name the host only)
+     * and the SMTP credentials, present only when a username is configured so that the route's
+     * optional {@code {{?...}}} placeholders leave authentication out otherwise.
      */
-    public Map<String, String> placeholders(Settings settings) {
+    public Map<String, String> placeholders() {
+        return placeholders;
+    }
+
+    private static Map<String, String> placeholders(List<String> names, Settings settings) {
         Map<String, String> p = new LinkedHashMap<>();
         for (String sink : KNOWN) {
             p.put("modelloop.notify." + sink + ".enabled", Boolean.toString(names.contains(sink)));

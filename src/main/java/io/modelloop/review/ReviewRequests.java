@@ -2,13 +2,13 @@ package io.modelloop.review;
 
 import io.modelloop.detection.Detection;
 import io.modelloop.detection.DetectionStore;
+import io.modelloop.detection.DetectionSummary;
 import io.modelloop.detection.DetectionWork;
 import io.modelloop.notify.Notifier;
 import io.modelloop.ops.LoopMetrics;
 import io.modelloop.training.CurrentLabels;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -57,12 +57,9 @@ public final class ReviewRequests {
         if (d.confidenceReason() != null) {
             data.put("confidenceReason", d.confidenceReason());
         }
-        notifier.notify("HumanLoopStarted", "Review requested for " + d.key() + ": " + (d.label() == null ? "no label"
-                : d.label()) + " at " + round(d.confidence()) + "%" + (d.belowThreshold() ? " is below " + round(d.threshold()) + "%"
+        notifier.notify("HumanLoopStarted", "Review requested for " + d.key() + ": "
+                + DetectionSummary.labelText(d.label()) + " at " + DetectionSummary.round(d.confidence()) + "%"
+                + (d.belowThreshold() ? " is below " + DetectionSummary.round(d.threshold()) + "%"
                 : ", sent by a rule of the detect route") + " (" + SentForReview.brief(loop) + ")", data);
-    }
-
-    private static String round(Double v) {
-        return v == null ? "?" : String.format(Locale.ROOT, "%.1f", v);
     }
 }

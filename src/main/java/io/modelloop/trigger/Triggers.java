@@ -26,9 +26,7 @@ public final class Triggers {
         };
     }
 
-    /**
-     * Binds what the trigger's route (routes/trigger-poll.yaml or routes/trigger-sqs.yaml) calls;
-     */
+    /** Binds what the trigger's route (routes/trigger-poll.yaml or routes/trigger-sqs.yaml) calls. */
     public static void bind(CamelContext camel, Settings settings, S3Client s3) {
         switch (kind(settings)) {
             case SQS -> camel.getRegistry().bind("s3EventParser", new S3EventParser());
@@ -38,7 +36,7 @@ public final class Triggers {
                             + settings.get("modelloop.poll.interval-ms"));
                 }
                 PollingTrigger.bind(camel, s3, settings.bucket(),
-                    (int) settings.getLong("modelloop.poll.concurrent-consumers", 2), pollLedger(settings));
+                        (int) settings.getLong("modelloop.poll.concurrent-consumers", 2), pollLedger(settings));
             }
             case NONE -> { }
         }

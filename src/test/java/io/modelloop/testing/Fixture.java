@@ -31,13 +31,22 @@ public final class Fixture {
     private Fixture() {
     }
 
+    /** Ports this JVM's fixtures handed out: the OS may offer a just-closed port again, and two servers would clash. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A free port no other fixture call in this JVM has returned (an instance's HTTP and S3 ports once collided). */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                s.setReuseAddress(true);
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        throw new IllegalStateException("no free port the fixtures have not handed out already");
     }
 
     /** Local-profile settings on a temporary data folder and free ports; extra keys override. */

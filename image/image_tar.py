@@ -18,7 +18,7 @@ import tarfile
 
 # The contract the Kubernetes manifests rely on (README "Container image").
 EXPECTED_ENV = {
-    "MODELLOOP_PROFILE": "aws",
+    "CAMEL_MAIN_PROFILE": "aws",
     "MODELLOOP_DATA": "/var/lib/modelloop",
     "MODELLOOP_CONFIG": "/app/config",
     "MODELLOOP_ROUTES_DIR": "/app/routes",

@@ -8,7 +8,7 @@
 #    command there as user 10001, the way Kubernetes will: root file system read-only, /tmp and
 #    /var/lib/modelloop as writable volumes, config/ and routes/ mounted over /app/config and
 #    /app/routes in ConfigMap layout (..data symlinks), the image's environment plus
-#    MODELLOOP_PROFILE=local and free ports;
+#    CAMEL_MAIN_PROFILE=local and free ports;
 # 3. waits for /observe/health/ready = UP (reports the start time), loads the console sign-in
 #    page, reads /api/status with the printed operator password (the mounted config is in
 #    force), then trains the built-in model on a few generated images so DJL unpacks libtorch
@@ -52,7 +52,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 HTTP=$(free_port); MGMT=$(free_port); S3=$(free_port)
 mapfile -d '' -t ENTRY < <(python3 image/image_tar.py run-args "$IMAGE")
 mapfile -d '' -t ENV < <(python3 image/image_tar.py env "$IMAGE")
-ENV+=(MODELLOOP_PROFILE=local MODELLOOP_HTTP_PORT=$HTTP MODELLOOP_MANAGEMENT_PORT=$MGMT
+ENV+=(CAMEL_MAIN_PROFILE=local MODELLOOP_HTTP_PORT=$HTTP MODELLOOP_MANAGEMENT_PORT=$MGMT
       MODELLOOP_S3_PORT=$S3 MODELLOOP_BUILTIN_EPOCHS=3 HOSTNAME=modelloop-test)
 WORKDIR=$(python3 -c 'import json,sys; exec(open("image/image_tar.py").read().split("def main")[0]); print(read(sys.argv[1])[1]["config"]["WorkingDir"])' "$IMAGE")
 USERSPEC=$(python3 -c 'import json,sys; exec(open("image/image_tar.py").read().split("def main")[0]); print(read(sys.argv[1])[1]["config"]["User"])' "$IMAGE")

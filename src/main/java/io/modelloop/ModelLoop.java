@@ -132,7 +132,7 @@ public final class ModelLoop implements AutoCloseable {
         if (settings.isLocal()) {
             // before the store serves, so no upload can be in flight: what looks like one is a killed run's leftover
             IncompleteUploads.moveAside(settings.dataDir().resolve(bucket), settings.dataDir().resolve(IncompleteUploads.FOLDER));
-            localS3 = new LocalS3Server(settings.dataDir(), settings.getInt("modelloop.s3.port", 9000)).start(bucket);
+            localS3 = new LocalS3Server(settings.dataDir(), settings.getInt("modelloop.s3.port")).start(bucket);
             s3Endpoint = localS3.endpoint();
             new LocalObjectRepair(settings.dataDir().resolve(bucket), 0).repair();
         } else {
@@ -154,7 +154,8 @@ public final class ModelLoop implements AutoCloseable {
 
         // a file left by an instance that crashed would send the CLI's token to whatever holds that port now
         InstanceEndpoint.removeStale(settings.dataDir());
-        java.util.Properties camelProperties = CamelSettings.toCamelProperties(settings, sinks);
+        main.setPropertyPlaceholderLocations(settings.locations());
+        java.util.Properties camelProperties = CamelSettings.overrideProperties(settings, sinks);
         if (Triggers.kind(settings) == Triggers.Kind.SQS) {
             sqs = clients.sqs();
             camelProperties.putAll(SqsTrigger.placeholders(settings, sqs));
@@ -372,8 +373,7 @@ public final class ModelLoop implements AutoCloseable {
                 });
                 modelBackend = ModelBackends.create(settings, s3, bucket);
                 trainingPipeline = new TrainingPipeline(s3, bucket, modelBackend, parameters, systemState, runs,
-                        notifier, Clock.systemUTC(), ChallengerGate.tolerance(settings.get(
-                        "modelloop.training.challenger-tolerance", String.valueOf(TrainingPipeline.DEFAULT_CHALLENGER_TOLERANCE))));
+                        notifier, Clock.systemUTC(), ChallengerGate.tolerance(settings.get("modelloop.training.challenger-tolerance")));
                 camel.getRegistry().bind("trainingPipeline", trainingPipeline);
                 CurrentLabels labels = DetectionWiring.labels(s3, bucket);
                 humanReview = HumanReviews.create(settings, detectionStore, s3, bucket, Clock.systemUTC(), labels);
@@ -393,7 +393,7 @@ public final class ModelLoop implements AutoCloseable {
                 camel.getRegistry().bind("detectionApi",
                         new DetectionApi(detectionStore, () -> parameters.values().minimumLabelDetectionConfidence(), s3));
                 camel.getRegistry().bind("reviewApi", new ReviewApi(humanReview, imageLinks::link,
-                        Boolean.parseBoolean(settings.get("modelloop.review.show-detected-label", "true").trim())));
+                        Boolean.parseBoolean(settings.get("modelloop.review.show-detected-label").trim())));
                 camel.getRegistry().bind("notificationApi", new NotificationApi(notificationLog));
                 UserDirectory users = new UserDirectory(WebAuthSettings.usersFile(settings), settings.asMap());
                 firstOperatorPassword = WebAuthSettings.createFirstOperator(settings, users);
@@ -402,7 +402,7 @@ public final class ModelLoop implements AutoCloseable {
                             + "(hashes from `modelloop hash-password`)", users.file());
                 }
                 webConsole = new WebConsole(WebAuthSettings.authenticator(settings, users,
-                        WebAuthSettings.newCliToken(settings)), settings.get("modelloop.web.secure-cookies", "auto"),
+                        WebAuthSettings.newCliToken(settings)), settings.get("modelloop.web.secure-cookies"),
                         WebAuthSettings.trustedProxies(settings));
                 if (localS3 != null) {
                     camel.addRoutes(localRepairRoute());
@@ -467,14 +467,14 @@ public final class ModelLoop implements AutoCloseable {
         m.put("bucket", settings.bucket());
         m.put("s3Endpoint", s3Endpoint == null || s3Endpoint.isBlank() ? "aws" : s3Endpoint);
         m.put("dataDir", settings.dataDir().toString());
-        m.put("httpPort", settings.getInt("modelloop.http.port", 8080));
-        m.put("managementPort", settings.getInt("modelloop.management.port", 8081));
+        m.put("httpPort", settings.getInt("modelloop.http.port"));
+        m.put("managementPort", settings.getInt("modelloop.management.port"));
         return m;
     }
 
     private void printBanner() {
-        int http = settings.getInt("modelloop.http.port", 8080);
-        int mgmt = settings.getInt("modelloop.management.port", 8081);
+        int http = settings.getInt("modelloop.http.port");
+        int mgmt = settings.getInt("modelloop.management.port");
         StringBuilder b = new StringBuilder("\n  ModelLoop is running (profile ").append(settings.profile()).append(")\n");
         b.append("  Console         : http://localhost:").append(http).append("/\n");
         if (firstOperatorPassword != null) {

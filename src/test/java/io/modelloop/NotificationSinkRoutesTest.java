@@ -114,7 +114,7 @@ class NotificationSinkRoutesTest implements CamelContextAware {
         smtp.purgeEmailFromAllMailboxes();
         Path passwordFile = Files.writeString(Files.createTempFile(tmp, "smtp", ".secret"), PASSWORD);
         Map<String, String> o = new HashMap<>();
-        o.put("modelloop.profile", "aws");
+        o.put("camel.main.profile", "aws");
         o.put("modelloop.data", Files.createTempDirectory(tmp, "data").toString());
         o.put("modelloop.aws.region", "us-east-1");
         o.put("modelloop.notify.sinks", "sns, smtp, webhook");
@@ -128,11 +128,12 @@ class NotificationSinkRoutesTest implements CamelContextAware {
         o.put("modelloop.notify.smtp.username", USER);
         o.put("modelloop.notify.smtp.password-file", passwordFile.toString());
         o.put("modelloop.notify.webhook.url", webhook.baseUrl() + HOOK);
-        settings = Settings.load(Path.of("config"), Map.of(), o);
+        settings = Settings.load(Path.of("config"), o);
         // what ModelLoop's start-up binds and sets for these routes
         main.addConfiguration(new CamelConfiguration() {
             @Override
             public void configure(CamelContext camel) {
+                camel.getPropertiesComponent().setLocation(settings.locations());
                 camel.getPropertiesComponent().setOverrideProperties(CamelSettings.placeholders(settings, NotificationSinks.from(settings)));
                 NotificationSinks sinks = NotificationSinks.from(settings);
                 sinks.names().forEach(health::register);

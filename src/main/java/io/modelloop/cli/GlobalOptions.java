@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 public final class GlobalOptions {
 
     @Option(names = "--profile", paramLabel = "local|aws",
-            description = "Profile: local (no cloud account, the default) or aws. Env: MODELLOOP_PROFILE")
+            description = "Profile: local (no cloud account, the default) or aws. Env: CAMEL_MAIN_PROFILE")
     String profile;
 
     @Option(names = "--data", paramLabel = "DIR",
@@ -39,7 +39,7 @@ public final class GlobalOptions {
     public Settings settings() {
         Map<String, String> overrides = new HashMap<>();
         if (profile != null) {
-            overrides.put("modelloop.profile", profile);
+            overrides.put("camel.main.profile", profile);
         }
         if (data != null) {
             overrides.put("modelloop.data", data.toString());
@@ -59,7 +59,7 @@ public final class GlobalOptions {
         Map<String, String> env = System.getenv();
         Path configDir = config != null ? config
                 : Path.of(env.getOrDefault("MODELLOOP_CONFIG", "config"));
-        return Settings.load(configDir, env, overrides);
+        return Settings.load(configDir, overrides);
     }
 
     private static String port(String option, int port) {

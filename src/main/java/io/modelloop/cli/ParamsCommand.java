@@ -111,7 +111,7 @@ final class ParamsCommand implements Callable<Integer> {
                 admin.store().write(d.name(), d.rule().canonical(value));
                 admin.store().recordChange(d.name(), new ParameterHistoryEntry(d.rule().canonical(value),
                         java.time.Instant.now(), System.getProperty("user.name"), ParameterHistoryEntry.CLI));
-                long seconds = Math.max(1, settings.getLong("modelloop.parameters.poll-interval-ms", 30000) / 1000);
+                long seconds = Math.max(1, settings.getLong("modelloop.parameters.poll-interval-ms") / 1000);
                 spec.commandLine().getOut().printf("%s set to %s in %s; a running ModelLoop applies it within %d s.%n",
                         d.name(), d.rule().canonical(value), admin.store().location(), seconds);
             }

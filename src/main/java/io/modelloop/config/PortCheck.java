@@ -21,11 +21,11 @@ public final class PortCheck {
      * @throws ConfigurationException when something already listens there
      */
     public static void free(Settings s, String key, String hostKey, String defaultHost, String option) {
-        int port = s.getInt(key, -1);
+        int port = s.getInt(key);
         if (port <= 0) {
             return; // 0 picks a free port
         }
-        String host = hostKey == null ? defaultHost : s.get(hostKey, defaultHost);
+        String host = hostKey == null ? defaultHost : s.get(hostKey);
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));

@@ -1,104 +1,118 @@
 package io.modelloop.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesComponent;
 
 /**
- * The merged configuration of one ModelLoop process.
+ * The configuration of one ModelLoop process, read by Camel's properties component.
  *
- * Layers, lowest first: application.properties, application-PROFILE.properties (each from the
- * config folder when it exists, else the copy packaged in the jar), environment variables
- * named after a key (modelloop.http.port -> MODELLOOP_HTTP_PORT), then explicit overrides
- * (command-line options, tests).
+ * Camel resolves every key: override properties (command-line options, tests) first, then an
+ * environment variable named as Camel maps it (modelloop.http.port -> MODELLOOP_HTTP_PORT),
+ * then the first location holding the key. The locations are application-PROFILE.properties
+ * over application.properties, each from the config folder over the copy packaged in the jar,
+ * so a folder that sets three keys leaves every other default in force. The profile is Camel
+ * Main's own key, camel.main.profile (CAMEL_MAIN_PROFILE). Camel Main is given the same
+ * locations and overrides, so the routes' {{placeholders}} and the camel.* keys in the files
+ * read exactly what this class reads.
  */
 public final class Settings {
 
     public static final Set<String> PROFILES = Set.of("local", "aws");
+    public static final String PROFILE = "camel.main.profile";
 
-    private final Map<String, String> values;
+    private final PropertiesComponent properties;
+    private final List<String> locations;
+    private final Map<String, String> overrides;
 
-    private Settings(Map<String, String> values) {
-        this.values = Map.copyOf(values);
+    private Settings(PropertiesComponent properties, List<String> locations, Map<String, String> overrides) {
+        this.properties = properties;
+        this.locations = List.copyOf(locations);
+        this.overrides = Map.copyOf(overrides);
     }
 
-    public static Settings load(Path configDir, Map<String, String> env, Map<String, String> overrides) {
-        Map<String, String> merged = new TreeMap<>();
-        merged.putAll(readLayer(configDir, "application.properties", true));
-        String profile = firstNonBlank(overrides.get("modelloop.profile"), env.get(envName("modelloop.profile")),
-                merged.get("modelloop.profile"), "local");
+    public static Settings load(Path configDir, Map<String, String> overrides) {
+        DefaultCamelContext camel = new DefaultCamelContext(false);
+        camel.build();
+        PropertiesComponent pc = camel.getPropertiesComponent();
+        Properties o = new Properties();
+        o.putAll(overrides);
+        pc.setOverrideProperties(o);
+        pc.setLocation(String.join(",", locations(configDir, null)));
+        if (pc.loadProperties().isEmpty()) {
+            throw new ConfigurationException("Configuration file application.properties not found in "
+                    + (configDir == null ? "the jar" : configDir.toAbsolutePath() + " nor in the jar"));
+        }
+        String profile = pc.resolveProperty(PROFILE).map(String::trim).filter(p -> !p.isEmpty()).orElse("local");
         if (!PROFILES.contains(profile)) {
-            throw new ConfigurationException("Unknown profile '" + profile + "': use one of " + PROFILES);
+            throw new ConfigurationException("Unknown profile '" + profile + "' (" + PROFILE + ", environment variable "
+                    + envName(PROFILE) + "): use one of " + PROFILES);
         }
-        merged.putAll(readLayer(configDir, "application-" + profile + ".properties", false));
-        for (String key : Set.copyOf(merged.keySet())) {
-            String fromEnv = env.get(envName(key));
-            if (fromEnv != null) {
-                merged.put(key, fromEnv);
-            }
-        }
-        merged.putAll(overrides);
-        merged.put("modelloop.profile", profile);
-        return new Settings(merged);
+        List<String> all = locations(configDir, profile);
+        pc.setLocation(String.join(",", all));
+        Map<String, String> withProfile = new TreeMap<>(overrides);
+        withProfile.put(PROFILE, profile);
+        Properties o2 = new Properties();
+        o2.putAll(withProfile);
+        pc.setOverrideProperties(o2);
+        return new Settings(pc, all, withProfile);
     }
 
-    /** The environment variable that overrides a key: upper case, dots and dashes as underscores. */
+    /**
+     * Camel takes a key from the first location holding it. As in Spring Boot, the operator's
+     * folder wins over the jar, and within each the profile's file over application.properties.
+     */
+    private static List<String> locations(Path configDir, String profile) {
+        List<String> l = new ArrayList<>();
+        List<String> names = profile == null ? List.of("application.properties")
+                : List.of("application-" + profile + ".properties", "application.properties");
+        if (configDir != null && Files.isDirectory(configDir)) {
+            Path dir = configDir.toAbsolutePath().normalize();
+            names.forEach(n -> l.add("file:" + dir.resolve(n) + ";optional=true"));
+        }
+        names.forEach(n -> l.add("classpath:config/" + n + ";optional=true"));
+        return l;
+    }
+
+    /** The environment variable Camel maps a key to: upper case, dots and dashes as underscores. */
     public static String envName(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    private static Map<String, String> readLayer(Path configDir, String name, boolean required) {
-        Properties props = new Properties();
-        Path onDisk = configDir == null ? null : configDir.resolve(name);
-        try {
-            if (onDisk != null && Files.isRegularFile(onDisk)) {
-                try (Reader r = Files.newBufferedReader(onDisk, StandardCharsets.UTF_8)) {
-                    props.load(r);
-                }
-            } else {
-                try (InputStream in = Settings.class.getResourceAsStream("/config/" + name)) {
-                    if (in == null) {
-                        if (required) {
-                            throw new ConfigurationException("Configuration file " + name + " not found");
-                        }
-                        return Map.of();
-                    }
-                    props.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-                }
-            }
-        } catch (IOException e) {
-            throw new ConfigurationException("Cannot read configuration " + name + ": " + e.getMessage());
-        }
-        Map<String, String> out = new TreeMap<>();
-        props.forEach((k, v) -> out.put(k.toString(), v.toString().trim()));
-        return out;
+    /** Where Camel Main reads the same files, highest priority first. */
+    public String locations() {
+        return String.join(",", locations);
     }
 
-    private static String firstNonBlank(String... candidates) {
-        for (String c : candidates) {
-            if (c != null && !c.isBlank()) {
-                return c.trim();
-            }
-        }
-        return null;
+    /** The explicit overrides (command-line options, tests), for Camel Main's override properties. */
+    public Map<String, String> overrides() {
+        return overrides;
     }
 
+    /**
+     * The value in force, "" when blank. Every key has its default in application.properties,
+     * so a key found nowhere is a mistake in the code or the files, not an unset option.
+     */
     public String get(String key) {
-        String v = values.get(key);
-        return v == null ? "" : v;
-    }
-
-    public String get(String key, String fallback) {
-        String v = values.get(key);
-        return v == null || v.isBlank() ? fallback : v;
+        Optional<String> v;
+        try {
+            v = properties.resolveProperty(key);
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("Configuration " + key + " cannot be read: " + e.getMessage());
+        }
+        if (v.isEmpty()) {
+            throw new ConfigurationException("Configuration " + key + " is not defined in application.properties");
+        }
+        return v.get().trim();
     }
 
     public String require(String key) {
@@ -110,36 +124,33 @@ public final class Settings {
         return v;
     }
 
-    public int getInt(String key, int fallback) {
-        String v = get(key);
-        if (v.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException("Configuration " + key + " must be a whole number, got '" + v + "'");
-        }
+    public int getInt(String key) {
+        return (int) whole(key, Integer.MIN_VALUE, Integer.MAX_VALUE);
     }
 
-    public long getLong(String key, long fallback) {
-        String v = get(key);
-        if (v.isBlank()) {
-            return fallback;
-        }
+    public long getLong(String key) {
+        return whole(key, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    private long whole(String key, long min, long max) {
+        String v = require(key);
         try {
-            return Long.parseLong(v.trim());
+            long n = Long.parseLong(v);
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
         } catch (NumberFormatException e) {
             throw new ConfigurationException("Configuration " + key + " must be a whole number, got '" + v + "'");
         }
     }
 
     public boolean getBoolean(String key) {
-        return Boolean.parseBoolean(get(key).trim());
+        return Boolean.parseBoolean(get(key));
     }
 
     public String profile() {
-        return get("modelloop.profile");
+        return get(PROFILE);
     }
 
     public boolean isLocal() {
@@ -147,21 +158,31 @@ public final class Settings {
     }
 
     public Path dataDir() {
-        return Path.of(get("modelloop.data", "data")).toAbsolutePath().normalize();
+        return Path.of(require("modelloop.data")).toAbsolutePath().normalize();
     }
 
     public String bucket() {
         return require("modelloop.bucket");
     }
 
-    /** A copy of every key and value, for handing the modelloop.* keys to Camel's placeholders. */
+    /** Every key the files and overrides define, with the value in force (environment included). */
     public Map<String, String> asMap() {
-        return values;
+        Map<String, String> all = new TreeMap<>();
+        properties.loadProperties().stringPropertyNames().forEach(k -> all.put(k, get(k)));
+        overrides.keySet().forEach(k -> all.put(k, get(k)));
+        return all;
     }
 
     public Settings with(String key, String value) {
-        Map<String, String> copy = new TreeMap<>(values);
+        Map<String, String> copy = new TreeMap<>(overrides);
         copy.put(key, value);
-        return new Settings(copy);
+        DefaultCamelContext camel = new DefaultCamelContext(false);
+        camel.build();
+        PropertiesComponent next = camel.getPropertiesComponent();
+        next.setLocation(String.join(",", locations));
+        Properties o = new Properties();
+        o.putAll(copy);
+        next.setOverrideProperties(o);
+        return new Settings(next, locations, copy);
     }
 }

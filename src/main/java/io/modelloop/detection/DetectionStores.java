@@ -27,7 +27,7 @@ public final class DetectionStores {
             case "jdbc" -> new JdbcDetectionStore(h2.get());
             case "dynamodb" -> {
                 DynamoDetectionStore store = new DynamoDetectionStore(dynamo.get(),
-                        settings.get("modelloop.detections.table", "modelloop"));
+                        settings.get("modelloop.detections.table"));
                 if (settings.getBoolean("modelloop.detections.create-table") && store.createTableIfMissing()) {
                     LOG.info("Created DynamoDB table {} for detections", store.table());
                 }
@@ -38,7 +38,7 @@ public final class DetectionStores {
     }
 
     private static String kind(Settings settings, String key) {
-        return settings.get(key, settings.isLocal() ? "jdbc" : "dynamodb").trim().toLowerCase(Locale.ROOT);
+        return settings.get(key).toLowerCase(Locale.ROOT);
     }
 
     private static ConfigurationException unknown(String key, Settings settings) {

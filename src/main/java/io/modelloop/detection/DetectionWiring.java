@@ -35,7 +35,7 @@ public final class DetectionWiring {
                             SystemStateRepository systemState, RunRecorder runs, Notifier notifier) {
         Clock clock = Clock.systemUTC();
         LoopMetrics metrics = LoopMetrics.of(camel);
-        ImageValidator validator = new ImageValidator(s3, settings.getLong("modelloop.detection.max-image-bytes", 15L << 20));
+        ImageValidator validator = new ImageValidator(s3, settings.getLong("modelloop.detection.max-image-bytes"));
         camel.getRegistry().bind("detectionSteps", new DetectionSteps(validator, model, store, systemState, runs,
                 metrics, clock));
         camel.getRegistry().bind("detectionNotices", new DetectionNotices(notifier, metrics));

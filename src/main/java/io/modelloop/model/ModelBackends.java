@@ -16,15 +16,15 @@ public final class ModelBackends {
 
     static BuiltinModelSettings builtinSettings(Settings s) {
         BuiltinModelSettings b = BuiltinModelSettings.defaults(s.dataDir());
-        b = b.withImageSize(s.getInt("modelloop.builtin.image-size", b.imageSize()))
-                .withEpochs(s.getInt("modelloop.builtin.epochs", b.epochs()))
-                .withBatchSize(s.getInt("modelloop.builtin.batch-size", b.batchSize()))
+        b = b.withImageSize(s.getInt("modelloop.builtin.image-size"))
+                .withEpochs(s.getInt("modelloop.builtin.epochs"))
+                .withBatchSize(s.getInt("modelloop.builtin.batch-size"))
                 .withBackbone(s.get("modelloop.builtin.backbone"))
                 // flips and shifts help photos of objects; turn them off for text, digits or symbols
-                .withAugment(!"false".equalsIgnoreCase(s.get("modelloop.builtin.augment", "true").trim()));
+                .withAugment(!"false".equalsIgnoreCase(s.get("modelloop.builtin.augment").trim()));
         try {
-            String norm = s.get("modelloop.builtin.backbone-normalisation", "").trim();
-            String fallback = s.get("modelloop.builtin.backbone-fallback", "scratch").trim();
+            String norm = s.get("modelloop.builtin.backbone-normalisation").trim();
+            String fallback = s.get("modelloop.builtin.backbone-fallback").trim();
             if (!fallback.equals("scratch") && !fallback.equals("fail")) {
                 throw new IllegalArgumentException("backbone-fallback is scratch or fail, not '" + fallback + "'");
             }
@@ -33,7 +33,7 @@ public final class ModelBackends {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("modelloop.builtin.backbone-sha256/-normalisation/-fallback: " + e.getMessage());
         }
-        String input = s.get("modelloop.builtin.input", "rgb").trim();
+        String input = s.get("modelloop.builtin.input").trim();
         try {
             b = b.withInput(ImageInput.valueOf(input.toUpperCase(java.util.Locale.ROOT)));
         } catch (IllegalArgumentException e) {
@@ -48,7 +48,7 @@ public final class ModelBackends {
     }
 
     public static ModelBackend create(Settings settings, S3Client s3, String bucket) {
-        String name = settings.get("modelloop.model.backend", "builtin");
+        String name = settings.get("modelloop.model.backend");
         return switch (name) {
             case "builtin" -> new BuiltinModelBackend(s3, bucket, builtinSettings(settings));
             case "rekognition" -> new RekognitionModelBackend(RekognitionClients.fromSettings(settings),

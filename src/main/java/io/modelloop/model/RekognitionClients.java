@@ -27,9 +27,8 @@ public final class RekognitionClients {
      * modelloop.rekognition.endpoint) with modelloop.rekognition.retry.* as its retries.
      */
     public static RekognitionClient fromSettings(Settings settings) {
-        int attempts = settings.getInt("modelloop.rekognition.retry.attempts", SdkRetries.DEFAULT_MAX_ATTEMPTS);
-        long baseDelayMs = settings.getLong("modelloop.rekognition.retry.base-delay-ms",
-                SdkRetries.DEFAULT_BASE_DELAY.toMillis());
+        int attempts = settings.getInt("modelloop.rekognition.retry.attempts");
+        long baseDelayMs = settings.getLong("modelloop.rekognition.retry.base-delay-ms");
         if (attempts < 1 || baseDelayMs < 0) {
             throw new ConfigurationException("modelloop.rekognition.retry.attempts must be at least 1 and"
                     + " modelloop.rekognition.retry.base-delay-ms zero or more, got " + attempts + " and " + baseDelayMs);

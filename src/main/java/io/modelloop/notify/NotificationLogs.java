@@ -19,11 +19,11 @@ public final class NotificationLogs {
     }
 
     public static NotificationLog create(Settings settings, Supplier<H2Database> h2, Supplier<DynamoDbClient> dynamo) {
-        String kind = settings.get("modelloop.runs.store", settings.isLocal() ? "jdbc" : "dynamodb").trim().toLowerCase(Locale.ROOT);
+        String kind = settings.get("modelloop.runs.store").trim().toLowerCase(Locale.ROOT);
         return switch (kind) {
             case "jdbc" -> new JdbcNotificationLog(h2.get(), Clock.systemUTC());
             case "dynamodb" -> {
-                DynamoNotificationLog log = new DynamoNotificationLog(dynamo.get(), settings.get("modelloop.runs.table", "modelloop"));
+                DynamoNotificationLog log = new DynamoNotificationLog(dynamo.get(), settings.get("modelloop.runs.table"));
                 if (settings.getBoolean("modelloop.runs.create-table")) {
                     log.createTableIfMissing();
                 }

@@ -11,7 +11,7 @@ public final class ParameterStores {
     }
 
     public static ParameterStore create(Settings settings, CamelContext camel) {
-        String kind = settings.get("modelloop.parameters.store", "file");
+        String kind = settings.get("modelloop.parameters.store");
         return switch (kind) {
             case "file" -> new FileParameterStore(settings.dataDir().resolve("parameters.properties"));
             case "ssm" -> new SsmParameterStore(camel.createProducerTemplate(), settings.get("modelloop.parameters.prefix"));

@@ -52,7 +52,7 @@ public final class AwsContext implements AutoCloseable {
 
     public AwsContext(Settings settings) {
         if (settings.isLocal()) {
-            throw new ConfigurationException("This command works on AWS: run it with --profile aws (or MODELLOOP_PROFILE=aws)");
+            throw new ConfigurationException("This command works on AWS: run it with --profile aws (or CAMEL_MAIN_PROFILE=aws)");
         }
         this.settings = settings;
         this.clients = new AwsClients(settings);
@@ -78,7 +78,7 @@ public final class AwsContext implements AutoCloseable {
 
     public String queueName() {
         String url = settings.get("modelloop.sqs.queue-url").trim().replaceAll("/+$", "");
-        return url.isEmpty() ? settings.get("modelloop.sqs.queue", "modelloop-s3-events").trim() : url.substring(url.lastIndexOf('/') + 1);
+        return url.isEmpty() ? settings.get("modelloop.sqs.queue").trim() : url.substring(url.lastIndexOf('/') + 1);
     }
 
     public String deadLetterQueueName() {
@@ -86,7 +86,7 @@ public final class AwsContext implements AutoCloseable {
     }
 
     public int maxReceiveCount() {
-        int n = settings.getInt("modelloop.sqs.max-receive-count", 5);
+        int n = settings.getInt("modelloop.sqs.max-receive-count");
         if (n < 1 || n > 1000) {
             throw new ConfigurationException("modelloop.sqs.max-receive-count must be 1 to 1000, got " + n);
         }
@@ -100,7 +100,7 @@ public final class AwsContext implements AutoCloseable {
 
     public String topicName() {
         String arn = configuredTopicArn();
-        return arn.isEmpty() ? settings.get("modelloop.notify.sns.topic-name", "modelloop").trim() : arn.substring(arn.lastIndexOf(':') + 1);
+        return arn.isEmpty() ? settings.get("modelloop.notify.sns.topic-name").trim() : arn.substring(arn.lastIndexOf(':') + 1);
     }
 
     public String topicArn() {
@@ -125,10 +125,10 @@ public final class AwsContext implements AutoCloseable {
     public List<String> tables() {
         Set<String> tables = new LinkedHashSet<>();
         if ("dynamodb".equals(settings.get("modelloop.detections.store").trim())) {
-            tables.add(settings.get("modelloop.detections.table", "modelloop").trim());
+            tables.add(settings.get("modelloop.detections.table").trim());
         }
         if ("dynamodb".equals(settings.get("modelloop.runs.store").trim())) {
-            tables.add(settings.get("modelloop.runs.table", "modelloop").trim());
+            tables.add(settings.get("modelloop.runs.table").trim());
         }
         return List.copyOf(tables);
     }
@@ -138,7 +138,7 @@ public final class AwsContext implements AutoCloseable {
     }
 
     public String rekognitionProject() {
-        return settings.get("modelloop.rekognition.project", "modelloop").trim();
+        return settings.get("modelloop.rekognition.project").trim();
     }
 
     public boolean a2iReview() {
@@ -146,13 +146,13 @@ public final class AwsContext implements AutoCloseable {
     }
 
     public String taskUiName() {
-        return settings.get("modelloop.review.a2i.task-ui-name", "modelloop-image-classification").trim();
+        return settings.get("modelloop.review.a2i.task-ui-name").trim();
     }
 
     /** The flow definition's name: from its configured ARN when there is one. */
     public String flowDefinitionName() {
         String arn = settings.get("modelloop.review.a2i.flow-definition-arn").trim();
-        return arn.isEmpty() ? settings.get("modelloop.review.a2i.flow-definition-name", "modelloop-review").trim()
+        return arn.isEmpty() ? settings.get("modelloop.review.a2i.flow-definition-name").trim()
                 : arn.substring(arn.lastIndexOf('/') + 1);
     }
 

@@ -186,7 +186,7 @@ final class ReplayRun {
 
     private static Map<String, String> fixedSettings() {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("modelloop.profile", "local");
+        s.put("camel.main.profile", "local");
         s.put("modelloop.http.host", "127.0.0.1");
         s.put("modelloop.management.host", "127.0.0.1");
         s.put("modelloop.web.create-first-operator", "false");
@@ -218,7 +218,7 @@ final class ReplayRun {
         s.put("modelloop.parameters.poll-interval-ms", "1000");
         s.putAll(o.sets());
         Path config = o.config() != null ? o.config() : Path.of("config");
-        return Settings.load(config, System.getenv(), s);
+        return Settings.load(config, s);
     }
 
     private void applyParameters(ModelLoop loop) {

@@ -27,7 +27,7 @@ public final class HumanReviews {
     /** @param labels the label folders, shared with detection and the results route */
     public static HumanReview create(Settings settings, DetectionStore store, S3Client s3, String bucket, Clock clock,
                                      CurrentLabels labels) {
-        String name = settings.get("modelloop.review.backend", "builtin").trim();
+        String name = settings.get("modelloop.review.backend").trim();
         return switch (name) {
             case "builtin" -> {
                 if (store == null) {
@@ -49,12 +49,12 @@ public final class HumanReviews {
      * task stays available for up to 10 days.
      */
     public static Duration resultsMargin(Settings settings) {
-        String value = settings.get("modelloop.review.results-margin-minutes", "").trim();
+        String value = settings.get("modelloop.review.results-margin-minutes").trim();
         if (value.isEmpty()) {
-            return "a2i".equals(settings.get("modelloop.review.backend", "builtin").trim())
+            return "a2i".equals(settings.get("modelloop.review.backend").trim())
                     ? Duration.ofDays(10).plusHours(1) : Duration.ofMinutes(15);
         }
-        int minutes = settings.getInt("modelloop.review.results-margin-minutes", 15);
+        int minutes = settings.getInt("modelloop.review.results-margin-minutes");
         if (minutes < 0) {
             throw new ConfigurationException("modelloop.review.results-margin-minutes must not be negative, got " + minutes);
         }
@@ -63,7 +63,7 @@ public final class HumanReviews {
 
     /** modelloop.review.hold-minutes: how long a loop a reviewer opened stays theirs (default 5). */
     static Duration holdDuration(Settings settings) {
-        int minutes = settings.getInt("modelloop.review.hold-minutes", 5);
+        int minutes = settings.getInt("modelloop.review.hold-minutes");
         if (minutes < 1) {
             throw new ConfigurationException("modelloop.review.hold-minutes must be at least 1, got " + minutes);
         }

@@ -23,10 +23,10 @@ public final class RunStores {
     }
 
     public static RunStore create(Settings settings, Supplier<H2Database> h2, Supplier<DynamoDbClient> dynamo) {
-        return switch (settings.get(KEY, settings.isLocal() ? "jdbc" : "dynamodb").trim().toLowerCase(Locale.ROOT)) {
+        return switch (settings.get(KEY).toLowerCase(Locale.ROOT)) {
             case "jdbc" -> new JdbcRunStore(h2.get());
             case "dynamodb" -> {
-                DynamoRunStore store = new DynamoRunStore(dynamo.get(), settings.get("modelloop.runs.table", "modelloop"));
+                DynamoRunStore store = new DynamoRunStore(dynamo.get(), settings.get("modelloop.runs.table"));
                 if (settings.getBoolean("modelloop.runs.create-table") && store.createTableIfMissing()) {
                     LOG.info("Created DynamoDB table {} for run records", store.table());
                 }

@@ -66,7 +66,7 @@ public final class LeaderElection {
     }
 
     public static Mode mode(Settings s) {
-        String v = s.get("modelloop.leader.election", "none").trim().toLowerCase(Locale.ROOT);
+        String v = s.get("modelloop.leader.election").trim().toLowerCase(Locale.ROOT);
         return switch (v) {
             case "", "none" -> Mode.NONE;
             case "kubernetes" -> Mode.KUBERNETES;
@@ -89,30 +89,30 @@ public final class LeaderElection {
             case NONE:
                 return new LeaderElection(mode, null, "local", d);
             case KUBERNETES: {
-                String pod = firstNonBlank(s.get("modelloop.leader.pod-name", ""), env.get("POD_NAME"), env.get("HOSTNAME"));
+                String pod = firstNonBlank(s.get("modelloop.leader.pod-name"), env.get("POD_NAME"), env.get("HOSTNAME"));
                 if (pod == null) {
                     throw new ConfigurationException("modelloop.leader.election=kubernetes needs the pod name: set "
                             + "modelloop.leader.pod-name or POD_NAME (downward API metadata.name)");
                 }
-                String namespace = firstNonBlank(s.get("modelloop.leader.namespace", ""), env.get("POD_NAMESPACE"),
+                String namespace = firstNonBlank(s.get("modelloop.leader.namespace"), env.get("POD_NAMESPACE"),
                         serviceAccountNamespace());
                 if (namespace == null) {
                     throw new ConfigurationException("modelloop.leader.election=kubernetes needs the namespace: set "
                             + "modelloop.leader.namespace or POD_NAMESPACE (downward API metadata.namespace)");
                 }
-                long duration = positive(s, "modelloop.leader.lease-duration-ms", 15_000);
-                long renew = positive(s, "modelloop.leader.renew-deadline-ms", 10_000);
-                long retry = positive(s, "modelloop.leader.retry-period-ms", 2_000);
+                long duration = positive(s, "modelloop.leader.lease-duration-ms");
+                long renew = positive(s, "modelloop.leader.renew-deadline-ms");
+                long retry = positive(s, "modelloop.leader.retry-period-ms");
                 if (duration <= renew || renew <= 1.2 * retry) {
                     throw new ConfigurationException("Leader election needs lease-duration-ms > renew-deadline-ms > 1.2 x "
                             + "retry-period-ms, got " + duration + " / " + renew + " / " + retry);
                 }
-                String leaseName = s.get("modelloop.leader.lease-name", "modelloop").trim();
+                String leaseName = s.get("modelloop.leader.lease-name").trim();
                 // The client configuration goes in through the constructor: Camel 4.18 ignores
                 // setMasterUrl/setNamespace on a service built without one. No master URL = the
                 // in-cluster configuration (service-account token, KUBERNETES_SERVICE_HOST).
                 KubernetesConfiguration client = new KubernetesConfiguration();
-                String masterUrl = s.get("modelloop.leader.kubernetes-master-url", "").trim();
+                String masterUrl = s.get("modelloop.leader.kubernetes-master-url").trim();
                 if (!masterUrl.isEmpty()) {
                     client.setMasterUrl(masterUrl);
                 }
@@ -123,7 +123,7 @@ public final class LeaderElection {
                 k.setPodName(pod);
                 k.setLeaseResourceType(LeaseResourceType.Lease);
                 k.setKubernetesResourceName(leaseName.isEmpty() ? "modelloop" : leaseName);
-                k.setClusterLabels(labels(s.get("modelloop.leader.cluster-labels", "")));
+                k.setClusterLabels(labels(s.get("modelloop.leader.cluster-labels")));
                 k.setLeaseDurationMillis(duration);
                 k.setRenewDeadlineMillis(renew);
                 k.setRetryPeriodMillis(retry);
@@ -133,21 +133,21 @@ public final class LeaderElection {
                 return new LeaderElection(mode, k, pod, d);
             }
             case FILE: {
-                String root = s.get("modelloop.leader.file-root", "").trim();
+                String root = s.get("modelloop.leader.file-root").trim();
                 Path folder = root.isEmpty() ? s.dataDir().resolve("cluster") : Path.of(root).toAbsolutePath().normalize();
                 try {
                     Files.createDirectories(folder);
                 } catch (IOException e) {
                     throw new ConfigurationException("Cannot create the leader-election folder " + folder + ": " + e.getMessage());
                 }
-                long retry = positive(s, "modelloop.leader.retry-period-ms", 2_000);
+                long retry = positive(s, "modelloop.leader.retry-period-ms");
                 FileLockClusterService f = new FileLockClusterService();
                 f.setId("modelloop-file-cluster");
                 f.setRoot(folder.toString());
                 f.setAcquireLockDelay(retry, TimeUnit.MILLISECONDS);
                 f.setAcquireLockInterval(retry, TimeUnit.MILLISECONDS);
                 d.put("folder", folder.toString());
-                return new LeaderElection(mode, f, firstNonBlank(s.get("modelloop.leader.pod-name", ""), env.get("HOSTNAME"),
+                return new LeaderElection(mode, f, firstNonBlank(s.get("modelloop.leader.pod-name"), env.get("HOSTNAME"),
                         "pid-" + ProcessHandle.current().pid()), d);
             }
             default:
@@ -260,8 +260,8 @@ public final class LeaderElection {
         return m;
     }
 
-    private static long positive(Settings s, String key, long fallback) {
-        long v = s.getLong(key, fallback);
+    private static long positive(Settings s, String key) {
+        long v = s.getLong(key);
         if (v < 1) {
             throw new ConfigurationException(key + " must be at least 1, got " + v);
         }

@@ -105,9 +105,8 @@ public final class AwsClients {
      * errors (validation, conflict, access denied) are not retried.
      */
     public SageMakerA2IRuntimeClient a2iRuntime() {
-        int attempts = settings.getInt("modelloop.review.a2i.retry.attempts", SdkRetries.DEFAULT_MAX_ATTEMPTS);
-        long baseDelayMs = settings.getLong("modelloop.review.a2i.retry.base-delay-ms",
-                SdkRetries.DEFAULT_BASE_DELAY.toMillis());
+        int attempts = settings.getInt("modelloop.review.a2i.retry.attempts");
+        long baseDelayMs = settings.getLong("modelloop.review.a2i.retry.base-delay-ms");
         if (attempts < 1 || baseDelayMs < 0) {
             throw new ConfigurationException("modelloop.review.a2i.retry.attempts must be at least 1 and"
                     + " modelloop.review.a2i.retry.base-delay-ms zero or more, got " + attempts + " and " + baseDelayMs);

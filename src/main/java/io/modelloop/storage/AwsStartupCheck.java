@@ -43,15 +43,15 @@ public final class AwsStartupCheck {
                         + " grant the role the policy `modelloop iam-policy` prints, or check the bucket's region"
                         + " (modelloop.aws.region / AWS_REGION)");
             }
-            throw explain(e, "S3", "modelloop.s3.endpoint", s.get("modelloop.s3.endpoint", ""));
+            throw explain(e, "S3", "modelloop.s3.endpoint", s.get("modelloop.s3.endpoint"));
         } catch (SdkException e) {
-            throw explain(e, "S3", "modelloop.s3.endpoint", s.get("modelloop.s3.endpoint", ""));
+            throw explain(e, "S3", "modelloop.s3.endpoint", s.get("modelloop.s3.endpoint"));
         }
     }
 
     /** GetTopicAttributes on the topic notifications go to, when SNS is one of the sinks. */
     public static void topic(Settings s, SnsClient sns) {
-        String arn = s.get("modelloop.notify.sns.topic-arn", "").strip();
+        String arn = s.get("modelloop.notify.sns.topic-arn").strip();
         if (arn.isEmpty()) {
             return; // the sink's own configuration check names the missing ARN
         }
@@ -63,9 +63,9 @@ public final class AwsStartupCheck {
             if (e.statusCode() == 404) {
                 throw missingTopic(arn);
             }
-            throw explain(e, "SNS", "modelloop.notify.sns.endpoint", s.get("modelloop.notify.sns.endpoint", ""));
+            throw explain(e, "SNS", "modelloop.notify.sns.endpoint", s.get("modelloop.notify.sns.endpoint"));
         } catch (SdkException e) {
-            throw explain(e, "SNS", "modelloop.notify.sns.endpoint", s.get("modelloop.notify.sns.endpoint", ""));
+            throw explain(e, "SNS", "modelloop.notify.sns.endpoint", s.get("modelloop.notify.sns.endpoint"));
         }
     }
 

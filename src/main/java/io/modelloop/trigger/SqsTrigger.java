@@ -89,20 +89,20 @@ public final class SqsTrigger {
             throw new ConfigurationException("The SQS queue " + name + " (modelloop.sqs.queue) does not exist: create it with"
                     + " `modelloop bootstrap --profile aws`, or set modelloop.sqs.queue-url (MODELLOOP_SQS_QUEUE_URL)");
         } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
-            throw io.modelloop.storage.AwsStartupCheck.explain(e, "SQS", "modelloop.sqs.endpoint", s.get("modelloop.sqs.endpoint", ""));
+            throw io.modelloop.storage.AwsStartupCheck.explain(e, "SQS", "modelloop.sqs.endpoint", s.get("modelloop.sqs.endpoint"));
         }
     }
 
     /** The aws2-sqs consumer URI for the queue at {@code queueUrl}, from the modelloop.sqs.* settings. */
     static String endpointUri(Settings s, String queueUrl) {
         String queue = queueName(s);
-        int consumers = positive(s, "modelloop.sqs.concurrent-consumers", 2);
-        int visibility = positive(s, "modelloop.sqs.visibility-timeout-seconds", 120);
-        int wait = s.getInt("modelloop.sqs.wait-time-seconds", 20);
+        int consumers = positive(s, "modelloop.sqs.concurrent-consumers");
+        int visibility = positive(s, "modelloop.sqs.visibility-timeout-seconds");
+        int wait = s.getInt("modelloop.sqs.wait-time-seconds");
         if (wait < 0 || wait > 20) {
             throw new ConfigurationException("modelloop.sqs.wait-time-seconds must be 0 to 20, got " + wait);
         }
-        int maxMessages = positive(s, "modelloop.sqs.max-messages-per-poll", 10);
+        int maxMessages = positive(s, "modelloop.sqs.max-messages-per-poll");
         StringBuilder uri = new StringBuilder("aws2-sqs://").append(queue)
                 .append("?amazonSQSClient=#sqsClient")
                 .append("&autoCreateQueue=false")
@@ -121,8 +121,8 @@ public final class SqsTrigger {
         return uri.toString();
     }
 
-    private static int positive(Settings s, String key, int fallback) {
-        int v = s.getInt(key, fallback);
+    private static int positive(Settings s, String key) {
+        int v = s.getInt(key);
         if (v < 1) {
             throw new ConfigurationException(key + " must be at least 1, got " + v);
         }

@@ -17,7 +17,7 @@ public final class Triggers {
     }
 
     public static Kind kind(Settings settings) {
-        String v = settings.get("modelloop.trigger", settings.isLocal() ? "poll" : "sqs").trim().toLowerCase(Locale.ROOT);
+        String v = settings.get("modelloop.trigger").trim().toLowerCase(Locale.ROOT);
         return switch (v) {
             case "sqs" -> Kind.SQS;
             case "poll" -> Kind.POLL;
@@ -31,12 +31,12 @@ public final class Triggers {
         switch (kind(settings)) {
             case SQS -> camel.getRegistry().bind("s3EventParser", new S3EventParser());
             case POLL -> {
-                if (settings.getLong("modelloop.poll.interval-ms", 10_000) < 1) {
+                if (settings.getLong("modelloop.poll.interval-ms") < 1) {
                     throw new ConfigurationException("modelloop.poll.interval-ms must be at least 1, got "
                             + settings.get("modelloop.poll.interval-ms"));
                 }
                 PollingTrigger.bind(camel, s3, settings.bucket(),
-                        (int) settings.getLong("modelloop.poll.concurrent-consumers", 2), pollLedger(settings));
+                        (int) settings.getLong("modelloop.poll.concurrent-consumers"), pollLedger(settings));
             }
             case NONE -> { }
         }

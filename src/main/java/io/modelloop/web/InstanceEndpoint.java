@@ -24,8 +24,8 @@ public record InstanceEndpoint(String http, String management) {
 
     /** The URLs this instance's settings give, with a wildcard bind address reached on loopback. */
     public static InstanceEndpoint of(Settings s) {
-        return new InstanceEndpoint(url(s.get("modelloop.http.host", "0.0.0.0"), s.get("modelloop.http.port", "8080")),
-                url(s.get("modelloop.management.host", "0.0.0.0"), s.get("modelloop.management.port", "8081")));
+        return new InstanceEndpoint(url(s.get("modelloop.http.host"), s.get("modelloop.http.port")),
+                url(s.get("modelloop.management.host"), s.get("modelloop.management.port")));
     }
 
     private static String url(String host, String port) {

@@ -21,10 +21,10 @@ class DetectionStoresTest {
     Path dir;
 
     private Settings settings(String profile, Map<String, String> extra) {
-        var o = new java.util.HashMap<>(Map.of("modelloop.profile", profile, "modelloop.data", dir.toString(),
+        var o = new java.util.HashMap<>(Map.of("camel.main.profile", profile, "modelloop.data", dir.toString(),
                 "modelloop.aws.region", "us-east-1"));
         o.putAll(extra);
-        return Settings.load(Path.of("config"), Map.of(), o);
+        return Settings.load(Path.of("config"), o);
     }
 
     private static <T> Supplier<T> forbidden(String what) {

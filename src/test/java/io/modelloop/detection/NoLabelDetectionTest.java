@@ -136,8 +136,8 @@ class NoLabelDetectionTest {
             a2i.stubFor(post(urlEqualTo("/human-loops")).willReturn(aResponse().withStatus(200)
                     .withHeader("Content-Type", "application/json")
                     .withBody("{\"HumanLoopArn\":\"arn:aws:sagemaker:us-east-1:123456789012:human-loop/x\"}")));
-            Settings settings = Settings.load(Path.of("config"), Map.of(), Map.of(
-                    "modelloop.profile", "aws", "modelloop.bucket", "bucket", "modelloop.aws.region", "us-east-1",
+            Settings settings = Settings.load(Path.of("config"), Map.of(
+                    "camel.main.profile", "aws", "modelloop.bucket", "bucket", "modelloop.aws.region", "us-east-1",
                     "modelloop.review.backend", "a2i", "modelloop.review.a2i.flow-definition-arn", flow,
                     "modelloop.review.a2i.endpoint", a2i.baseUrl(), "modelloop.review.a2i.retry.attempts", "1"));
             try (var client = new AwsClients(settings).a2iRuntime()) {

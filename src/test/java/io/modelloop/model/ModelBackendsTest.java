@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 class ModelBackendsTest {
 
     static Settings settings(Map<String, String> extra) {
-        var o = new java.util.HashMap<String, String>(Map.of("modelloop.profile", "local", "modelloop.data", "target/mb-test"));
+        var o = new java.util.HashMap<String, String>(Map.of("camel.main.profile", "local", "modelloop.data", "target/mb-test"));
         o.putAll(extra);
-        return Settings.load(Path.of("config"), Map.of(), o);
+        return Settings.load(Path.of("config"), o);
     }
 
     @Test

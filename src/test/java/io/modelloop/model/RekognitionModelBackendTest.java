@@ -456,8 +456,8 @@ class RekognitionModelBackendTest {
 
     @Test
     void retryCountComesFromConfiguration() {
-        Settings settings = Settings.load(Path.of("config"), Map.of(), Map.of(
-                "modelloop.profile", "aws",
+        Settings settings = Settings.load(Path.of("config"), Map.of(
+                "camel.main.profile", "aws",
                 "modelloop.aws.region", "us-east-1",
                 "modelloop.rekognition.endpoint", wm.baseUrl(),
                 "modelloop.rekognition.retry.attempts", "2",

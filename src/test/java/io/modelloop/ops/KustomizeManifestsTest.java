@@ -442,7 +442,7 @@ class KustomizeManifestsTest {
         Deployment d = deployment("aws");
         assertThat(d.getSpec().getReplicas()).isEqualTo(2);
         assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
-        assertThat(envValue("aws", "MODELLOOP_PROFILE")).isEqualTo("aws");
+        assertThat(envValue("aws", "CAMEL_MAIN_PROFILE")).isEqualTo("aws");
         assertThat(envValue("aws", "MODELLOOP_LEADER_ELECTION")).isEqualTo("kubernetes");
         assertThat(env("aws").get("POD_NAME").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
         assertThat(env("aws").get("POD_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
@@ -508,7 +508,7 @@ class KustomizeManifestsTest {
         // the H2 database and the local bucket belong to one process
         assertThat(d.getSpec().getStrategy().getType()).isEqualTo("Recreate");
         assertThat(d.getSpec().getStrategy().getRollingUpdate()).isNull();
-        assertThat(envValue(overlay, "MODELLOOP_PROFILE")).isEqualTo("local");
+        assertThat(envValue(overlay, "CAMEL_MAIN_PROFILE")).isEqualTo("local");
         assertThat(envValue(overlay, "MODELLOOP_LEADER_ELECTION")).isEqualTo("none");
 
         PersistentVolumeClaim pvc = one(overlay, PersistentVolumeClaim.class, "modelloop-data");

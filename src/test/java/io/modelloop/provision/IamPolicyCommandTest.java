@@ -55,13 +55,13 @@ class IamPolicyCommandTest {
     /** Runs iam-policy with these settings and returns the printed policy. */
     private JsonNode printed(Map<String, String> settings, String... args) throws Exception {
         Map<String, String> o = new HashMap<>(settings);
-        o.put("modelloop.profile", "aws");
+        o.put("camel.main.profile", "aws");
         o.put("modelloop.bucket", BUCKET);
         o.put("modelloop.aws.region", "eu-west-1");
         o.put("modelloop.data", tmp.resolve("data").toString());
         Path config = Files.createDirectories(tmp.resolve("config-" + System.nanoTime()));
         Properties p = new Properties();
-        p.putAll(Settings.load(Path.of("config"), Map.of(), o).asMap());
+        p.putAll(Settings.load(Path.of("config"), o).asMap());
         try (Writer w = Files.newBufferedWriter(config.resolve("application.properties"))) {
             p.store(w, null);
         }

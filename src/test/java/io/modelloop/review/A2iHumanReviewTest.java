@@ -75,8 +75,8 @@ class A2iHumanReviewTest {
     @BeforeEach
     void newBackend() {
         wm.resetAll();
-        Settings settings = Settings.load(Path.of("config"), Map.of(), Map.of(
-                "modelloop.profile", "aws", "modelloop.bucket", "b", "modelloop.aws.region", "us-east-1",
+        Settings settings = Settings.load(Path.of("config"), Map.of(
+                "camel.main.profile", "aws", "modelloop.bucket", "b", "modelloop.aws.region", "us-east-1",
                 "modelloop.review.backend", "a2i", "modelloop.review.a2i.flow-definition-arn", FLOW,
                 "modelloop.review.a2i.endpoint", wm.baseUrl(),
                 "modelloop.review.a2i.retry.attempts", "3", "modelloop.review.a2i.retry.base-delay-ms", "5"));

@@ -22,10 +22,10 @@ class RunStoresTest {
     Path dir;
 
     private Settings settings(String profile, Map<String, String> extra) {
-        var o = new HashMap<>(Map.of("modelloop.profile", profile, "modelloop.data", dir.toString(),
+        var o = new HashMap<>(Map.of("camel.main.profile", profile, "modelloop.data", dir.toString(),
                 "modelloop.aws.region", "us-east-1"));
         o.putAll(extra);
-        return Settings.load(Path.of("config"), Map.of(), o);
+        return Settings.load(Path.of("config"), o);
     }
 
     private static <T> Supplier<T> forbidden(String what) {

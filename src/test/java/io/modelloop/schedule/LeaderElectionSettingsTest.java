@@ -17,9 +17,9 @@ class LeaderElectionSettingsTest {
     Path tmp;
 
     private Settings settings(Map<String, String> extra) {
-        Map<String, String> o = new HashMap<>(Map.of("modelloop.profile", "local", "modelloop.data", tmp.toString()));
+        Map<String, String> o = new HashMap<>(Map.of("camel.main.profile", "local", "modelloop.data", tmp.toString()));
         o.putAll(extra);
-        return Settings.load(Path.of("config"), Map.of(), o);
+        return Settings.load(Path.of("config"), o);
     }
 
     @Test
@@ -30,7 +30,7 @@ class LeaderElectionSettingsTest {
         assertThat(e.isLeader()).isTrue();
         assertThat(e.placement().wrap("x", "timer:x")).isEqualTo("timer:x");
         assertThat(LeaderElection.consumerPrefix(s)).isEmpty();
-        assertThat(LeaderElection.mode(settings(Map.of("modelloop.profile", "aws")))).isEqualTo(LeaderElection.Mode.NONE);
+        assertThat(LeaderElection.mode(settings(Map.of("camel.main.profile", "aws")))).isEqualTo(LeaderElection.Mode.NONE);
     }
 
     @Test

@@ -121,7 +121,7 @@ public final class AwsStubs implements AutoCloseable {
     /** aws-profile settings pointing at these stubs, on a temporary data folder and free ports. */
     public Settings settings(Path dataDir, Map<String, String> extra) {
         Map<String, String> o = new HashMap<>();
-        o.put("modelloop.profile", "aws");
+        o.put("camel.main.profile", "aws");
         o.put("modelloop.data", dataDir.toString());
         o.put("modelloop.http.port", Integer.toString(Fixture.freePort()));
         o.put("modelloop.management.port", Integer.toString(Fixture.freePort()));
@@ -143,7 +143,7 @@ public final class AwsStubs implements AutoCloseable {
         o.put("modelloop.detections.store", "jdbc");
         o.put("modelloop.runs.store", "jdbc");
         o.putAll(extra);
-        return Settings.load(Path.of("config"), Map.of(), o);
+        return Settings.load(Path.of("config"), o);
     }
 
     public ModelLoop startLoop(Path dataDir, Map<String, String> extra) throws Exception {

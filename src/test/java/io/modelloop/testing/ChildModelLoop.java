@@ -25,8 +25,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * The child runs {@code io.modelloop.App run} with the test's classpath and working folder (so the
  * repo's routes/ are used). Extra configuration keys are appended to a copy of the repo's config/
- * handed over with {@code --config} (any key works, unlike environment variables, which only
- * override keys the files already have). Ports stay the same across restarts so clients made
+ * handed over with {@code --config}. Ports stay the same across restarts so clients made
  * before a kill keep working. The child's output goes to {@link #log()} under target/child-logs/.
  */
 public final class ChildModelLoop implements AutoCloseable {

@@ -52,7 +52,7 @@ public final class Fixture {
     /** Local-profile settings on a temporary data folder and free ports; extra keys override. */
     public static Settings localSettings(Path dataDir, Map<String, String> extra) {
         Map<String, String> o = new HashMap<>();
-        o.put("modelloop.profile", "local");
+        o.put("camel.main.profile", "local");
         o.put("modelloop.data", dataDir.toString());
         o.put("modelloop.http.port", Integer.toString(freePort()));
         o.put("modelloop.management.port", Integer.toString(freePort()));
@@ -62,7 +62,7 @@ public final class Fixture {
         o.put("modelloop.notify.retry.delay-ms", "50");
         o.putAll(testUsers());
         o.putAll(extra);
-        return Settings.load(Path.of("config"), Map.of(), o);
+        return Settings.load(Path.of("config"), o);
     }
 
     public static ModelLoop startLocal(Path dataDir, Map<String, String> extra) throws Exception {

@@ -168,9 +168,9 @@ class RekognitionStubsTest {
         rek.projectExists();
         String arn = rek.version("v1").completesWithF1(0.9).detects("cat", 70.0).alreadyRunning().arn();
         Map<String, String> overrides = new HashMap<>(rek.settings());
-        overrides.put("modelloop.profile", "aws");
+        overrides.put("camel.main.profile", "aws");
 
-        try (RekognitionClient client = RekognitionClients.fromSettings(Settings.load(Path.of("config"), Map.of(), overrides))) {
+        try (RekognitionClient client = RekognitionClients.fromSettings(Settings.load(Path.of("config"), overrides))) {
             RekognitionModelBackend fromSettings = new RekognitionModelBackend(client, rek.projectName(), BUCKET);
             assertThat(fromSettings.classify(arn, IMAGE).label()).isEqualTo("cat");
         }

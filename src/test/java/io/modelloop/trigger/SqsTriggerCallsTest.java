@@ -94,10 +94,10 @@ class SqsTriggerCallsTest {
     /** The SQS actions of the runtime policy `iam-policy` prints for the same trigger and queue. */
     private static Set<String> sqsActionsGranted() {
         Map<String, String> o = new HashMap<>(trigger("http://unused"));
-        o.put("modelloop.profile", "aws");
+        o.put("camel.main.profile", "aws");
         o.put("modelloop.aws.account", "123456789012");
         o.put("modelloop.bucket", "modelloop");
-        try (AwsContext aws = new AwsContext(Settings.load(Path.of("config"), Map.of(), o))) {
+        try (AwsContext aws = new AwsContext(Settings.load(Path.of("config"), o))) {
             return new IamPolicy(aws).runtime().stream().flatMap(s -> s.actions().stream())
                     .filter(a -> a.startsWith("sqs:")).collect(Collectors.toSet());
         }

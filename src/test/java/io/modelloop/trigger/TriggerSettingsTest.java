@@ -16,8 +16,8 @@ class TriggerSettingsTest {
 
     private static Settings settings(String profile, Map<String, String> extra) {
         Map<String, String> o = new HashMap<>(extra);
-        o.put("modelloop.profile", profile);
-        return Settings.load(Path.of("config"), Map.of(), o);
+        o.put("camel.main.profile", profile);
+        return Settings.load(Path.of("config"), o);
     }
 
     @Test

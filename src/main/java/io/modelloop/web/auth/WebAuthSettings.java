@@ -22,14 +22,14 @@ public final class WebAuthSettings {
     }
 
     public static Path usersFile(Settings s) {
-        String f = s.get("modelloop.web.users-file", "");
+        String f = s.get("modelloop.web.users-file");
         return f.isBlank() ? s.dataDir().resolve("users.properties") : Path.of(f);
     }
 
     /** modelloop.web.trusted-proxies: the reverse proxies' addresses, comma-separated. */
     public static java.util.Set<String> trustedProxies(Settings s) {
         java.util.Set<String> set = new java.util.LinkedHashSet<>();
-        for (String a : s.get("modelloop.web.trusted-proxies", "").split(",")) {
+        for (String a : s.get("modelloop.web.trusted-proxies").split(",")) {
             if (!a.isBlank()) {
                 set.add(a.strip());
             }
@@ -47,7 +47,7 @@ public final class WebAuthSettings {
      * data/web/session.key, created on first start.
      */
     public static byte[] sessionKey(Settings s) {
-        String inline = s.get("modelloop.web.session-key", "");
+        String inline = s.get("modelloop.web.session-key");
         if (!inline.isBlank()) {
             byte[] key = Base64.getDecoder().decode(inline.strip());
             if (key.length < 32) {
@@ -56,7 +56,7 @@ public final class WebAuthSettings {
             }
             return key;
         }
-        String configured = s.get("modelloop.web.session-key-file", "");
+        String configured = s.get("modelloop.web.session-key-file");
         Path file = configured.isBlank() ? s.dataDir().resolve("web").resolve("session.key") : Path.of(configured);
         try {
             if (Files.exists(file)) {
@@ -84,9 +84,9 @@ public final class WebAuthSettings {
 
     public static Authenticator authenticator(Settings s, UserDirectory users, String cliToken) {
         SessionTokens tokens = new SessionTokens(sessionKey(s),
-                Duration.ofHours(s.getInt("modelloop.web.session-hours", 12)), Clock.systemUTC());
-        String role = s.get("modelloop.web.trusted-proxy-default-role", "");
-        return new Authenticator(users, tokens, s.get("modelloop.web.trusted-user-header", ""),
+                Duration.ofHours(s.getInt("modelloop.web.session-hours")), Clock.systemUTC());
+        String role = s.get("modelloop.web.trusted-proxy-default-role");
+        return new Authenticator(users, tokens, s.get("modelloop.web.trusted-user-header"),
                 role.isBlank() ? null : Role.parse(role), cliToken, Clock.systemUTC());
     }
 

@@ -15,7 +15,7 @@ class FirstOperatorTest {
     Path dir;
 
     private Settings settings(String profile) {
-        return Settings.load(Path.of("config"), Map.of(), Map.of("modelloop.profile", profile, "modelloop.data", dir.toString()));
+        return Settings.load(Path.of("config"), Map.of("camel.main.profile", profile, "modelloop.data", dir.toString()));
     }
 
     @Test

@@ -21,7 +21,7 @@ import io.modelloop.notify.NotificationLog;
 import io.modelloop.notify.NotificationRecorder;
 import io.modelloop.notify.NotificationSinkHealth;
 import io.modelloop.notify.NotificationSinks;
-import io.modelloop.ops.NotificationSinksHealthCheck;
+import io.modelloop.notify.NotificationSinksHealthCheck;
 import io.modelloop.storage.AwsClients;
 import io.modelloop.testing.AwsStubs;
 import io.modelloop.testing.Fixture;

@@ -1,6 +1,5 @@
-package io.modelloop.ops;
+package io.modelloop.parameters;
 
-import io.modelloop.parameters.ParameterService;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;

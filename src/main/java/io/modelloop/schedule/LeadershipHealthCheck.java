@@ -1,8 +1,7 @@
-package io.modelloop.ops;
+package io.modelloop.schedule;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.modelloop.schedule.LeaderElection;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckResultBuilder;

@@ -1,6 +1,5 @@
-package io.modelloop.ops;
+package io.modelloop.notify;
 
-import io.modelloop.notify.NotificationSinkHealth;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.camel.health.HealthCheckResultBuilder;

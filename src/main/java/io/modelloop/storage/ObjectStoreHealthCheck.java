@@ -1,4 +1,4 @@
-package io.modelloop.ops;
+package io.modelloop.storage;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,0 +1,69 @@
+package io.modelloop.parameters;
+
+import io.modelloop.config.Settings;
+import io.modelloop.notify.Notifier;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Configuration;
+import org.apache.camel.health.HealthCheckRegistry;
+
+/**
+ * The ten runtime parameters (routes/parameters.yaml): where they are stored (a file or SSM),
+ * the service holding the values in force, and the variable repository through which a route
+ * reads one, ${variable:param:Minimum-Label-Detection-Confidence}.
+ */
+@Configuration
+public class ParametersConfiguration implements CamelConfiguration, CamelContextAware {
+
+    private final Settings settings;
+    private CamelContext camel;
+    private ParameterStore store;
+    private ParameterService service;
+
+    public ParametersConfiguration(Settings settings) {
+        this.settings = settings;
+    }
+
+    @BindToRegistry("parameterStore")
+    public synchronized ParameterStore parameterStore() {
+        if (store == null) {
+            store = ParameterStores.create(settings, camel);
+        }
+        return store;
+    }
+
+    @BindToRegistry("parameterService")
+    public synchronized ParameterService parameterService(Notifier notifier) {
+        if (service == null) {
+            service = new ParameterService(parameterStore(), notifier);
+        }
+        return service;
+    }
+
+    @BindToRegistry(ParameterVariables.BEAN_NAME)
+    public ParameterVariables parameterVariables(Notifier notifier) {
+        return new ParameterVariables(parameterService(notifier));
+    }
+
+    /** The service made by {@link #parameterService}, or null. */
+    public synchronized ParameterService service() {
+        return service;
+    }
+
+    @Override
+    public void configure(CamelContext camel) {
+        HealthCheckRegistry.get(camel).register(new ParametersHealthCheck(service));
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camel = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camel;
+    }
+}

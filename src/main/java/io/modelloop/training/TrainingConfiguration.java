@@ -1,0 +1,49 @@
+package io.modelloop.training;
+
+import io.modelloop.model.ModelBackend;
+import io.modelloop.notify.Notifier;
+import io.modelloop.parameters.ParameterService;
+import io.modelloop.runs.RunRecorder;
+import io.modelloop.state.SystemStateRepository;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Training (routes/training.yaml): the pipeline whose steps the training-progress route calls,
+ * and the label folders as detection, review and results see them.
+ */
+@Configuration
+public class TrainingConfiguration implements CamelConfiguration {
+
+    @PropertyInject("modelloop.bucket")
+    String bucket;
+
+    @PropertyInject("modelloop.training.challenger-tolerance")
+    String challengerTolerance;
+
+    /** Cached briefly, refreshed when a folder is added. */
+    @BindToRegistry("currentLabels")
+    public CurrentLabels currentLabels(S3Client s3Client) {
+        return new CurrentLabels(s3Client, bucket, Duration.ofSeconds(30), Clock.systemUTC());
+    }
+
+    private TrainingPipeline pipeline;
+
+    /** The pipeline made by {@link #trainingPipeline}, or null. */
+    public synchronized TrainingPipeline pipeline() {
+        return pipeline;
+    }
+
+    @BindToRegistry("trainingPipeline")
+    public synchronized TrainingPipeline trainingPipeline(S3Client s3Client, ModelBackend modelBackend, ParameterService parameterService,
+                                             SystemStateRepository systemState, RunRecorder runRecorder, Notifier notifier) {
+        pipeline = new TrainingPipeline(s3Client, bucket, modelBackend, parameterService, systemState, runRecorder, notifier,
+                Clock.systemUTC(), ChallengerGate.tolerance(challengerTolerance));
+        return pipeline;
+    }
+}

@@ -11,7 +11,6 @@ import java.time.Clock;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -21,10 +20,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * idempotent consumer, and the steps the route calls.
  */
 @Configuration
-public class DetectionConfiguration implements CamelConfiguration, CamelContextAware {
+public class DetectionConfiguration implements CamelConfiguration {
 
     private final Settings settings;
-    private CamelContext camel;
     private DetectionStore store;
 
     @PropertyInject("modelloop.detection.max-image-bytes")
@@ -50,13 +48,14 @@ public class DetectionConfiguration implements CamelConfiguration, CamelContextA
 
     @BindToRegistry("detectionSteps")
     public DetectionSteps detectionSteps(S3Client s3Client, ModelBackend modelBackend, Databases databases,
-                                         SystemStateRepository systemState, RunRecorder runRecorder) {
+                                         SystemStateRepository systemState, RunRecorder runRecorder,
+                                         CamelContext camel) {
         return new DetectionSteps(new ImageValidator(s3Client, maxImageBytes), modelBackend, detectionStore(databases),
                 systemState, runRecorder, LoopMetrics.of(camel), Clock.systemUTC());
     }
 
     @BindToRegistry("detectionNotices")
-    public DetectionNotices detectionNotices(Notifier notifier) {
+    public DetectionNotices detectionNotices(Notifier notifier, CamelContext camel) {
         return new DetectionNotices(notifier, LoopMetrics.of(camel));
     }
 
@@ -68,15 +67,5 @@ public class DetectionConfiguration implements CamelConfiguration, CamelContextA
     @BindToRegistry("detectionRedrive")
     public DetectionRedrive detectionRedrive(Databases databases, SystemStateRepository systemState) {
         return new DetectionRedrive(detectionStore(databases), systemState, 100);
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camel = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camel;
     }
 }

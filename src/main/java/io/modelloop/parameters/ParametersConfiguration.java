@@ -5,7 +5,6 @@ import io.modelloop.notify.Notifier;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Configuration;
 import org.apache.camel.health.HealthCheckRegistry;
 
@@ -15,10 +14,9 @@ import org.apache.camel.health.HealthCheckRegistry;
  * reads one, ${variable:param:Minimum-Label-Detection-Confidence}.
  */
 @Configuration
-public class ParametersConfiguration implements CamelConfiguration, CamelContextAware {
+public class ParametersConfiguration implements CamelConfiguration {
 
     private final Settings settings;
-    private CamelContext camel;
     private ParameterStore store;
     private ParameterService service;
 
@@ -27,7 +25,7 @@ public class ParametersConfiguration implements CamelConfiguration, CamelContext
     }
 
     @BindToRegistry("parameterStore")
-    public synchronized ParameterStore parameterStore() {
+    public synchronized ParameterStore parameterStore(CamelContext camel) {
         if (store == null) {
             store = ParameterStores.create(settings, camel);
         }
@@ -35,16 +33,16 @@ public class ParametersConfiguration implements CamelConfiguration, CamelContext
     }
 
     @BindToRegistry("parameterService")
-    public synchronized ParameterService parameterService(Notifier notifier) {
+    public synchronized ParameterService parameterService(Notifier notifier, CamelContext camel) {
         if (service == null) {
-            service = new ParameterService(parameterStore(), notifier);
+            service = new ParameterService(parameterStore(camel), notifier);
         }
         return service;
     }
 
     @BindToRegistry(ParameterVariables.BEAN_NAME)
-    public ParameterVariables parameterVariables(Notifier notifier) {
-        return new ParameterVariables(parameterService(notifier));
+    public ParameterVariables parameterVariables(Notifier notifier, CamelContext camel) {
+        return new ParameterVariables(parameterService(notifier, camel));
     }
 
     /** The service made by {@link #parameterService}, or null. */
@@ -55,15 +53,5 @@ public class ParametersConfiguration implements CamelConfiguration, CamelContext
     @Override
     public void configure(CamelContext camel) {
         HealthCheckRegistry.get(camel).register(new ParametersHealthCheck(service));
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camel = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camel;
     }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -26,10 +25,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * the quality sample of every Nth detection, which is a review too.
  */
 @Configuration
-public class ReviewConfiguration implements CamelConfiguration, CamelContextAware {
+public class ReviewConfiguration implements CamelConfiguration {
 
     private final Settings settings;
-    private CamelContext camel;
     private HumanReview review;
 
     @PropertyInject("modelloop.bucket")
@@ -53,13 +51,14 @@ public class ReviewConfiguration implements CamelConfiguration, CamelContextAwar
     }
 
     @BindToRegistry("reviewRequests")
-    public ReviewRequests reviewRequests(DetectionStore detectionStore, CurrentLabels currentLabels, Notifier notifier) {
+    public ReviewRequests reviewRequests(DetectionStore detectionStore, CurrentLabels currentLabels, Notifier notifier,
+                                         CamelContext camel) {
         return new ReviewRequests(detectionStore, currentLabels, notifier, LoopMetrics.of(camel), Clock.systemUTC());
     }
 
     @BindToRegistry("reviewAnswers")
     public ReviewAnswers reviewAnswers(S3Client s3Client, DetectionStore detectionStore, CurrentLabels currentLabels,
-                                       RunRecorder runRecorder, Notifier notifier) {
+                                       RunRecorder runRecorder, Notifier notifier, CamelContext camel) {
         return new ReviewAnswers(s3Client, bucket, detectionStore, currentLabels, runRecorder, notifier,
                 LoopMetrics.of(camel), Clock.systemUTC());
     }
@@ -81,18 +80,8 @@ public class ReviewConfiguration implements CamelConfiguration, CamelContextAwar
     @BindToRegistry("humanSampling")
     public HumanSampling humanSampling(DetectionStore detectionStore, S3Client s3Client, CurrentLabels currentLabels,
                                        ParameterService parameterService, SystemStateRepository systemState,
-                                       RunRecorder runRecorder, Notifier notifier) {
+                                       RunRecorder runRecorder, Notifier notifier, CamelContext camel) {
         return new HumanSampling(detectionStore, humanReview(detectionStore, s3Client, currentLabels), currentLabels,
                 parameterService, systemState, runRecorder, notifier, LoopMetrics.of(camel), Clock.systemUTC());
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camel = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camel;
     }
 }

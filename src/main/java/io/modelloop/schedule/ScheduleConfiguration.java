@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Configuration;
 import org.apache.camel.health.HealthCheckRegistry;
 
@@ -15,10 +14,9 @@ import org.apache.camel.health.HealthCheckRegistry;
  * consumers, like the YAML timers); SQS consumers and the HTTP servers run on every instance.
  */
 @Configuration
-public class ScheduleConfiguration implements CamelConfiguration, CamelContextAware {
+public class ScheduleConfiguration implements CamelConfiguration {
 
     private final LeaderElection election;
-    private CamelContext camel;
     private List<WorkflowTimer> timers;
 
     /** @param election made before Camel starts: the YAML timers' placeholders name its consumer prefix */
@@ -31,9 +29,14 @@ public class ScheduleConfiguration implements CamelConfiguration, CamelContextAw
         return election;
     }
 
+    /** The timers, or none before Camel configured them. */
+    public synchronized List<WorkflowTimer> timers() {
+        return timers == null ? List.of() : timers;
+    }
+
     /** Installed once the parameters are read (ModelLoop's start), rescheduled when they change. */
     @BindToRegistry("workflowTimers")
-    public synchronized List<WorkflowTimer> timers() {
+    public synchronized List<WorkflowTimer> workflowTimers(CamelContext camel) {
         if (timers == null) {
             TimerPlacement placement = election.placement();
             timers = List.of(new WorkflowTimer(camel, WorkflowTimer.TRAINING, placement, election::isLeader),
@@ -47,17 +50,7 @@ public class ScheduleConfiguration implements CamelConfiguration, CamelContextAw
         ParameterService parameters = camel.getRegistry().findSingleByType(ParameterService.class);
         election.install(camel);
         parameters.announceWhen(election::isLeader);
-        timers().forEach(parameters::addListener);
+        workflowTimers(camel).forEach(parameters::addListener);
         HealthCheckRegistry.get(camel).register(new LeadershipHealthCheck(election));
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camel = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camel;
     }
 }

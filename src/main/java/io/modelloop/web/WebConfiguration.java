@@ -20,7 +20,6 @@ import java.util.Map;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.slf4j.Logger;
@@ -32,13 +31,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * sign in: the users file, the first operator of a local run, the session settings.
  */
 @Configuration
-public class WebConfiguration implements CamelConfiguration, CamelContextAware {
+public class WebConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebConfiguration.class);
 
     private final Settings settings;
     private final Map<String, Object> about;
-    private CamelContext camel;
     private String firstOperatorPassword;
     private WebConsole console;
 
@@ -62,14 +60,14 @@ public class WebConfiguration implements CamelConfiguration, CamelContextAware {
     @BindToRegistry("statusApi")
     @SuppressWarnings("unchecked")
     public StatusApi statusApi(ParameterService parameterService, SystemStateRepository systemState,
-                               NotificationSinkHealth sinkHealth, LeaderElection leaderElection) {
+                               NotificationSinkHealth sinkHealth, LeaderElection leaderElection, CamelContext camel) {
         List<WorkflowTimer> timers = camel.getRegistry().lookupByNameAndType("workflowTimers", List.class);
         return new StatusApi(about, parameterService, systemState, timers, sinkHealth, leaderElection);
     }
 
     @BindToRegistry("modelApi")
     public ModelApi modelApi(ModelBackend modelBackend, SystemStateRepository systemState, TrainingPipeline trainingPipeline,
-                             RunStore runStore) {
+                             RunStore runStore, CamelContext camel) {
         return new ModelApi(modelBackend, systemState, camel.createProducerTemplate(), trainingPipeline, runStore);
     }
 
@@ -114,15 +112,5 @@ public class WebConfiguration implements CamelConfiguration, CamelContextAware {
     /** The first operator's password when this start created it (shown once), else null. */
     public String firstOperatorPassword() {
         return firstOperatorPassword;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camel = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camel;
     }
 }

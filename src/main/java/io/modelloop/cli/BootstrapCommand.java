@@ -7,11 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "bootstrap", mixinStandardHelpOptions = true,
         description = {"Creates on AWS what ModelLoop needs, idempotently: bucket and prefixes, SQS queue with dead-letter queue"
@@ -19,14 +15,7 @@ import picocli.CommandLine.Spec;
                 + " Rekognition project and A2I task UI and flow definition when those backends are configured.",
                 "Prints one line per resource: created, exists or updated. Existing parameter values are never changed."},
         footer = {"", "Exit codes: 0 done, 1 failure (e.g. missing configuration), 2 bad arguments, 3 access denied by AWS."})
-final class BootstrapCommand implements Callable<Integer> {
-
-    @ParentCommand
-    ModelLoopCommand parent;
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
-    @Spec
-    CommandSpec spec;
+final class BootstrapCommand extends SubCommand implements Callable<Integer> {
 
     @Option(names = "--email", paramLabel = "ADDRESS", description = "Subscribe this address to the SNS topic (SNS mails a confirmation link).")
     String email;
@@ -42,11 +31,11 @@ final class BootstrapCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, String> extra = new HashMap<>();
         extra.put("modelloop.sqs.max-receive-count", maxReceiveCount == null ? null : maxReceiveCount.toString());
-        try (AwsContext aws = new AwsContext(AwsCommands.settings(options.over(parent.options), extra))) {
-            Bootstrap.run(aws, new Bootstrap.Options(email, workteamArn, roleArn), spec.commandLine().getOut());
+        try (AwsContext aws = new AwsContext(AwsCommands.settings(effectiveOptions(), extra))) {
+            Bootstrap.run(aws, new Bootstrap.Options(email, workteamArn, roleArn), out());
             return 0;
         } catch (AccessRefusedException e) {
-            return AwsCommands.refused(e, "bootstrap", spec.commandLine().getErr());
+            return AwsCommands.refused(e, "bootstrap", err());
         }
     }
 }

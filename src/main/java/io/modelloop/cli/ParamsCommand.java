@@ -8,49 +8,25 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "params", mixinStandardHelpOptions = true,
         description = "Lists, reads and sets the runtime parameters (file in local, SSM in aws).",
         subcommands = {ParamsCommand.ListCmd.class, ParamsCommand.GetCmd.class, ParamsCommand.SetCmd.class})
-final class ParamsCommand implements Callable<Integer> {
-
-    @ParentCommand
-    ModelLoopCommand parent;
-
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
-
-    @Spec
-    CommandSpec spec;
+final class ParamsCommand extends SubCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
-    }
-
-    GlobalOptions effective(GlobalOptions sub) {
-        return sub.over(options.over(parent.options));
+        return usage();
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Shows every parameter, its value, default and rule.")
-    static final class ListCmd implements Callable<Integer> {
-        @ParentCommand
-        ParamsCommand params;
-        @Mixin
-        GlobalOptions options = new GlobalOptions();
-        @Spec
-        CommandSpec spec;
+    static final class ListCmd extends SubCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (ParameterAdmin admin = new ParameterAdmin(params.effective(options).settings())) {
+            PrintWriter out = out();
+            try (ParameterAdmin admin = new ParameterAdmin(settings())) {
                 Map<String, StoredParameter> stored = admin.store().readAll();
                 out.printf("Parameters in %s%n", admin.store().location());
                 out.printf("%-36s %-8s %-8s %s%n", "NAME", "VALUE", "DEFAULT", "RULE");
@@ -67,22 +43,16 @@ final class ParamsCommand implements Callable<Integer> {
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Prints one parameter's stored value.")
-    static final class GetCmd implements Callable<Integer> {
-        @ParentCommand
-        ParamsCommand params;
-        @Mixin
-        GlobalOptions options = new GlobalOptions();
-        @Spec
-        CommandSpec spec;
+    static final class GetCmd extends SubCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME", description = "Parameter name, e.g. Minimum-F1-Score")
         String name;
 
         @Override
         public Integer call() {
             ParameterDefinition d = ParameterService.definition(name);
-            try (ParameterAdmin admin = new ParameterAdmin(params.effective(options).settings())) {
+            try (ParameterAdmin admin = new ParameterAdmin(settings())) {
                 StoredParameter p = admin.store().readAll().get(d.name());
-                spec.commandLine().getOut().println(p == null ? d.defaultValue() : p.value());
+                out().println(p == null ? d.defaultValue() : p.value());
             }
             return 0;
         }
@@ -90,13 +60,7 @@ final class ParamsCommand implements Callable<Integer> {
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = "Checks and stores a parameter value; a running ModelLoop applies and notifies it.")
-    static final class SetCmd implements Callable<Integer> {
-        @ParentCommand
-        ParamsCommand params;
-        @Mixin
-        GlobalOptions options = new GlobalOptions();
-        @Spec
-        CommandSpec spec;
+    static final class SetCmd extends SubCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME", description = "Parameter name, e.g. Minimum-F1-Score")
         String name;
         @Parameters(index = "1", paramLabel = "VALUE", description = "New value, e.g. 0.9")
@@ -106,13 +70,13 @@ final class ParamsCommand implements Callable<Integer> {
         public Integer call() {
             ParameterDefinition d = ParameterService.definition(name);
             ParameterService.validate(d, value);
-            var settings = params.effective(options).settings();
+            var settings = settings();
             try (ParameterAdmin admin = new ParameterAdmin(settings)) {
                 admin.store().write(d.name(), d.rule().canonical(value));
                 admin.store().recordChange(d.name(), new ParameterHistoryEntry(d.rule().canonical(value),
                         java.time.Instant.now(), System.getProperty("user.name"), ParameterHistoryEntry.CLI));
                 long seconds = Math.max(1, settings.getLong("modelloop.parameters.poll-interval-ms") / 1000);
-                spec.commandLine().getOut().printf("%s set to %s in %s; a running ModelLoop applies it within %d s.%n",
+                out().printf("%s set to %s in %s; a running ModelLoop applies it within %d s.%n",
                         d.name(), d.rule().canonical(value), admin.store().location(), seconds);
             }
             return 0;

@@ -13,29 +13,18 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.Optional;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Asks the ModelLoop running on this machine with this --data for its health and status"
                 + " (at the address it wrote to DATA/web/endpoint).")
-final class StatusCommand implements Callable<Integer> {
-
-    @ParentCommand
-    ModelLoopCommand parent;
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
-    @Spec
-    CommandSpec spec;
+final class StatusCommand extends SubCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings s = options.over(parent.options).settings();
-        PrintWriter out = spec.commandLine().getOut();
+        Settings s = effectiveOptions().settings();
+        PrintWriter out = out();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-        Optional<InstanceEndpoint> found = InstanceEndpoint.find(s.dataDir(), spec.commandLine().getErr());
+        Optional<InstanceEndpoint> found = InstanceEndpoint.find(s.dataDir(), err());
         if (found.isEmpty()) {
             return 1;
         }
@@ -47,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
             h = http.send(HttpRequest.newBuilder(URI.create(health)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
-            spec.commandLine().getErr().println("modelloop: no ModelLoop answers at " + health + " (" + e.getClass().getSimpleName() + ")");
+            err().println("modelloop: no ModelLoop answers at " + health + " (" + e.getClass().getSimpleName() + ")");
             return 1;
         }
         ObjectMapper json = new ObjectMapper();

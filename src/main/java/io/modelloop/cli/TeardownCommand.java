@@ -14,11 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "teardown", mixinStandardHelpOptions = true,
         description = {"Removes what bootstrap made on AWS: stops running Rekognition models, deletes the A2I flow definition and"
@@ -27,14 +23,7 @@ import picocli.CommandLine.Spec;
                 + " name, or with --yes; --keep-data keeps it."},
         footer = {"", "Exit codes: 0 done, 1 failure or data kept because the confirmation did not match, 2 bad arguments,"
                 + " 3 access denied by AWS."})
-final class TeardownCommand implements Callable<Integer> {
-
-    @ParentCommand
-    ModelLoopCommand parent;
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
-    @Spec
-    CommandSpec spec;
+final class TeardownCommand extends SubCommand implements Callable<Integer> {
 
     @Option(names = "--yes", description = "Delete the bucket and table(s) without asking.")
     boolean yes;
@@ -43,9 +32,9 @@ final class TeardownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try (AwsContext aws = new AwsContext(AwsCommands.settings(options.over(parent.options), Map.of()))) {
+        PrintWriter out = out();
+        PrintWriter err = err();
+        try (AwsContext aws = new AwsContext(AwsCommands.settings(effectiveOptions(), Map.of()))) {
             List<AwsResource> data = Teardown.data(aws);
             // asked before anything is deleted, so the answer does not wait behind the other deletions
             boolean deleteData = !keepData && (yes || confirmed(aws.bucket(), data, out));

@@ -13,31 +13,21 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.Optional;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Asks the ModelLoop running on this machine with this --data (at the address it wrote to"
                 + " DATA/web/endpoint) to run a training check now "
                 + "(it trains when enough new labeled images exist, like the timer would).")
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand extends SubCommand implements Callable<Integer> {
 
-    @ParentCommand
-    ModelLoopCommand parent;
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
-    @Spec
-    CommandSpec spec;
     @Option(names = "--now", required = true, description = "Run the training check now.")
     boolean now;
 
     @Override
     public Integer call() throws Exception {
-        Settings s = options.over(parent.options).settings();
-        Optional<InstanceEndpoint> found = InstanceEndpoint.find(s.dataDir(), spec.commandLine().getErr());
+        Settings s = effectiveOptions().settings();
+        Optional<InstanceEndpoint> found = InstanceEndpoint.find(s.dataDir(), err());
         if (found.isEmpty()) {
             return 1;
         }
@@ -49,22 +39,22 @@ final class TrainCommand implements Callable<Integer> {
             r = http.send(ApiCredentials.sign(HttpRequest.newBuilder(URI.create(url)), s).timeout(Duration.ofMinutes(2))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            spec.commandLine().getErr().println("modelloop: no ModelLoop answers at " + url
+            err().println("modelloop: no ModelLoop answers at " + url
                     + " (start it with `java -jar modelloop.jar`)");
             return 1;
         }
         if (r.statusCode() == 401) {
-            spec.commandLine().getErr().println("modelloop: " + ApiCredentials.hint(s));
+            err().println("modelloop: " + ApiCredentials.hint(s));
             return 1;
         }
         JsonNode run = new ObjectMapper().readTree(r.body());
         if (r.statusCode() != 200) {
-            spec.commandLine().getErr().println("modelloop: training check answered " + r.statusCode() + ": " + r.body());
+            err().println("modelloop: training check answered " + r.statusCode() + ": " + r.body());
             return 1;
         }
         String decision = run.path("output").path("decision").asText(run.path("error").asText("unknown"));
-        spec.commandLine().getOut().println("Training check " + run.path("id").asText() + ": " + decision);
-        spec.commandLine().getOut().println("Follow it with GET " + endpoint.http() + "/api/runs and /api/models");
+        out().println("Training check " + run.path("id").asText() + ": " + decision);
+        out().println("Follow it with GET " + endpoint.http() + "/api/runs and /api/models");
         return "SUCCEEDED".equals(run.path("status").asText()) ? 0 : 1;
     }
 }

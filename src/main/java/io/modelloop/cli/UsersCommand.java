@@ -10,49 +10,30 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "users", mixinStandardHelpOptions = true,
         description = "Lists, adds and removes console users in the users file (a running ModelLoop picks changes up at once).",
         subcommands = {UsersCommand.ListCmd.class, UsersCommand.AddCmd.class, UsersCommand.RemoveCmd.class})
-final class UsersCommand implements Callable<Integer> {
-
-    @ParentCommand
-    ModelLoopCommand parent;
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
-    @Spec
-    CommandSpec spec;
+final class UsersCommand extends SubCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
+        return usage();
     }
 
-    UserDirectory directory(GlobalOptions sub) {
-        Settings s = sub.over(options.over(parent.options)).settings();
+    static UserDirectory directory(Settings s) {
         return new UserDirectory(WebAuthSettings.usersFile(s), s.asMap());
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Shows each user and role (never hashes).")
-    static final class ListCmd implements Callable<Integer> {
-        @ParentCommand
-        UsersCommand users;
-        @Mixin
-        GlobalOptions options = new GlobalOptions();
-        @Spec
-        CommandSpec spec;
+    static final class ListCmd extends SubCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            UserDirectory dir = users.directory(options);
-            PrintWriter out = spec.commandLine().getOut();
+            UserDirectory dir = UsersCommand.directory(settings());
+            PrintWriter out = out();
             out.println("Users in " + dir.file());
             dir.all().forEach(u -> out.printf("%-30s %s%n", u.name(), u.role().id()));
             return 0;
@@ -61,13 +42,7 @@ final class UsersCommand implements Callable<Integer> {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Adds a user, or sets a user's role and password (which ends its sessions); reads the password like hash-password.")
-    static final class AddCmd implements Callable<Integer> {
-        @ParentCommand
-        UsersCommand users;
-        @Mixin
-        GlobalOptions options = new GlobalOptions();
-        @Spec
-        CommandSpec spec;
+    static final class AddCmd extends SubCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME", description = "user name: letters, digits, '.', '_', '@', '-'")
         String name;
         @Option(names = "--role", required = true, description = "operator or reviewer")
@@ -82,21 +57,21 @@ final class UsersCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("bad user name '" + name + "': 1-64 letters, digits, '.', '_', '@' or '-'");
                 }
             } catch (IllegalArgumentException e) {
-                spec.commandLine().getErr().println("modelloop: " + e.getMessage());
+                err().println("modelloop: " + e.getMessage());
                 return 2;
             }
             char[] password = PasswordInput.read();
             if (password == null) {
-                spec.commandLine().getErr().println("modelloop: the two passwords differ");
+                err().println("modelloop: the two passwords differ");
                 return 1;
             }
             try {
-                UserDirectory dir = users.directory(options);
+                UserDirectory dir = UsersCommand.directory(settings());
                 dir.put(new User(name, r, PasswordHasher.hash(password)));
-                spec.commandLine().getOut().println("User " + name + " (" + r.id() + ") saved in " + dir.file());
+                out().println("User " + name + " (" + r.id() + ") saved in " + dir.file());
                 return 0;
             } catch (IllegalArgumentException e) {
-                spec.commandLine().getErr().println("modelloop: " + e.getMessage());
+                err().println("modelloop: " + e.getMessage());
                 return 1;
             } finally {
                 Arrays.fill(password, '\0');
@@ -105,24 +80,18 @@ final class UsersCommand implements Callable<Integer> {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Removes a user; their sessions end at once.")
-    static final class RemoveCmd implements Callable<Integer> {
-        @ParentCommand
-        UsersCommand users;
-        @Mixin
-        GlobalOptions options = new GlobalOptions();
-        @Spec
-        CommandSpec spec;
+    static final class RemoveCmd extends SubCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
         @Override
         public Integer call() {
-            UserDirectory dir = users.directory(options);
+            UserDirectory dir = UsersCommand.directory(settings());
             if (!dir.remove(name)) {
-                spec.commandLine().getErr().println("modelloop: no user " + name + " in " + dir.file());
+                err().println("modelloop: no user " + name + " in " + dir.file());
                 return 1;
             }
-            spec.commandLine().getOut().println("User " + name + " removed from " + dir.file());
+            out().println("User " + name + " removed from " + dir.file());
             return 0;
         }
     }

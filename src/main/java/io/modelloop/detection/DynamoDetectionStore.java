@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.modelloop.storage.DynamoTableStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -52,7 +53,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * attributes), so its cost grows with the period asked for; hourly and confidenceHistogram
  * read the same way, which is why the API bounds their period.
  */
-public final class DynamoDetectionStore implements DetectionStore, AutoCloseable {
+public final class DynamoDetectionStore extends DynamoTableStore implements DetectionStore, AutoCloseable {
 
     private static final String DET = "DET#";
     private static final String LOOP = "LOOP#";
@@ -65,23 +66,12 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
     private static final String FREE_FOR = "(attribute_not_exists(#heldBy) OR attribute_not_exists(#heldUntil)"
             + " OR #heldUntil <= :now OR #heldBy = :reviewer)";
 
-    private final DynamoDbClient client;
-    private final String table;
     private volatile boolean countersExist;
 
     public DynamoDetectionStore(DynamoDbClient client, String table) {
-        this.client = client;
-        this.table = table;
+        super(client, table);
     }
 
-    /** Creates the table (shared layout, see {@link DynamoTable}) unless it exists; true when created. */
-    public boolean createTableIfMissing() {
-        return DynamoTable.createIfMissing(client, table);
-    }
-
-    public String table() {
-        return table;
-    }
 
     // ------------------------------------------------------------------ detections
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.modelloop.storage.DynamoTableStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -26,25 +27,15 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * item carries the {@code ttl} attribute (epoch seconds, retention days after the
  * notification), so DynamoDB deletes old entries by itself where the table's TTL is on.
  */
-public final class DynamoNotificationLog implements NotificationLog {
+public final class DynamoNotificationLog extends DynamoTableStore implements NotificationLog {
 
     private static final String NOTE = "NOTE";
 
-    private final DynamoDbClient client;
-    private final String table;
 
     public DynamoNotificationLog(DynamoDbClient client, String table) {
-        this.client = client;
-        this.table = table;
+        super(client, table);
     }
 
-    public boolean createTableIfMissing() {
-        return DynamoTable.createIfMissing(client, table);
-    }
-
-    public String table() {
-        return table;
-    }
 
     @Override
     public void append(LoggedNotification entry) {

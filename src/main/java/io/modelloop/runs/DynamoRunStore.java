@@ -7,8 +7,6 @@ import static io.modelloop.storage.DynamoTable.PK;
 import static io.modelloop.storage.DynamoTable.s;
 import static io.modelloop.storage.DynamoTable.sortable;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelloop.storage.DynamoTable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.modelloop.storage.DynamoTableStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -27,26 +26,15 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * listed newest first from the byTime index ({@code gsi1pk = RUN}), type and status being a
  * filter. The table may be the detections' table or one of its own.
  */
-public final class DynamoRunStore implements RunStore, AutoCloseable {
+public final class DynamoRunStore extends DynamoTableStore implements RunStore, AutoCloseable {
 
-    private static final ObjectMapper JSON = io.modelloop.config.Json.MAPPER;
     private static final String RUN = "RUN#";
 
-    private final DynamoDbClient client;
-    private final String table;
 
     public DynamoRunStore(DynamoDbClient client, String table) {
-        this.client = client;
-        this.table = table;
+        super(client, table);
     }
 
-    public boolean createTableIfMissing() {
-        return DynamoTable.createIfMissing(client, table);
-    }
-
-    public String table() {
-        return table;
-    }
 
     @Override
     public void save(RunRecord run) {
@@ -57,18 +45,14 @@ public final class DynamoRunStore implements RunStore, AutoCloseable {
         item.put("type", AttributeValue.fromS(run.type()));
         item.put("status", AttributeValue.fromS(run.status().name()));
         item.put("startedAt", AttributeValue.fromS(run.startedAt().toString()));
-        try {
-            item.put("body", AttributeValue.fromS(JSON.writeValueAsString(run)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot save run " + run.id() + ": " + e.getOriginalMessage(), e);
-        }
+        item.put("body", AttributeValue.fromS(run.toJson()));
         client.putItem(r -> r.tableName(table).item(item));
     }
 
     @Override
     public Optional<RunRecord> get(String id) {
         var item = client.getItem(r -> r.tableName(table).key(Map.of(PK, AttributeValue.fromS(RUN + id))).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(parse(s(item, "body")));
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(RunRecord.fromJson(s(item, "body")));
     }
 
     @Override
@@ -105,20 +89,12 @@ public final class DynamoRunStore implements RunStore, AutoCloseable {
             QueryResponse page = client.query(request.exclusiveStartKey(start).build());
             for (var item : page.items()) {
                 if (out.size() < max) {
-                    out.add(parse(s(item, "body")));
+                    out.add(RunRecord.fromJson(s(item, "body")));
                 }
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null && out.size() < max);
         return out;
-    }
-
-    private static RunRecord parse(String json) {
-        try {
-            return JSON.readValue(json, RunRecord.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored run is not valid JSON: " + e.getOriginalMessage(), e);
-        }
     }
 
     /** The client belongs to whoever built it. */

@@ -1,7 +1,5 @@
 package io.modelloop.runs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +16,6 @@ import io.modelloop.storage.H2Database;
 /** Run records in an embedded H2 database file (data/modelloop.mv.db); the record body is JSON. */
 public final class JdbcRunStore implements RunStore, AutoCloseable {
 
-    private static final ObjectMapper JSON = io.modelloop.config.Json.MAPPER;
 
     private final H2Database database;
     private final boolean ownsDatabase;
@@ -54,9 +51,9 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             ps.setString(2, run.type());
             ps.setString(3, run.status().name());
             ps.setTimestamp(4, Timestamp.from(run.startedAt()));
-            ps.setString(5, JSON.writeValueAsString(run));
+            ps.setString(5, run.toJson());
             ps.executeUpdate();
-        } catch (SQLException | JsonProcessingException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("Cannot save run " + run.id() + ": " + e.getMessage(), e);
         }
     }
@@ -66,7 +63,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("SELECT body FROM runs WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(parse(rs.getString(1))) : Optional.empty();
+                return rs.next() ? Optional.of(RunRecord.fromJson(rs.getString(1))) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read run " + id + ": " + e.getMessage(), e);
@@ -98,20 +95,12 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             List<RunRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(parse(rs.getString(1)));
+                    out.add(RunRecord.fromJson(rs.getString(1)));
                 }
             }
             return out;
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot list runs: " + e.getMessage(), e);
-        }
-    }
-
-    private static RunRecord parse(String json) {
-        try {
-            return JSON.readValue(json, RunRecord.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored run is not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -38,4 +38,21 @@ public record RunRecord(
     public Long durationMs() {
         return endedAt == null ? null : endedAt.toEpochMilli() - startedAt.toEpochMilli();
     }
+
+    /** The JSON body both stores keep. */
+    public String toJson() {
+        try {
+            return io.modelloop.config.Json.MAPPER.writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Cannot save run " + id + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static RunRecord fromJson(String json) {
+        try {
+            return io.modelloop.config.Json.MAPPER.readValue(json, RunRecord.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Stored run is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
 }

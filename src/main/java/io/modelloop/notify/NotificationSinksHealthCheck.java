@@ -3,25 +3,20 @@ package io.modelloop.notify;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
+import io.modelloop.ops.ReadinessCheck;
 
 /**
  * Reports a sink whose last delivery failed after its retries. Listed in /observe/health but
  * neither a readiness nor a liveness check: a broken e-mail relay must not take pods out of
  * service or restart them.
  */
-public final class NotificationSinksHealthCheck extends AbstractHealthCheck {
+public final class NotificationSinksHealthCheck extends ReadinessCheck {
 
     private final NotificationSinkHealth health;
 
     public NotificationSinksHealthCheck(NotificationSinkHealth health) {
-        super("modelloop", "notification-sinks");
+        super("notification-sinks");
         this.health = health;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

@@ -2,21 +2,16 @@ package io.modelloop.parameters;
 
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
+import io.modelloop.ops.ReadinessCheck;
 
 /** Ready only when the parameters were loaded and the last look at the store succeeded. */
-public final class ParametersHealthCheck extends AbstractHealthCheck {
+public final class ParametersHealthCheck extends ReadinessCheck {
 
     private final ParameterService parameters;
 
     public ParametersHealthCheck(ParameterService parameters) {
-        super("modelloop", "parameters");
+        super("parameters");
         this.parameters = parameters;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

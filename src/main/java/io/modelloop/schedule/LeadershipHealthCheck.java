@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
+import io.modelloop.ops.ReadinessCheck;
 
 /**
  * Reports, never fails: whether this instance leads (runs the timers and pollers), the election
@@ -13,18 +13,13 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * this check is always UP; the gauge {@code modelloop_leader} (1 or 0) carries the same fact to
  * Prometheus.
  */
-public final class LeadershipHealthCheck extends AbstractHealthCheck {
+public final class LeadershipHealthCheck extends ReadinessCheck {
 
     private final LeaderElection election;
 
     public LeadershipHealthCheck(LeaderElection election) {
-        super("modelloop", "leadership");
+        super("leadership");
         this.election = election;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

@@ -3,24 +3,19 @@ package io.modelloop.storage;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
+import io.modelloop.ops.ReadinessCheck;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Ready only when the bucket answers. */
-public final class ObjectStoreHealthCheck extends AbstractHealthCheck {
+public final class ObjectStoreHealthCheck extends ReadinessCheck {
 
     private final S3Client s3;
     private final String bucket;
 
     public ObjectStoreHealthCheck(S3Client s3, String bucket) {
-        super("modelloop", "object-store");
+        super("object-store");
         this.s3 = s3;
         this.bucket = bucket;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

@@ -100,8 +100,7 @@ public final class DynamoDetectionStore extends DynamoTableStore implements Dete
 
     @Override
     public Optional<Detection> get(String id) {
-        var item = client.getItem(r -> r.tableName(table).key(key(DET + id)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(detection(item));
+        return consistentItem(DET + id).map(DynamoDetectionStore::detection);
     }
 
     @Override
@@ -512,8 +511,7 @@ public final class DynamoDetectionStore extends DynamoTableStore implements Dete
 
     @Override
     public Optional<HumanLoop> getLoop(String name) {
-        var item = client.getItem(r -> r.tableName(table).key(key(LOOP + name)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(loop(item));
+        return consistentItem(LOOP + name).map(DynamoDetectionStore::loop);
     }
 
     @Override
@@ -647,6 +645,11 @@ public final class DynamoDetectionStore extends DynamoTableStore implements Dete
     }
 
     // ------------------------------------------------------------------ mapping
+
+    private Optional<Map<String, AttributeValue>> consistentItem(String pk) {
+        var item = client.getItem(r -> r.tableName(table).key(key(pk)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
 
     private static Map<String, AttributeValue> key(String pk) {
         return Map.of(PK, AttributeValue.fromS(pk));

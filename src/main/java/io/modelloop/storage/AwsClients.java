@@ -54,13 +54,7 @@ public final class AwsClients {
                     .region(Region.US_EAST_1).endpointOverride(URI.create(endpoint)).build();
         }
         builder.credentialsProvider(credentials());
-        String region = settings.get("modelloop.aws.region");
-        if (!region.isBlank()) {
-            builder.region(Region.of(region));
-        }
-        if (endpoint != null && !endpoint.isBlank()) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
+        regionAndEndpoint(endpoint, builder::region, builder::endpointOverride);
         return builder.build();
     }
 
@@ -133,14 +127,20 @@ public final class AwsClients {
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, String endpoint) {
         builder.credentialsProvider(credentials());
-        String region = settings.get("modelloop.aws.region");
-        if (!region.isBlank()) {
-            builder.region(Region.of(region));
+        regionAndEndpoint(endpoint, builder::region, builder::endpointOverride);
+        return builder;
+    }
+
+    /** modelloop.aws.region when set (else the SDK's region chain), and the endpoint override when given. */
+    private void regionAndEndpoint(String endpoint, java.util.function.Consumer<Region> region,
+                                   java.util.function.Consumer<URI> override) {
+        String configured = settings.get("modelloop.aws.region");
+        if (!configured.isBlank()) {
+            region.accept(Region.of(configured));
         }
         if (endpoint != null && !endpoint.isBlank()) {
-            builder.endpointOverride(URI.create(endpoint));
+            override.accept(URI.create(endpoint));
         }
-        return builder;
     }
 
     private static AwsCredentialsProvider credentials() {

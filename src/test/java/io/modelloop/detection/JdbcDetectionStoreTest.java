@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,38 @@ class JdbcDetectionStoreTest extends DetectionStoreContract {
             assertThat(runs.get(runId)).isPresent();
         }
         database = new H2Database(dir.resolve("modelloop")); // for closeStore
+    }
+
+    /** The JSON kept in the body column is read back by every later version: its field names must not drift. */
+    @Test
+    void aDetectionAndALoopAreStoredWithTheirFieldNamesUnchanged() throws Exception {
+        Instant at = Instant.parse("2026-11-24T10:00:00Z");
+        store.insertIfAbsent(new Detection("det-1", "b/k/e", at, "b", "images_for_detection/x.jpg", "e", "0055", "v3",
+                Detection.Outcome.CLASSIFIED, null, "cat", 42.5, 70.0, true, false, null, null, null, null, null, null,
+                at.minusSeconds(2), 88.0, 42.5, "UNFAMILIAR"));
+        store.createLoop(new HumanLoop("review-det-1", HumanLoop.A2I_WORKFLOW, "det-1", "cat", 42.5,
+                "s3://b/images_for_detection/x.jpg", List.of("cat", "dog"), HumanLoop.Status.OPEN, at, null, null, null,
+                null, null, "UNFAMILIAR", 88.0, 42.5));
+
+        assertThat(body("SELECT body FROM detections WHERE id = 'det-1'")).isEqualTo("{\"id\":\"det-1\","
+                + "\"objectKey\":\"b/k/e\",\"detectedAt\":\"2026-11-24T10:00:00Z\",\"bucket\":\"b\","
+                + "\"key\":\"images_for_detection/x.jpg\",\"etag\":\"e\",\"sequencer\":\"0055\",\"modelVersion\":\"v3\","
+                + "\"outcome\":\"CLASSIFIED\",\"label\":\"cat\",\"confidence\":42.5,\"threshold\":70.0,"
+                + "\"reviewEnabled\":true,\"sampled\":false,\"uploadedAt\":\"2026-11-24T09:59:58Z\","
+                + "\"classProbability\":88.0,\"familiarity\":42.5,\"confidenceReason\":\"UNFAMILIAR\"}");
+        assertThat(body("SELECT body FROM human_loops WHERE name = 'review-det-1'")).isEqualTo("{"
+                + "\"name\":\"review-det-1\",\"source\":\"A2I Workflow\",\"detectionId\":\"det-1\","
+                + "\"detectedLabel\":\"cat\",\"confidence\":42.5,\"imageUri\":\"s3://b/images_for_detection/x.jpg\","
+                + "\"labels\":[\"cat\",\"dog\"],\"status\":\"OPEN\",\"createdAt\":\"2026-11-24T10:00:00Z\","
+                + "\"confidenceReason\":\"UNFAMILIAR\",\"classProbability\":88.0,\"familiarity\":42.5}");
+    }
+
+    private String body(String sql) throws Exception {
+        try (Connection c = database.connection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
     }
 
     @Test

@@ -610,12 +610,11 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
                 if (rs.wasNull()) {
                     agreement = null;
                 }
-                out.add(new Detection(body.id(), body.objectKey(), body.detectedAt(), body.bucket(), body.key(),
-                        body.etag(), body.sequencer(), body.modelVersion(), body.outcome(), body.reason(), body.label(),
-                        body.confidence(), body.threshold(), body.reviewEnabled(), rs.getBoolean(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), instant(rs.getObject(6, OffsetDateTime.class)), rs.getString(7),
-                        agreement, body.uploadedAt(), body.classProbability(), body.familiarity(),
-                        body.confidenceReason()));
+                // the columns hold what changed since the insert and override the body
+                out.add(body.toBuilder().sampled(rs.getBoolean(2)).humanLoopName(rs.getString(3))
+                        .humanLoopSource(rs.getString(4)).humanLabel(rs.getString(5))
+                        .reviewedAt(instant(rs.getObject(6, OffsetDateTime.class))).copiedKey(rs.getString(7))
+                        .agreement(agreement).build());
             }
             return out;
         } catch (SQLException e) {

@@ -44,11 +44,12 @@ abstract class DetectionStoreContract {
     }
 
     static Detection detection(String id, Instant at, String label, Outcome outcome, Double confidence) {
-        return new Detection(id, "bucket/images_for_detection/" + id + ".jpg/etag-" + id, at, "bucket",
-                "images_for_detection/" + id + ".jpg", "etag-" + id, null, outcome == Outcome.CLASSIFIED ? "v1" : null,
-                outcome, outcome == Outcome.CLASSIFIED ? null : "because", label, confidence,
-                outcome == Outcome.CLASSIFIED ? 70.0 : null, true, false, null, null, null, null, null, null,
-                at.minusSeconds(2));
+        boolean classified = outcome == Outcome.CLASSIFIED;
+        return Detection.builder().id(id).objectKey("bucket/images_for_detection/" + id + ".jpg/etag-" + id)
+                .detectedAt(at).bucket("bucket").key("images_for_detection/" + id + ".jpg").etag("etag-" + id)
+                .modelVersion(classified ? "v1" : null).outcome(outcome).reason(classified ? null : "because")
+                .label(label).confidence(confidence).threshold(classified ? 70.0 : null).reviewEnabled(true)
+                .uploadedAt(at.minusSeconds(2)).build();
     }
 
     static Detection classified(String id, Instant at, String label, double confidence) {
@@ -66,10 +67,7 @@ abstract class DetectionStoreContract {
 
     /** A classified record with the parts its confidence was made of (#10). */
     static Detection withParts(Detection d, Double classProbability, Double familiarity, String reason) {
-        return new Detection(d.id(), d.objectKey(), d.detectedAt(), d.bucket(), d.key(), d.etag(), d.sequencer(),
-                d.modelVersion(), d.outcome(), d.reason(), d.label(), d.confidence(), d.threshold(), d.reviewEnabled(),
-                d.sampled(), d.humanLoopName(), d.humanLoopSource(), d.humanLabel(), d.reviewedAt(), d.copiedKey(),
-                d.agreement(), d.uploadedAt(), classProbability, familiarity, reason);
+        return d.toBuilder().classProbability(classProbability).familiarity(familiarity).confidenceReason(reason).build();
     }
 
     @Test

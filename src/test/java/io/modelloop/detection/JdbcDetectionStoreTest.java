@@ -100,9 +100,11 @@ class JdbcDetectionStoreTest extends DetectionStoreContract {
     @Test
     void aDetectionAndALoopAreStoredWithTheirFieldNamesUnchanged() throws Exception {
         Instant at = Instant.parse("2026-11-24T10:00:00Z");
-        store.insertIfAbsent(new Detection("det-1", "b/k/e", at, "b", "images_for_detection/x.jpg", "e", "0055", "v3",
-                Detection.Outcome.CLASSIFIED, null, "cat", 42.5, 70.0, true, false, null, null, null, null, null, null,
-                at.minusSeconds(2), 88.0, 42.5, "UNFAMILIAR"));
+        store.insertIfAbsent(Detection.builder().id("det-1").objectKey("b/k/e").detectedAt(at).bucket("b")
+                .key("images_for_detection/x.jpg").etag("e").sequencer("0055").modelVersion("v3")
+                .outcome(Detection.Outcome.CLASSIFIED).label("cat").confidence(42.5).threshold(70.0).reviewEnabled(true)
+                .uploadedAt(at.minusSeconds(2)).classProbability(88.0).familiarity(42.5).confidenceReason("UNFAMILIAR")
+                .build());
         store.createLoop(new HumanLoop("review-det-1", HumanLoop.A2I_WORKFLOW, "det-1", "cat", 42.5,
                 "s3://b/images_for_detection/x.jpg", List.of("cat", "dog"), HumanLoop.Status.OPEN, at, null, null, null,
                 null, null, "UNFAMILIAR", 88.0, 42.5));

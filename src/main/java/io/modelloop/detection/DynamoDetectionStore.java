@@ -721,11 +721,15 @@ public final class DynamoDetectionStore implements DetectionStore, AutoCloseable
     static HumanLoop loop(Map<String, AttributeValue> i) {
         AttributeValue labels = i.get("labels");
         String status = s(i, "status");
-        return new HumanLoop(s(i, "name"), s(i, "source"), s(i, "detectionId"), s(i, "detectedLabel"),
-                number(i, "confidence"), s(i, "imageUri"),
-                labels == null ? null : labels.l().stream().map(AttributeValue::s).toList(),
-                status == null ? null : HumanLoop.Status.valueOf(status), instant(i, "createdAt"),
-                s(i, "answer"), s(i, "reviewer"), instant(i, "answeredAt"), s(i, "heldBy"), instant(i, "heldUntil"),
-                s(i, "confidenceReason"), number(i, "classProbability"), number(i, "familiarity"));
+        return HumanLoop.builder()
+                .name(s(i, "name")).source(s(i, "source")).detectionId(s(i, "detectionId"))
+                .detectedLabel(s(i, "detectedLabel")).confidence(number(i, "confidence")).imageUri(s(i, "imageUri"))
+                .labels(labels == null ? null : labels.l().stream().map(AttributeValue::s).toList())
+                .status(status == null ? null : HumanLoop.Status.valueOf(status)).createdAt(instant(i, "createdAt"))
+                .answer(s(i, "answer")).reviewer(s(i, "reviewer")).answeredAt(instant(i, "answeredAt"))
+                .heldBy(s(i, "heldBy")).heldUntil(instant(i, "heldUntil"))
+                .confidenceReason(s(i, "confidenceReason")).classProbability(number(i, "classProbability"))
+                .familiarity(number(i, "familiarity"))
+                .build();
     }
 }

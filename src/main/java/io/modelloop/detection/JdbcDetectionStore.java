@@ -462,10 +462,7 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
     public boolean createLoop(HumanLoop loop) {
         Instant created = loop.createdAt() == null ? Instant.now() : loop.createdAt();
         HumanLoop.Status status = loop.status() == null ? HumanLoop.Status.OPEN : loop.status();
-        HumanLoop stored = new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
-                loop.confidence(), loop.imageUri(), loop.labels(), status, created, loop.answer(), loop.reviewer(),
-                loop.answeredAt(), loop.heldBy(), loop.heldUntil(), loop.confidenceReason(), loop.classProbability(),
-                loop.familiarity());
+        HumanLoop stored = loop.toBuilder().status(status).createdAt(created).build();
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO human_loops (name, detection_id, source, status, created_at, answer, reviewer, answered_at, "
                         + "held_by, held_until, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -628,11 +625,9 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
             List<HumanLoop> out = new ArrayList<>();
             while (rs.next()) {
                 HumanLoop body = read(rs.getString(1), HumanLoop.class);
-                out.add(new HumanLoop(body.name(), body.source(), body.detectionId(), body.detectedLabel(),
-                        body.confidence(), body.imageUri(), body.labels(), HumanLoop.Status.valueOf(rs.getString(2)),
-                        body.createdAt(), rs.getString(3), rs.getString(4), instant(rs.getObject(5, OffsetDateTime.class)),
-                        rs.getString(6), instant(rs.getObject(7, OffsetDateTime.class)), body.confidenceReason(),
-                        body.classProbability(), body.familiarity()));
+                out.add(body.toBuilder().status(HumanLoop.Status.valueOf(rs.getString(2))).answer(rs.getString(3))
+                        .reviewer(rs.getString(4)).answeredAt(instant(rs.getObject(5, OffsetDateTime.class)))
+                        .heldBy(rs.getString(6)).heldUntil(instant(rs.getObject(7, OffsetDateTime.class))).build());
             }
             return out;
         } catch (SQLException e) {

@@ -57,8 +57,9 @@ abstract class DetectionStoreContract {
     }
 
     static HumanLoop loop(String name, Instant createdAt) {
-        return new HumanLoop(name, HumanLoop.A2I_WORKFLOW, "det-" + name, "cat", 42.5, "s3://bucket/images_for_detection/x.jpg",
-                List.of("cat", "dog"), HumanLoop.Status.OPEN, createdAt, null, null, null, null, null);
+        return HumanLoop.builder().name(name).source(HumanLoop.A2I_WORKFLOW).detectionId("det-" + name)
+                .detectedLabel("cat").confidence(42.5).imageUri("s3://bucket/images_for_detection/x.jpg").labels(List.of("cat", "dog"))
+                .status(HumanLoop.Status.OPEN).createdAt(createdAt).build();
     }
 
     static List<String> ids(List<Detection> ds) {
@@ -319,8 +320,9 @@ abstract class DetectionStoreContract {
     void createLoopTwiceKeepsTheFirstAndAnsweringTwiceFails() {
         HumanLoop first = loop("loop-1", T0);
         assertThat(store.createLoop(first)).isTrue();
-        assertThat(store.createLoop(new HumanLoop("loop-1", HumanLoop.HUMAN_SAMPLING, "other", "dog", 99.0,
-                "s3://bucket/other.jpg", List.of("dog"), HumanLoop.Status.OPEN, T0.plusSeconds(9), null, null, null, null, null)))
+        assertThat(store.createLoop(HumanLoop.builder().name("loop-1").source(HumanLoop.HUMAN_SAMPLING)
+                .detectionId("other").detectedLabel("dog").confidence(99.0).imageUri("s3://bucket/other.jpg")
+                .labels(List.of("dog")).status(HumanLoop.Status.OPEN).createdAt(T0.plusSeconds(9)).build()))
                 .isFalse();
         assertThat(store.getLoop("loop-1")).contains(first);
         assertThat(store.getLoop("loop-2")).isEmpty();

@@ -105,9 +105,8 @@ class JdbcDetectionStoreTest extends DetectionStoreContract {
                 .outcome(Detection.Outcome.CLASSIFIED).label("cat").confidence(42.5).threshold(70.0).reviewEnabled(true)
                 .uploadedAt(at.minusSeconds(2)).classProbability(88.0).familiarity(42.5).confidenceReason("UNFAMILIAR")
                 .build());
-        store.createLoop(new HumanLoop("review-det-1", HumanLoop.A2I_WORKFLOW, "det-1", "cat", 42.5,
-                "s3://b/images_for_detection/x.jpg", List.of("cat", "dog"), HumanLoop.Status.OPEN, at, null, null, null,
-                null, null, "UNFAMILIAR", 88.0, 42.5));
+        store.createLoop(HumanLoop.open(HumanLoop.A2I_WORKFLOW, "det-1", "cat", 42.5, "b",
+                "images_for_detection/x.jpg", List.of("cat", "dog"), at).withConfidenceParts("UNFAMILIAR", 88.0, 42.5));
 
         assertThat(body("SELECT body FROM detections WHERE id = 'det-1'")).isEqualTo("{\"id\":\"det-1\","
                 + "\"objectKey\":\"b/k/e\",\"detectedAt\":\"2026-11-24T10:00:00Z\",\"bucket\":\"b\","

@@ -91,7 +91,8 @@ public final class TrainingJob implements Runnable {
         } catch (CancellationException e) {
             LOG.info("Training of {} cancelled", record.name);
             fail("Training cancelled");
-        } catch (TrainingRefusedException | Backbones.BackboneUnavailableException e) {
+        } catch (TrainingRefusedException | Backbones.BackboneUnavailableException
+                 | NetworkTrainer.DivergedException e) {
             LOG.warn("Training of {} failed: {}", record.name, e.getMessage());
             fail(e.getMessage());
         } catch (InterruptedException e) {

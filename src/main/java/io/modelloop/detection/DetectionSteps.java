@@ -120,11 +120,16 @@ public final class DetectionSteps {
         ObjectVersion o = w.object();
         Classification c = w.classification();
         Classification.ConfidenceParts parts = c == null ? null : c.parts();
-        return new Detection(o.detectionId(), o.idempotencyKey(), w.started(), o.bucket(), o.key(), o.etag(),
-                o.sequencer(), w.modelVersion(), w.outcome(), w.reason(), c == null ? null : c.label(),
-                c == null ? null : c.confidence(), w.threshold(), w.reviewEnabled(), false, null, null, null, null, null,
-                null, o.eventTime(), parts == null ? null : parts.classProbability(),
-                parts == null ? null : parts.familiarity(), c == null ? null : c.reason().name());
+        return Detection.builder()
+                .id(o.detectionId()).objectKey(o.idempotencyKey()).detectedAt(w.started())
+                .bucket(o.bucket()).key(o.key()).etag(o.etag()).sequencer(o.sequencer()).uploadedAt(o.eventTime())
+                .modelVersion(w.modelVersion()).outcome(w.outcome()).reason(w.reason())
+                .label(c == null ? null : c.label()).confidence(c == null ? null : c.confidence())
+                .threshold(w.threshold()).reviewEnabled(w.reviewEnabled())
+                .classProbability(parts == null ? null : parts.classProbability())
+                .familiarity(parts == null ? null : parts.familiarity())
+                .confidenceReason(c == null ? null : c.reason().name())
+                .build();
     }
 
     private record Classified(String version, Classification result) {

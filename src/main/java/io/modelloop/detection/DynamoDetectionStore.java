@@ -697,24 +697,32 @@ public final class DynamoDetectionStore extends DynamoTableStore implements Dete
 
     static Detection detection(Map<String, AttributeValue> i) {
         String outcome = s(i, "outcome");
-        return new Detection(s(i, "id"), s(i, "objectKey"), instant(i, "detectedAt"), s(i, "bucket"), s(i, "key"),
-                s(i, "etag"), s(i, "sequencer"), s(i, "modelVersion"),
-                outcome == null ? null : Detection.Outcome.valueOf(outcome), s(i, "reason"), s(i, "label"),
-                number(i, "confidence"), number(i, "threshold"), Boolean.TRUE.equals(bool(i, "reviewEnabled")),
-                Boolean.TRUE.equals(bool(i, "sampled")), s(i, "humanLoopName"), s(i, "humanLoopSource"),
-                s(i, "humanLabel"), instant(i, "reviewedAt"), s(i, "copiedKey"), bool(i, "agreement"),
-                instant(i, "uploadedAt"), number(i, "classProbability"), number(i, "familiarity"),
-                s(i, "confidenceReason"));
+        return Detection.builder()
+                .id(s(i, "id")).objectKey(s(i, "objectKey")).detectedAt(instant(i, "detectedAt"))
+                .bucket(s(i, "bucket")).key(s(i, "key")).etag(s(i, "etag")).sequencer(s(i, "sequencer"))
+                .modelVersion(s(i, "modelVersion")).outcome(outcome == null ? null : Detection.Outcome.valueOf(outcome))
+                .reason(s(i, "reason")).label(s(i, "label")).confidence(number(i, "confidence"))
+                .threshold(number(i, "threshold")).reviewEnabled(Boolean.TRUE.equals(bool(i, "reviewEnabled")))
+                .sampled(Boolean.TRUE.equals(bool(i, "sampled"))).humanLoopName(s(i, "humanLoopName"))
+                .humanLoopSource(s(i, "humanLoopSource")).humanLabel(s(i, "humanLabel"))
+                .reviewedAt(instant(i, "reviewedAt")).copiedKey(s(i, "copiedKey")).agreement(bool(i, "agreement"))
+                .uploadedAt(instant(i, "uploadedAt")).classProbability(number(i, "classProbability"))
+                .familiarity(number(i, "familiarity")).confidenceReason(s(i, "confidenceReason"))
+                .build();
     }
 
     static HumanLoop loop(Map<String, AttributeValue> i) {
         AttributeValue labels = i.get("labels");
         String status = s(i, "status");
-        return new HumanLoop(s(i, "name"), s(i, "source"), s(i, "detectionId"), s(i, "detectedLabel"),
-                number(i, "confidence"), s(i, "imageUri"),
-                labels == null ? null : labels.l().stream().map(AttributeValue::s).toList(),
-                status == null ? null : HumanLoop.Status.valueOf(status), instant(i, "createdAt"),
-                s(i, "answer"), s(i, "reviewer"), instant(i, "answeredAt"), s(i, "heldBy"), instant(i, "heldUntil"),
-                s(i, "confidenceReason"), number(i, "classProbability"), number(i, "familiarity"));
+        return HumanLoop.builder()
+                .name(s(i, "name")).source(s(i, "source")).detectionId(s(i, "detectionId"))
+                .detectedLabel(s(i, "detectedLabel")).confidence(number(i, "confidence")).imageUri(s(i, "imageUri"))
+                .labels(labels == null ? null : labels.l().stream().map(AttributeValue::s).toList())
+                .status(status == null ? null : HumanLoop.Status.valueOf(status)).createdAt(instant(i, "createdAt"))
+                .answer(s(i, "answer")).reviewer(s(i, "reviewer")).answeredAt(instant(i, "answeredAt"))
+                .heldBy(s(i, "heldBy")).heldUntil(instant(i, "heldUntil"))
+                .confidenceReason(s(i, "confidenceReason")).classProbability(number(i, "classProbability"))
+                .familiarity(number(i, "familiarity"))
+                .build();
     }
 }

@@ -462,10 +462,7 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
     public boolean createLoop(HumanLoop loop) {
         Instant created = loop.createdAt() == null ? Instant.now() : loop.createdAt();
         HumanLoop.Status status = loop.status() == null ? HumanLoop.Status.OPEN : loop.status();
-        HumanLoop stored = new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
-                loop.confidence(), loop.imageUri(), loop.labels(), status, created, loop.answer(), loop.reviewer(),
-                loop.answeredAt(), loop.heldBy(), loop.heldUntil(), loop.confidenceReason(), loop.classProbability(),
-                loop.familiarity());
+        HumanLoop stored = loop.toBuilder().status(status).createdAt(created).build();
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO human_loops (name, detection_id, source, status, created_at, answer, reviewer, answered_at, "
                         + "held_by, held_until, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -610,12 +607,11 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
                 if (rs.wasNull()) {
                     agreement = null;
                 }
-                out.add(new Detection(body.id(), body.objectKey(), body.detectedAt(), body.bucket(), body.key(),
-                        body.etag(), body.sequencer(), body.modelVersion(), body.outcome(), body.reason(), body.label(),
-                        body.confidence(), body.threshold(), body.reviewEnabled(), rs.getBoolean(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), instant(rs.getObject(6, OffsetDateTime.class)), rs.getString(7),
-                        agreement, body.uploadedAt(), body.classProbability(), body.familiarity(),
-                        body.confidenceReason()));
+                // the columns hold what changed since the insert and override the body
+                out.add(body.toBuilder().sampled(rs.getBoolean(2)).humanLoopName(rs.getString(3))
+                        .humanLoopSource(rs.getString(4)).humanLabel(rs.getString(5))
+                        .reviewedAt(instant(rs.getObject(6, OffsetDateTime.class))).copiedKey(rs.getString(7))
+                        .agreement(agreement).build());
             }
             return out;
         } catch (SQLException e) {
@@ -629,11 +625,9 @@ public final class JdbcDetectionStore implements DetectionStore, AutoCloseable {
             List<HumanLoop> out = new ArrayList<>();
             while (rs.next()) {
                 HumanLoop body = read(rs.getString(1), HumanLoop.class);
-                out.add(new HumanLoop(body.name(), body.source(), body.detectionId(), body.detectedLabel(),
-                        body.confidence(), body.imageUri(), body.labels(), HumanLoop.Status.valueOf(rs.getString(2)),
-                        body.createdAt(), rs.getString(3), rs.getString(4), instant(rs.getObject(5, OffsetDateTime.class)),
-                        rs.getString(6), instant(rs.getObject(7, OffsetDateTime.class)), body.confidenceReason(),
-                        body.classProbability(), body.familiarity()));
+                out.add(body.toBuilder().status(HumanLoop.Status.valueOf(rs.getString(2))).answer(rs.getString(3))
+                        .reviewer(rs.getString(4)).answeredAt(instant(rs.getObject(5, OffsetDateTime.class)))
+                        .heldBy(rs.getString(6)).heldUntil(instant(rs.getObject(7, OffsetDateTime.class))).build());
             }
             return out;
         } catch (SQLException e) {

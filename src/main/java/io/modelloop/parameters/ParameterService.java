@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,63 +90,13 @@ public final class ParameterService {
 
     /** Reads the store and applies what changed; returns the applied changes. */
     public synchronized List<ParameterChange> refresh() {
-        List<ParameterChange> applied = new ArrayList<>();
         if (!started) {
-            return applied; // start() loads them; the poll may tick before that
+            return new ArrayList<>(); // start() loads them; the poll may tick before that
         }
-        Map<String, StoredParameter> stored;
-        try {
-            stored = store.readAll();
-        } catch (RuntimeException e) {
-            lastError = e.getMessage();
-            throw e;
-        }
+        Map<String, StoredParameter> stored = readStore();
+        List<ParameterChange> applied = new ArrayList<>();
         for (ParameterDefinition d : ParameterDefinition.ALL) {
-            String raw = rawValue(stored, d.name());
-            if (raw == null && !announces()) {
-                continue; // the leader writes it back; until then the value in force stays
-            }
-            if (raw == null) {
-                // Deleted by hand: put back the value in force so the store shows what runs.
-                store.write(d.name(), current.get(d.name()));
-                recordHistory(d.name(), current.get(d.name()), null, ParameterHistoryEntry.RESTORED);
-                notifier.notify("ParameterRestored", d.name() + " was missing and was written back as "
-                        + current.get(d.name()), Map.of("parameter", d.name(), "value", current.get(d.name())));
-                lastSeenRaw.put(d.name(), current.get(d.name()));
-                continue;
-            }
-            if (raw.equals(lastSeenRaw.get(d.name()))) {
-                continue;
-            }
-            lastSeenRaw.put(d.name(), raw);
-            // a value this service wrote was recorded by set(); the history file skips it here
-            recordHistory(d.name(), raw, null, ParameterHistoryEntry.FILE_EDIT);
-            if (!d.rule().accepts(raw)) {
-                reject(d, raw, current.get(d.name()), announces());
-                continue;
-            }
-            String value = d.rule().canonical(raw);
-            String old = current.get(d.name());
-            if (value.equals(old)) {
-                continue;
-            }
-            current = current.with(d.name(), value);
-            ParameterChange change = new ParameterChange(d.name(), old, value);
-            applied.add(change);
-            LOG.info("Parameter {} changed from {} to {}", d.name(), old, value);
-            if (announces()) {
-                notifier.notify("ParameterChanged", d.name() + " changed from " + old + " to " + value,
-                        Map.of("parameter", d.name(), "oldValue", old, "newValue", value));
-            }
-            for (ParameterListener l : listeners) {
-                try {
-                    l.onChange(change, current);
-                } catch (RuntimeException e) {
-                    LOG.error("Applying {} failed", change, e);
-                    notifier.notify("ParameterApplyFailed", "Applying " + d.name() + " failed: " + e.getMessage(),
-                            Map.of("parameter", d.name(), "value", value, "error", String.valueOf(e.getMessage())));
-                }
-            }
+            refresh(d, rawValue(stored, d.name())).ifPresent(applied::add);
         }
         if (!applied.isEmpty() && announces()) {
             recordValuesInForce(rawValue(stored, ParameterDefinition.VALUES_IN_FORCE));
@@ -153,6 +104,77 @@ public final class ParameterService {
         lastRefresh = Instant.now();
         lastError = null;
         return applied;
+    }
+
+    /** All stored parameters; a failed read is kept as the last error (health shows it) and rethrown. */
+    private Map<String, StoredParameter> readStore() {
+        try {
+            return store.readAll();
+        } catch (RuntimeException e) {
+            lastError = e.getMessage();
+            throw e;
+        }
+    }
+
+    /**
+     * Acts on one parameter's stored value: a deleted one is written back, a new value is
+     * recorded in the history and then refused or applied. Returns the change applied, if any.
+     */
+    private Optional<ParameterChange> refresh(ParameterDefinition d, String raw) {
+        if (raw == null) {
+            // only the leader writes it back; until then the value in force stays
+            if (announces()) {
+                restoreDeleted(d);
+            }
+            return Optional.empty();
+        }
+        if (raw.equals(lastSeenRaw.get(d.name()))) {
+            return Optional.empty();
+        }
+        lastSeenRaw.put(d.name(), raw);
+        // a value this service wrote was recorded by set(); the history file skips it here
+        recordHistory(d.name(), raw, null, ParameterHistoryEntry.FILE_EDIT);
+        if (!d.rule().accepts(raw)) {
+            reject(d, raw, current.get(d.name()), announces());
+            return Optional.empty();
+        }
+        String value = d.rule().canonical(raw);
+        String old = current.get(d.name());
+        if (value.equals(old)) {
+            return Optional.empty();
+        }
+        return Optional.of(apply(d, old, value));
+    }
+
+    /** Deleted by hand: puts back the value in force so the store shows what runs. */
+    private void restoreDeleted(ParameterDefinition d) {
+        String inForce = current.get(d.name());
+        store.write(d.name(), inForce);
+        recordHistory(d.name(), inForce, null, ParameterHistoryEntry.RESTORED);
+        notifier.notify("ParameterRestored", d.name() + " was missing and was written back as " + inForce,
+                Map.of("parameter", d.name(), "value", inForce));
+        lastSeenRaw.put(d.name(), inForce);
+    }
+
+    /** Puts the new value in force, announces it (leader only) and tells the listeners. */
+    private ParameterChange apply(ParameterDefinition d, String old, String value) {
+        current = current.with(d.name(), value);
+        ParameterChange change = new ParameterChange(d.name(), old, value);
+        LOG.info("Parameter {} changed from {} to {}", d.name(), old, value);
+        if (announces()) {
+            notifier.notify("ParameterChanged", d.name() + " changed from " + old + " to " + value,
+                    Map.of("parameter", d.name(), "oldValue", old, "newValue", value));
+        }
+        for (ParameterListener l : listeners) {
+            try {
+                l.onChange(change, current);
+            } catch (RuntimeException e) {
+                LOG.error("Applying {} failed", change, e);
+                notifier.notify("ParameterApplyFailed", "Applying " + d.name() + " failed: " + e.getMessage(),
+                        Map.of("parameter", d.name(), "value", value, "error", String.valueOf(e.getMessage())));
+            }
+        }
+        return change;
     }
 
     /**

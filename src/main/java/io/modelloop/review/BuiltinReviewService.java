@@ -113,10 +113,10 @@ public final class BuiltinReviewService implements HumanReview {
             throw new IllegalArgumentException("Human loop name must be 1-63 characters of [a-z0-9-], got '" + loop.name() + "'");
         }
         List<String> labels = loop.labels() == null || loop.labels().isEmpty() ? currentLabels() : loop.labels();
-        HumanLoop open = new HumanLoop(loop.name(), loop.source(), loop.detectionId(), loop.detectedLabel(),
-                loop.confidence(), loop.imageUri(), List.copyOf(labels), HumanLoop.Status.OPEN,
-                loop.createdAt() == null ? clock.instant() : loop.createdAt(), null, null, null, null, null,
-                loop.confidenceReason(), loop.classProbability(), loop.familiarity());
+        HumanLoop open = loop.toBuilder().labels(List.copyOf(labels)).status(HumanLoop.Status.OPEN)
+                .createdAt(loop.createdAt() == null ? clock.instant() : loop.createdAt())
+                .answer(null).reviewer(null).answeredAt(null).heldBy(null).heldUntil(null)
+                .build();
         return store.createLoop(open) ? StartResult.STARTED : StartResult.ALREADY_STARTED;
     }
 

@@ -306,9 +306,10 @@ class DetectionLoopTest {
         ObjectVersion object = new ObjectVersion("bucket", "images_for_detection/crash.png",
                 head.eTag().replace("\"", ""), null, null, Instant.now());
         // what a pod that died right after writing the record leaves behind: classified, below the threshold, no loop
-        loop.detectionStore().insertIfAbsent(new Detection(object.detectionId(), object.idempotencyKey(), Instant.now(),
-                "bucket", object.key(), object.etag(), null, version, Detection.Outcome.CLASSIFIED, null, "cat", 55.0,
-                70.0, true, false, null, null, null, null, null, null, object.eventTime()));
+        loop.detectionStore().insertIfAbsent(Detection.builder().id(object.detectionId())
+                .objectKey(object.idempotencyKey()).detectedAt(Instant.now()).bucket("bucket").key(object.key())
+                .etag(object.etag()).modelVersion(version).outcome(Detection.Outcome.CLASSIFIED).label("cat")
+                .confidence(55.0).threshold(70.0).reviewEnabled(true).uploadedAt(object.eventTime()).build());
 
         var template = loop.camel().createProducerTemplate();
         template.sendBody("direct:detect", object); // the message comes back after the crash

@@ -44,11 +44,12 @@ abstract class DetectionStoreContract {
     }
 
     static Detection detection(String id, Instant at, String label, Outcome outcome, Double confidence) {
-        return new Detection(id, "bucket/images_for_detection/" + id + ".jpg/etag-" + id, at, "bucket",
-                "images_for_detection/" + id + ".jpg", "etag-" + id, null, outcome == Outcome.CLASSIFIED ? "v1" : null,
-                outcome, outcome == Outcome.CLASSIFIED ? null : "because", label, confidence,
-                outcome == Outcome.CLASSIFIED ? 70.0 : null, true, false, null, null, null, null, null, null,
-                at.minusSeconds(2));
+        boolean classified = outcome == Outcome.CLASSIFIED;
+        return Detection.builder().id(id).objectKey("bucket/images_for_detection/" + id + ".jpg/etag-" + id)
+                .detectedAt(at).bucket("bucket").key("images_for_detection/" + id + ".jpg").etag("etag-" + id)
+                .modelVersion(classified ? "v1" : null).outcome(outcome).reason(classified ? null : "because")
+                .label(label).confidence(confidence).threshold(classified ? 70.0 : null).reviewEnabled(true)
+                .uploadedAt(at.minusSeconds(2)).build();
     }
 
     static Detection classified(String id, Instant at, String label, double confidence) {
@@ -56,8 +57,9 @@ abstract class DetectionStoreContract {
     }
 
     static HumanLoop loop(String name, Instant createdAt) {
-        return new HumanLoop(name, HumanLoop.A2I_WORKFLOW, "det-" + name, "cat", 42.5, "s3://bucket/images_for_detection/x.jpg",
-                List.of("cat", "dog"), HumanLoop.Status.OPEN, createdAt, null, null, null, null, null);
+        return HumanLoop.builder().name(name).source(HumanLoop.A2I_WORKFLOW).detectionId("det-" + name)
+                .detectedLabel("cat").confidence(42.5).imageUri("s3://bucket/images_for_detection/x.jpg").labels(List.of("cat", "dog"))
+                .status(HumanLoop.Status.OPEN).createdAt(createdAt).build();
     }
 
     static List<String> ids(List<Detection> ds) {
@@ -66,10 +68,7 @@ abstract class DetectionStoreContract {
 
     /** A classified record with the parts its confidence was made of (#10). */
     static Detection withParts(Detection d, Double classProbability, Double familiarity, String reason) {
-        return new Detection(d.id(), d.objectKey(), d.detectedAt(), d.bucket(), d.key(), d.etag(), d.sequencer(),
-                d.modelVersion(), d.outcome(), d.reason(), d.label(), d.confidence(), d.threshold(), d.reviewEnabled(),
-                d.sampled(), d.humanLoopName(), d.humanLoopSource(), d.humanLabel(), d.reviewedAt(), d.copiedKey(),
-                d.agreement(), d.uploadedAt(), classProbability, familiarity, reason);
+        return d.toBuilder().classProbability(classProbability).familiarity(familiarity).confidenceReason(reason).build();
     }
 
     @Test
@@ -321,8 +320,9 @@ abstract class DetectionStoreContract {
     void createLoopTwiceKeepsTheFirstAndAnsweringTwiceFails() {
         HumanLoop first = loop("loop-1", T0);
         assertThat(store.createLoop(first)).isTrue();
-        assertThat(store.createLoop(new HumanLoop("loop-1", HumanLoop.HUMAN_SAMPLING, "other", "dog", 99.0,
-                "s3://bucket/other.jpg", List.of("dog"), HumanLoop.Status.OPEN, T0.plusSeconds(9), null, null, null, null, null)))
+        assertThat(store.createLoop(HumanLoop.builder().name("loop-1").source(HumanLoop.HUMAN_SAMPLING)
+                .detectionId("other").detectedLabel("dog").confidence(99.0).imageUri("s3://bucket/other.jpg")
+                .labels(List.of("dog")).status(HumanLoop.Status.OPEN).createdAt(T0.plusSeconds(9)).build()))
                 .isFalse();
         assertThat(store.getLoop("loop-1")).contains(first);
         assertThat(store.getLoop("loop-2")).isEmpty();

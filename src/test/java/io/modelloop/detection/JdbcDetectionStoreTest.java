@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,39 @@ class JdbcDetectionStoreTest extends DetectionStoreContract {
             assertThat(runs.get(runId)).isPresent();
         }
         database = new H2Database(dir.resolve("modelloop")); // for closeStore
+    }
+
+    /** The JSON kept in the body column is read back by every later version: its field names must not drift. */
+    @Test
+    void aDetectionAndALoopAreStoredWithTheirFieldNamesUnchanged() throws Exception {
+        Instant at = Instant.parse("2026-11-24T10:00:00Z");
+        store.insertIfAbsent(Detection.builder().id("det-1").objectKey("b/k/e").detectedAt(at).bucket("b")
+                .key("images_for_detection/x.jpg").etag("e").sequencer("0055").modelVersion("v3")
+                .outcome(Detection.Outcome.CLASSIFIED).label("cat").confidence(42.5).threshold(70.0).reviewEnabled(true)
+                .uploadedAt(at.minusSeconds(2)).classProbability(88.0).familiarity(42.5).confidenceReason("UNFAMILIAR")
+                .build());
+        store.createLoop(HumanLoop.open(HumanLoop.A2I_WORKFLOW, "det-1", "cat", 42.5, "b",
+                "images_for_detection/x.jpg", List.of("cat", "dog"), at).withConfidenceParts("UNFAMILIAR", 88.0, 42.5));
+
+        assertThat(body("SELECT body FROM detections WHERE id = 'det-1'")).isEqualTo("{\"id\":\"det-1\","
+                + "\"objectKey\":\"b/k/e\",\"detectedAt\":\"2026-11-24T10:00:00Z\",\"bucket\":\"b\","
+                + "\"key\":\"images_for_detection/x.jpg\",\"etag\":\"e\",\"sequencer\":\"0055\",\"modelVersion\":\"v3\","
+                + "\"outcome\":\"CLASSIFIED\",\"label\":\"cat\",\"confidence\":42.5,\"threshold\":70.0,"
+                + "\"reviewEnabled\":true,\"sampled\":false,\"uploadedAt\":\"2026-11-24T09:59:58Z\","
+                + "\"classProbability\":88.0,\"familiarity\":42.5,\"confidenceReason\":\"UNFAMILIAR\"}");
+        assertThat(body("SELECT body FROM human_loops WHERE name = 'review-det-1'")).isEqualTo("{"
+                + "\"name\":\"review-det-1\",\"source\":\"A2I Workflow\",\"detectionId\":\"det-1\","
+                + "\"detectedLabel\":\"cat\",\"confidence\":42.5,\"imageUri\":\"s3://b/images_for_detection/x.jpg\","
+                + "\"labels\":[\"cat\",\"dog\"],\"status\":\"OPEN\",\"createdAt\":\"2026-11-24T10:00:00Z\","
+                + "\"confidenceReason\":\"UNFAMILIAR\",\"classProbability\":88.0,\"familiarity\":42.5}");
+    }
+
+    private String body(String sql) throws Exception {
+        try (Connection c = database.connection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
     }
 
     @Test

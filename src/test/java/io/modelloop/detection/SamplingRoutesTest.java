@@ -96,9 +96,10 @@ class SamplingRoutesTest {
         for (int i = 0; i < n; i++) {
             Instant at = base.plusMillis(i);
             String id = "d-" + at.toEpochMilli() + "-" + i;
-            store.insertIfAbsent(new Detection(id, BUCKET + "/images_for_detection/" + id + ".png/e", at, BUCKET,
-                    "images_for_detection/" + id + ".png", "e", null, "v1", Detection.Outcome.CLASSIFIED, null, "cat",
-                    97.0, 70.0, true, false, null, null, null, null, null, null, at));
+            store.insertIfAbsent(Detection.builder().id(id).objectKey(BUCKET + "/images_for_detection/" + id + ".png/e")
+                    .detectedAt(at).bucket(BUCKET).key("images_for_detection/" + id + ".png").etag("e").modelVersion("v1")
+                    .outcome(Detection.Outcome.CLASSIFIED).label("cat").confidence(97.0).threshold(70.0)
+                    .reviewEnabled(true).uploadedAt(at).build());
         }
     }
 

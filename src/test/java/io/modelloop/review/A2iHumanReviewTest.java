@@ -90,9 +90,11 @@ class A2iHumanReviewTest {
     }
 
     static HumanLoop loop() {
-        return new HumanLoop("review-det-0001", HumanLoop.A2I_WORKFLOW, "det-0001", "cat", 41.5,
-                "s3://bucket/images_for_detection/red flower.jpg", List.of("cat", "dog"), HumanLoop.Status.OPEN,
-                Instant.parse("2026-01-02T03:04:05Z"), null, null, null, null, null);
+        return HumanLoop.builder().name("review-det-0001").source(HumanLoop.A2I_WORKFLOW).detectionId("det-0001")
+                .detectedLabel("cat").confidence(41.5).imageUri("s3://bucket/images_for_detection/red flower.jpg")
+                .labels(List.of("cat", "dog")).status(HumanLoop.Status.OPEN)
+                .createdAt(Instant.parse("2026-01-02T03:04:05Z"))
+                .build();
     }
 
     static ResponseDefinitionBuilder error(int status, String type, String message) {

@@ -93,8 +93,10 @@ class BuiltinReviewServiceTest {
     }
 
     HumanLoop loop(String detectionId, String source, Instant createdAt, List<String> labels) {
-        return new HumanLoop(HumanLoopNames.forDetection(detectionId, source), source, detectionId, "cat", 42.0,
-                "s3://" + BUCKET + "/images_for_detection/red flower+1.png", labels, null, createdAt, null, null, null, null, null);
+        return HumanLoop.builder().name(HumanLoopNames.forDetection(detectionId, source)).source(source)
+                .detectionId(detectionId).detectedLabel("cat").confidence(42.0)
+                .imageUri("s3://" + BUCKET + "/images_for_detection/red flower+1.png").labels(labels)
+                .createdAt(createdAt).build();
     }
 
     HumanLoop newLoop() {

@@ -121,9 +121,10 @@ class ReviewResultsRoutesTest {
 
     HumanLoop detectionWithLoop(String id) {
         Instant at = Instant.now();
-        store.insertIfAbsent(new Detection(id, BUCKET + "/images_for_detection/x.png/" + id, at, BUCKET,
-                "images_for_detection/x.png", "etag", null, "v1", Detection.Outcome.CLASSIFIED, null, "cat", 40.0, 70.0,
-                true, false, null, null, null, null, null, null, at));
+        store.insertIfAbsent(Detection.builder().id(id).objectKey(BUCKET + "/images_for_detection/x.png/" + id)
+                .detectedAt(at).bucket(BUCKET).key("images_for_detection/x.png").etag("etag").modelVersion("v1")
+                .outcome(Detection.Outcome.CLASSIFIED).label("cat").confidence(40.0).threshold(70.0).reviewEnabled(true)
+                .uploadedAt(at).build());
         HumanLoop loop = HumanLoop.open(HumanLoop.A2I_WORKFLOW, id, "cat", 40.0, BUCKET, "images_for_detection/x.png",
                 List.of("cat", "dog"), at);
         store.attachLoop(id, loop.name(), HumanLoop.A2I_WORKFLOW);

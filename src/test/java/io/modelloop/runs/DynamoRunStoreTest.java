@@ -75,8 +75,9 @@ class DynamoRunStoreTest {
         assertThat(detections.createTableIfMissing()).isFalse();
         new RunRecorder(runs, JdbcRunStoreTest.ticking(Instant.parse("2026-11-24T10:00:00Z"))).start("DETECTION", Map.of());
         Instant t = Instant.parse("2026-11-24T10:00:05Z");
-        detections.insertIfAbsent(new Detection("det-1", "b/k/e", t, "b", "k", "e", null, "v1", Detection.Outcome.CLASSIFIED,
-                null, "cat", 90.0, 70.0, true, false, null, null, null, null, null, null, null));
+        detections.insertIfAbsent(Detection.builder().id("det-1").objectKey("b/k/e").detectedAt(t).bucket("b").key("k")
+                .etag("e").modelVersion("v1").outcome(Detection.Outcome.CLASSIFIED).label("cat").confidence(90.0)
+                .threshold(70.0).reviewEnabled(true).build());
 
         assertThat(runs.list(null, null, null, 10)).hasSize(1);
         assertThat(detections.query(DetectionQuery.all(10)).detections()).extracting(Detection::id).containsExactly("det-1");

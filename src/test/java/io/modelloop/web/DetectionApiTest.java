@@ -66,9 +66,10 @@ class DetectionApiTest {
     }
 
     static Detection detection(String id, Instant at, String label, Outcome outcome, Double confidence) {
-        return new Detection(id, "bucket/images_for_detection/" + id + ".jpg/e", at, "bucket",
-                "images_for_detection/" + id + ".jpg", "e", null, "v1", outcome, null, label, confidence,
-                confidence == null ? null : 70.0, true, false, null, null, null, null, null, null, null);
+        return Detection.builder().id(id).objectKey("bucket/images_for_detection/" + id + ".jpg/e").detectedAt(at)
+                .bucket("bucket").key("images_for_detection/" + id + ".jpg").etag("e").modelVersion("v1")
+                .outcome(outcome).label(label).confidence(confidence).threshold(confidence == null ? null : 70.0)
+                .reviewEnabled(true).build();
     }
 
     private static JsonNode ok(String query) throws Exception {

@@ -128,8 +128,10 @@ class ImageEndpointsBrowserTest {
         put(key, "text/html", "<script>document.title='XSS-RAN'</script>".getBytes());
         Instant now = Instant.now();
         String bucket = loop.settings().bucket();
-        loop.detectionStore().insertIfAbsent(new Detection("det-rev-evil", "det-rev-evil", now, bucket, key, "etag-x", null,
-                "v1", Detection.Outcome.CLASSIFIED, null, "cat", 40.0, 70.0, true, false, null, null, null, null, null, null, now));
+        loop.detectionStore().insertIfAbsent(Detection.builder().id("det-rev-evil").objectKey("det-rev-evil")
+                .detectedAt(now).bucket(bucket).key(key).etag("etag-x").modelVersion("v1")
+                .outcome(Detection.Outcome.CLASSIFIED).label("cat").confidence(40.0).threshold(70.0).reviewEnabled(true)
+                .uploadedAt(now).build());
         HumanLoop l = HumanLoop.open(HumanLoop.A2I_WORKFLOW, "det-rev-evil", "cat", 40.0, bucket, key, List.of("cat"), now);
         loop.humanReview().start(l);
 

@@ -108,8 +108,10 @@ class ReviewApiTest {
     }
 
     static HumanLoop startLoop(String detectionId, Instant createdAt) {
-        HumanLoop l = new HumanLoop("review-" + detectionId, HumanLoop.A2I_WORKFLOW, detectionId, "cat", 37.5,
-                "s3://" + BUCKET + "/images_for_detection/tabby cat.jpg", List.of("cat"), null, createdAt, null, null, null, null, null);
+        HumanLoop l = HumanLoop.builder().name("review-" + detectionId).source(HumanLoop.A2I_WORKFLOW)
+                .detectionId(detectionId).detectedLabel("cat").confidence(37.5)
+                .imageUri("s3://" + BUCKET + "/images_for_detection/tabby cat.jpg").labels(List.of("cat"))
+                .createdAt(createdAt).build();
         service.start(l);
         return l;
     }

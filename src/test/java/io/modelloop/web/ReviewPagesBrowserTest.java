@@ -139,9 +139,10 @@ class ReviewPagesBrowserTest {
         String key = "incoming/" + file;
         String bucket = app.settings().bucket();
         put(app, key, png(new Color(0x92400E), seq % 3));
-        app.detectionStore().insertIfAbsent(new Detection(id, id, createdAt, bucket, key, "etag-" + id, null, "v1",
-                Detection.Outcome.CLASSIFIED, null, detectedLabel, confidence, 70.0, true, false, null, null, null, null,
-                null, null, createdAt));
+        app.detectionStore().insertIfAbsent(Detection.builder().id(id).objectKey(id).detectedAt(createdAt)
+                .bucket(bucket).key(key).etag("etag-" + id).modelVersion("v1").outcome(Detection.Outcome.CLASSIFIED)
+                .label(detectedLabel).confidence(confidence).threshold(70.0).reviewEnabled(true).uploadedAt(createdAt)
+                .build());
         HumanLoop l = change.apply(HumanLoop.open(HumanLoop.A2I_WORKFLOW, id, detectedLabel, confidence, bucket, key,
                 labels, createdAt));
         app.humanReview().start(l);

@@ -2,6 +2,7 @@ package io.modelloop.model.builtin;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * How the built-in model trains and serves.
@@ -86,87 +87,134 @@ public record BuiltinModelSettings(
      * 4096 x 4096 pixels (Rekognition Custom Labels' limits).
      */
     public static BuiltinModelSettings defaults(Path dataDir) {
-        return new BuiltinModelSettings(32, 30, 32, 0.002, 0.2, 42, null, 1,
-                15L * 1024 * 1024, 4096L * 4096, true, dataDir,
-                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
-                Duration.ofSeconds(1), Duration.ofMinutes(10), BackboneOptions.NONE, ImageInput.RGB);
+        Builder b = new Builder();
+        b.imageSize = 32;
+        b.epochs = 30;
+        b.batchSize = 32;
+        b.learningRate = 0.002;
+        b.testFraction = 0.2;
+        b.seed = 42;
+        b.maxConcurrentTrainings = 1;
+        b.maxImageBytes = 15L * 1024 * 1024;
+        b.maxImagePixels = 4096L * 4096;
+        b.augment = true;
+        b.dataDir = dataDir;
+        b.predictorPoolSize = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        b.statusCacheTtl = Duration.ofSeconds(1);
+        b.staleTrainingAfter = Duration.ofMinutes(10);
+        b.backboneOptions = BackboneOptions.NONE;
+        b.input = ImageInput.RGB;
+        return b.build();
     }
 
     public BuiltinModelSettings withImageSize(int v) {
-        return new BuiltinModelSettings(v, epochs, batchSize, learningRate, testFraction, seed, backbone,
-                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
+        return with(b -> b.imageSize = v);
     }
 
     public BuiltinModelSettings withEpochs(int v) {
-        return new BuiltinModelSettings(imageSize, v, batchSize, learningRate, testFraction, seed, backbone,
-                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
+        return with(b -> b.epochs = v);
     }
 
     public BuiltinModelSettings withBatchSize(int v) {
-        return new BuiltinModelSettings(imageSize, epochs, v, learningRate, testFraction, seed, backbone,
-                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
+        return with(b -> b.batchSize = v);
     }
 
     public BuiltinModelSettings withLearningRate(double v) {
-        return new BuiltinModelSettings(imageSize, epochs, batchSize, v, testFraction, seed, backbone,
-                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
+        return with(b -> b.learningRate = v);
     }
 
     public BuiltinModelSettings withTestFraction(double v) {
-        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, v, seed, backbone,
-                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
+        return with(b -> b.testFraction = v);
     }
 
     public BuiltinModelSettings withSeed(long v) {
-        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, v, backbone,
-                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
+        return with(b -> b.seed = v);
     }
 
     public BuiltinModelSettings withBackbone(String v) {
-        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, v,
-                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
+        return with(b -> b.backbone = v);
     }
 
     public BuiltinModelSettings withAugment(boolean v) {
-        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
-                maxConcurrentTrainings, maxImageBytes, maxImagePixels, v, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
+        return with(b -> b.augment = v);
     }
 
     public BuiltinModelSettings withImageLimits(long bytes, long pixels) {
-        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
-                maxConcurrentTrainings, bytes, pixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
+        return with(b -> {
+            b.maxImageBytes = bytes;
+            b.maxImagePixels = pixels;
+        });
     }
 
     public BuiltinModelSettings withStatusCacheTtl(Duration v) {
-        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
-                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                v, staleTrainingAfter, backboneOptions, input);
+        return with(b -> b.statusCacheTtl = v);
     }
 
     public BuiltinModelSettings withBackboneOptions(BackboneOptions v) {
-        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
-                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, v, input);
+        return with(b -> b.backboneOptions = v);
     }
 
     public BuiltinModelSettings withDataDir(Path v) {
-        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
-                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, v, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions, input);
+        return with(b -> b.dataDir = v);
     }
 
     public BuiltinModelSettings withInput(ImageInput v) {
-        return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
-                maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
-                statusCacheTtl, staleTrainingAfter, backboneOptions, v);
+        return with(b -> b.input = v);
+    }
+
+    /** A copy of these settings with the change applied, checked like any other. */
+    private BuiltinModelSettings with(Consumer<Builder> change) {
+        Builder b = toBuilder();
+        change.accept(b);
+        return b.build();
+    }
+
+    private Builder toBuilder() {
+        Builder b = new Builder();
+        b.imageSize = imageSize;
+        b.epochs = epochs;
+        b.batchSize = batchSize;
+        b.learningRate = learningRate;
+        b.testFraction = testFraction;
+        b.seed = seed;
+        b.backbone = backbone;
+        b.maxConcurrentTrainings = maxConcurrentTrainings;
+        b.maxImageBytes = maxImageBytes;
+        b.maxImagePixels = maxImagePixels;
+        b.augment = augment;
+        b.dataDir = dataDir;
+        b.predictorPoolSize = predictorPoolSize;
+        b.statusCacheTtl = statusCacheTtl;
+        b.staleTrainingAfter = staleTrainingAfter;
+        b.backboneOptions = backboneOptions;
+        b.input = input;
+        return b;
+    }
+
+    /** The fields of a settings value under construction; build() checks them. */
+    private static final class Builder {
+        private int imageSize;
+        private int epochs;
+        private int batchSize;
+        private double learningRate;
+        private double testFraction;
+        private long seed;
+        private String backbone;
+        private int maxConcurrentTrainings;
+        private long maxImageBytes;
+        private long maxImagePixels;
+        private boolean augment;
+        private Path dataDir;
+        private int predictorPoolSize;
+        private Duration statusCacheTtl;
+        private Duration staleTrainingAfter;
+        private BackboneOptions backboneOptions;
+        private ImageInput input;
+
+        BuiltinModelSettings build() {
+            return new BuiltinModelSettings(imageSize, epochs, batchSize, learningRate, testFraction, seed, backbone,
+                    maxConcurrentTrainings, maxImageBytes, maxImagePixels, augment, dataDir, predictorPoolSize,
+                    statusCacheTtl, staleTrainingAfter, backboneOptions, input);
+        }
     }
 }

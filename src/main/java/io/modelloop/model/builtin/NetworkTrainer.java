@@ -45,6 +45,14 @@ public final class NetworkTrainer {
     public record Options(int epochs, int batchSize, double learningRate, long seed, boolean augment) {
     }
 
+    /** The loss became NaN or infinite: the optimiser's steps were too large for the network. */
+    public static final class DivergedException extends RuntimeException {
+        DivergedException(int epoch, float loss) {
+            super("Training diverged: loss is " + (Float.isNaN(loss) ? "NaN" : "infinite") + " at epoch " + epoch
+                    + "; lower modelloop.builtin.learning-rate");
+        }
+    }
+
     private NetworkTrainer() {
     }
 
@@ -108,8 +116,13 @@ public final class NetworkTrainer {
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             NDList pred = trainer.forward(new NDList(xb));
                             NDArray loss = trainer.getLoss().evaluate(new NDList(yb), pred);
+                            float batchLoss = loss.getFloat();
+                            if (!Float.isFinite(batchLoss)) {
+                                // the weights have blown up and no later step brings them back
+                                throw new DivergedException(epoch, batchLoss);
+                            }
                             gc.backward(loss);
-                            lossSum += loss.getFloat() * b;
+                            lossSum += batchLoss * b;
                         }
                         trainer.step();
                     }

@@ -91,7 +91,8 @@ public final class TrainingJob implements Runnable {
         } catch (CancellationException e) {
             LOG.info("Training of {} cancelled", record.name);
             fail("Training cancelled");
-        } catch (TrainingRefusedException | Backbones.BackboneUnavailableException e) {
+        } catch (TrainingRefusedException | Backbones.BackboneUnavailableException
+                 | NetworkTrainer.DivergedException e) {
             LOG.warn("Training of {} failed: {}", record.name, e.getMessage());
             fail(e.getMessage());
         } catch (InterruptedException e) {
@@ -168,8 +169,30 @@ public final class TrainingJob implements Runnable {
                            Instant started) {
         int size = backbone == null ? settings.imageSize() : backbone.imageSize();
         Normalisation norm = backbone == null ? Normalisation.CENTRED : backboneNormalisation(backbone);
+        LabelledImages images = readImages(entries, size, norm);
+        StratifiedSplit.Split split = holdOutTestImages(images, size, norm);
+        NetworkInputs inputs = backbone == null ? pixelInputs(split, size) : featureInputs(split, backbone);
+        update(r -> {
+            r.architecture = inputs.architecture();
+            r.statusMessage = "Training on " + split.train().size() + " images";
+        }, true);
+        TrainedVersion trained;
+        try (TrainedNetwork net = trainNetwork(inputs, images.labels().size(), backbone != null)) {
+            checkCancelled();
+            trained = evaluateAndCalibrate(net, inputs, images, split);
+        }
+        checkCancelled();
+        ArtifactKeys keys = storeArtifacts(trained);
+        complete(images, split, trained, keys, started);
+    }
 
-        // 1. images
+    /** The readable images of each label, as samples the network trains on, and what was skipped. */
+    private record LabelledImages(List<String> labels, List<Sample> samples, Map<String, Integer> perLabel,
+                                  Map<String, String> bucketOf, List<String> skipped) {
+    }
+
+    /** Reads and decodes every image of the manifest; an unreadable one is skipped with the reason. */
+    private LabelledImages readImages(List<GroundTruthManifest.Entry> entries, int size, Normalisation norm) {
         Map<String, List<ImageDecoder.Decoded>> byClass = new TreeMap<>();
         Map<String, List<String>> keysByClass = new TreeMap<>();
         Map<String, String> bucketOf = new java.util.HashMap<>();
@@ -198,8 +221,15 @@ public final class TrainingJob implements Runnable {
                     + (labels.isEmpty() ? "none has any" : "only '" + labels.get(0) + "' has")
                     + " (" + skipped.size() + " of " + entries.size() + " images could not be read)");
         }
-        List<Sample> samples = new ArrayList<>();
         Map<String, Integer> perLabel = new LinkedHashMap<>();
+        List<Sample> samples = samples(labels, byClass, keysByClass, perLabel);
+        return new LabelledImages(labels, samples, perLabel, bucketOf, skipped);
+    }
+
+    /** One sample per image, its label the index in {@code labels}; counts each label's images into perLabel. */
+    private static List<Sample> samples(List<String> labels, Map<String, List<ImageDecoder.Decoded>> byClass,
+                                        Map<String, List<String>> keysByClass, Map<String, Integer> perLabel) {
+        List<Sample> samples = new ArrayList<>();
         for (int c = 0; c < labels.size(); c++) {
             List<ImageDecoder.Decoded> px = byClass.get(labels.get(c));
             List<String> keys = keysByClass.get(labels.get(c));
@@ -208,61 +238,80 @@ public final class TrainingJob implements Runnable {
                 samples.add(new Sample(keys.get(j), c, px.get(j).pixels(), px.get(j).ink()));
             }
         }
+        return samples;
+    }
 
-        // 2. split
-        StratifiedSplit.Split split = StratifiedSplit.split(samples, labels.size(), settings.testFraction(), settings.seed());
-        List<String> trainOnly = split.trainOnlyLabels().stream().map(labels::get).toList();
+    /** Splits off each label's test images and records the counts on the version. */
+    private StratifiedSplit.Split holdOutTestImages(LabelledImages images, int size, Normalisation norm) {
+        StratifiedSplit.Split split = StratifiedSplit.split(images.samples(), images.labels().size(),
+                settings.testFraction(), settings.seed());
+        List<String> trainOnly = trainOnlyLabels(split, images.labels());
         update(r -> {
-            r.labels = labels;
-            r.imagesPerLabel = perLabel;
+            r.labels = images.labels();
+            r.imagesPerLabel = images.perLabel();
             r.trainOnlyLabels = trainOnly.isEmpty() ? null : trainOnly;
-            r.skippedImages = skipped;
+            r.skippedImages = images.skipped();
             r.trainingImages = split.train().size();
             r.testImages = split.test().size();
             r.imageSize = size;
             r.input = settings.input();
             r.normalisation = norm;
         }, true);
+        return split;
+    }
 
-        // 3. inputs: pixels for the CNN, backbone features for a head
-        List<float[]> trainInputs = split.train().stream().map(Sample::pixels).toList();
-        List<float[]> testInputs = split.test().stream().map(Sample::pixels).toList();
-        Architecture arch;
-        Shape sampleShape;
-        if (backbone == null) {
-            arch = Architecture.cnnFor(size);
-            sampleShape = new Shape(3, size, size);
-        } else {
-            heartbeat(r -> r.statusMessage = "Extracting backbone features");
-            trainInputs = features(backbone, trainInputs);
-            testInputs = features(backbone, testInputs);
-            int d = trainInputs.get(0).length;
-            double[][] stats = standardisation(trainInputs, d);
-            trainInputs = standardise(trainInputs, stats);
-            testInputs = standardise(testInputs, stats);
-            arch = Architecture.backboneHead(settings.backbone(),
-                    Backbones.isRemote(settings.backbone()) ? settings.backboneOptions().sha256() : null,
-                    d, boxed(stats[0]), boxed(stats[1]));
-            sampleShape = new Shape(d);
+    private static List<String> trainOnlyLabels(StratifiedSplit.Split split, List<String> labels) {
+        return split.trainOnlyLabels().stream().map(labels::get).toList();
+    }
+
+    /** What the network is trained and evaluated on: inputs and label indexes of both parts of the split. */
+    private record NetworkInputs(Architecture architecture, Shape sampleShape, List<float[]> train, List<float[]> test,
+                                 int[] trainY, int[] testY) {
+
+        NetworkInputs(Architecture architecture, Shape sampleShape, List<float[]> train, List<float[]> test,
+                      StratifiedSplit.Split split) {
+            this(architecture, sampleShape, train, test, split.train().stream().mapToInt(Sample::label).toArray(),
+                    split.test().stream().mapToInt(Sample::label).toArray());
         }
-        int[] trainY = split.train().stream().mapToInt(Sample::label).toArray();
-        int[] testY = split.test().stream().mapToInt(Sample::label).toArray();
-        Architecture architecture = arch;
-        update(r -> {
-            r.architecture = architecture;
-            r.statusMessage = "Training on " + split.train().size() + " images";
-        }, true);
+    }
 
-        // 4. train, evaluate, calibrate
+    /** The compact CNN learns from the pixels. */
+    private static NetworkInputs pixelInputs(StratifiedSplit.Split split, int size) {
+        return new NetworkInputs(Architecture.cnnFor(size), new Shape(3, size, size),
+                split.train().stream().map(Sample::pixels).toList(), split.test().stream().map(Sample::pixels).toList(),
+                split);
+    }
+
+    /** A linear head learns from the backbone's features, standardised with the training images' statistics. */
+    private NetworkInputs featureInputs(StratifiedSplit.Split split, FeatureExtractor backbone) {
+        heartbeat(r -> r.statusMessage = "Extracting backbone features");
+        List<float[]> train = features(backbone, split.train().stream().map(Sample::pixels).toList());
+        List<float[]> test = features(backbone, split.test().stream().map(Sample::pixels).toList());
+        int d = train.get(0).length;
+        double[][] stats = standardisation(train, d);
+        Architecture arch = Architecture.backboneHead(settings.backbone(),
+                Backbones.isRemote(settings.backbone()) ? settings.backboneOptions().sha256() : null,
+                d, boxed(stats[0]), boxed(stats[1]));
+        return new NetworkInputs(arch, new Shape(d), standardise(train, stats), standardise(test, stats), split);
+    }
+
+    private TrainedNetwork trainNetwork(NetworkInputs inputs, int labelCount, boolean onFeatures) {
         // a linear head on fixed features is cheap and convex: give it at least HEAD_EPOCHS passes
-        int epochs = backbone == null ? settings.epochs() : Math.max(settings.epochs(), HEAD_EPOCHS);
+        int epochs = onFeatures ? Math.max(settings.epochs(), HEAD_EPOCHS) : settings.epochs();
         NetworkTrainer.Options options = new NetworkTrainer.Options(epochs, settings.batchSize(),
-                settings.learningRate(), settings.seed(), settings.augment() && backbone == null);
-        NetworkTrainer.Listener listener = new NetworkTrainer.Listener() {
+                settings.learningRate(), settings.seed(), settings.augment() && !onFeatures);
+        return NetworkTrainer.train(inputs.architecture().newBlock(labelCount), inputs.sampleShape(), inputs.train(),
+                inputs.trainY(), options, progressListener(), this::isCancelled);
+    }
+
+    /** Logs the epochs, keeps the progress on the version and beats the heartbeat every batch. */
+    private NetworkTrainer.Listener progressListener() {
+        return new NetworkTrainer.Listener() {
             @Override
             public void epoch(int epoch, int epochs, double loss) {
                 if (epochs <= 30 || epoch == 1 || epoch == epochs || epoch % 10 == 0) {
-                    LOG.info("Training {}: epoch {}/{}, loss {}", record.name, epoch, epochs, String.format("%.4f", loss));
+                    LOG.info("Training {}: epoch {}/{}, loss {}", record.name, epoch, epochs,
+                            String.format("%.4f", loss));
                 }
                 boolean last = epoch == epochs;
                 update(r -> r.progress = new TrainingProgress(epoch, epochs, loss), last);
@@ -274,78 +323,103 @@ public final class TrainingJob implements Runnable {
                 heartbeat(r -> { });
             }
         };
-        Evaluation evaluation;
-        double temperature;
-        VersionRecord.CalibrationRecord calibration;
-        byte[] parameters;
-        Familiarity.Fitted familiarity;
-        HeldOutImages heldOut;
-        try (TrainedNetwork net = NetworkTrainer.train(arch.newBlock(labels.size()), sampleShape, trainInputs, trainY,
-                options, listener, this::isCancelled)) {
-            checkCancelled();
-            float[][] testLogits = net.logits(testInputs);
-            int[] testPredicted = argmax(testLogits);
-            evaluation = Evaluation.of(labels, testY, testPredicted);
-            List<HeldOutImages.Image> heldOutImages = new ArrayList<>();
-            for (int j = 0; j < testY.length; j++) {
-                String key = split.test().get(j).key();
-                heldOutImages.add(new HeldOutImages.Image(bucketOf.getOrDefault(key, request.bucket()), key,
-                        labels.get(testY[j]), labels.get(testPredicted[j])));
-            }
-            heldOut = new HeldOutImages(heldOutImages);
+    }
 
-            float[][] calLogits = testLogits;
-            int[] calY = testY;
-            String fittedOn = "held-out test images";
-            if (testLogits.length < MIN_CALIBRATION_IMAGES) {
-                List<Integer> slice = trainingSlice(split.train().size(), 5 * MIN_CALIBRATION_IMAGES);
-                List<float[]> extra = new ArrayList<>();
-                for (int idx : slice) {
-                    extra.add(trainInputs.get(idx));
-                }
-                float[][] extraLogits = net.logits(extra);
-                calLogits = concat(testLogits, extraLogits);
-                calY = new int[calLogits.length];
-                System.arraycopy(testY, 0, calY, 0, testY.length);
-                for (int j = 0; j < slice.size(); j++) {
-                    calY[testY.length + j] = trainY[slice.get(j)];
-                }
-                fittedOn = testLogits.length == 0 ? "a slice of training images (no held-out images)"
-                        : "held-out test images and a slice of training images (too few held-out images)";
-            }
-            temperature = TemperatureScaling.fit(calLogits, calY);
-            calibration = new VersionRecord.CalibrationRecord(fittedOn, calLogits.length,
-                    TemperatureScaling.nll(calLogits, calY, 1.0), TemperatureScaling.nll(calLogits, calY, temperature));
-            parameters = net.parameters();
-            familiarity = Familiarity.fit(net, trainInputs, inks(split.train()), trainY, testInputs, inks(split.test()),
-                    testY, argmax(testLogits),
-                    labels.size(), temperature, testLogits);
+    /** What the trained network leaves for the version: its scores, calibration, parameters and familiarity. */
+    private record TrainedVersion(Evaluation evaluation, HeldOutImages heldOut, Calibration calibration,
+                                  byte[] parameters, Familiarity.Fitted familiarity) {
+    }
+
+    private record Calibration(double temperature, VersionRecord.CalibrationRecord record) {
+    }
+
+    private TrainedVersion evaluateAndCalibrate(TrainedNetwork net, NetworkInputs inputs, LabelledImages images,
+                                                StratifiedSplit.Split split) {
+        float[][] testLogits = net.logits(inputs.test());
+        int[] testPredicted = argmax(testLogits);
+        Evaluation evaluation = Evaluation.of(images.labels(), inputs.testY(), testPredicted);
+        HeldOutImages heldOut = heldOutImages(split, images, inputs.testY(), testPredicted);
+        Calibration calibration = calibrate(net, inputs, testLogits);
+        byte[] parameters = net.parameters();
+        Familiarity.Fitted familiarity = Familiarity.fit(net, inputs.train(), inks(split.train()), inputs.trainY(),
+                inputs.test(), inks(split.test()), inputs.testY(), testPredicted, images.labels().size(),
+                calibration.temperature(), testLogits);
+        return new TrainedVersion(evaluation, heldOut, calibration, parameters, familiarity);
+    }
+
+    /** Each held-out image with its true and predicted label, for the gate to score the serving version on. */
+    private HeldOutImages heldOutImages(StratifiedSplit.Split split, LabelledImages images, int[] testY,
+                                        int[] testPredicted) {
+        List<HeldOutImages.Image> heldOutImages = new ArrayList<>();
+        for (int j = 0; j < testY.length; j++) {
+            String key = split.test().get(j).key();
+            heldOutImages.add(new HeldOutImages.Image(images.bucketOf().getOrDefault(key, request.bucket()), key,
+                    images.labels().get(testY[j]), images.labels().get(testPredicted[j])));
         }
-        checkCancelled();
+        return new HeldOutImages(heldOutImages);
+    }
 
-        // 5. artifacts
+    /** Fits the softmax temperature on the held-out images, topped up with training images when they are few. */
+    private Calibration calibrate(TrainedNetwork net, NetworkInputs inputs, float[][] testLogits) {
+        float[][] calLogits = testLogits;
+        int[] calY = inputs.testY();
+        String fittedOn = "held-out test images";
+        if (testLogits.length < MIN_CALIBRATION_IMAGES) {
+            List<Integer> slice = trainingSlice(inputs.train().size(), 5 * MIN_CALIBRATION_IMAGES);
+            List<float[]> extra = new ArrayList<>();
+            for (int idx : slice) {
+                extra.add(inputs.train().get(idx));
+            }
+            float[][] extraLogits = net.logits(extra);
+            calLogits = concat(testLogits, extraLogits);
+            calY = new int[calLogits.length];
+            System.arraycopy(inputs.testY(), 0, calY, 0, inputs.testY().length);
+            for (int j = 0; j < slice.size(); j++) {
+                calY[inputs.testY().length + j] = inputs.trainY()[slice.get(j)];
+            }
+            fittedOn = testLogits.length == 0 ? "a slice of training images (no held-out images)"
+                    : "held-out test images and a slice of training images (too few held-out images)";
+        }
+        double temperature = TemperatureScaling.fit(calLogits, calY);
+        return new Calibration(temperature, new VersionRecord.CalibrationRecord(fittedOn, calLogits.length,
+                TemperatureScaling.nll(calLogits, calY, 1.0), TemperatureScaling.nll(calLogits, calY, temperature)));
+    }
+
+    private record ArtifactKeys(String parameters, String familiarity, String familiarityInk, String heldOut) {
+    }
+
+    /** Writes the version's files next to its model.json. */
+    private ArtifactKeys storeArtifacts(TrainedVersion trained) {
         String parametersKey = ArtifactStore.key(record.name, ArtifactStore.PARAMETERS);
-        store.put(parametersKey, parameters, "application/octet-stream");
+        store.put(parametersKey, trained.parameters(), "application/octet-stream");
         String familiarityKey = ArtifactStore.key(record.name, ArtifactStore.FAMILIARITY);
-        store.put(familiarityKey, familiarity.index().toBytes(), "application/octet-stream");
+        store.put(familiarityKey, trained.familiarity().index().toBytes(), "application/octet-stream");
         String inkKey = ArtifactStore.key(record.name, ArtifactStore.FAMILIARITY_INK);
-        store.put(inkKey, familiarity.inkIndex().toBytes(), "application/octet-stream");
+        store.put(inkKey, trained.familiarity().inkIndex().toBytes(), "application/octet-stream");
         // the gate scores the serving version on these images and compares with the predictions above
         String heldOutKey = ArtifactStore.key(record.name, HeldOutImages.FILE);
-        store.put(heldOutKey, heldOut.toBytes(), "application/json");
+        store.put(heldOutKey, trained.heldOut().toBytes(), "application/json");
+        return new ArtifactKeys(parametersKey, familiarityKey, inkKey, heldOutKey);
+    }
+
+    /** Marks the version TRAINING_COMPLETED with its scores, after writing evaluation.json. */
+    private void complete(LabelledImages images, StratifiedSplit.Split split, TrainedVersion trained, ArtifactKeys keys,
+                          Instant started) {
         Instant ended = Instant.now();
+        Evaluation evaluation = trained.evaluation();
+        List<String> trainOnly = trainOnlyLabels(split, images.labels());
         String message = (backboneFallback == null ? "" : backboneFallback + ". ")
-                + summary(labels, split, trainOnly, skipped, evaluation);
+                + summary(images.labels(), split, trainOnly, images.skipped(), evaluation);
         Change completed = r -> {
             r.status = ModelStatus.TRAINING_COMPLETED;
             r.statusMessage = message;
             r.trainingSummary = message;
-            r.parametersKey = parametersKey;
-            r.heldOutKey = heldOutKey;
-            r.temperature = temperature;
-            r.calibration = calibration;
-            r.familiarity = familiarity.record(familiarityKey, inkKey);
-            r.confidenceCalibration = familiarity.calibration();
+            r.parametersKey = keys.parameters();
+            r.heldOutKey = keys.heldOut();
+            r.temperature = trained.calibration().temperature();
+            r.calibration = trained.calibration().record();
+            r.familiarity = trained.familiarity().record(keys.familiarity(), keys.familiarityInk());
+            r.confidenceCalibration = trained.familiarity().calibration();
             r.f1 = evaluation.macroF1();
             r.f1Averaging = "macro";
             r.accuracy = split.test().isEmpty() ? null : evaluation.accuracy();

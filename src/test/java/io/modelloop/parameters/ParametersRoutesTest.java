@@ -5,7 +5,6 @@ import static io.modelloop.parameters.ParameterDefinition.ENABLE_AUTOMATIC_TRAIN
 import static io.modelloop.parameters.ParameterDefinition.MINIMUM_F1_SCORE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelloop.ops.ParametersHealthCheck;
 import io.modelloop.schedule.TimerPlacement;
 import io.modelloop.schedule.WorkflowTimer;
 import io.modelloop.storage.AtomicFiles;

@@ -62,7 +62,7 @@ class PollTriggerRoutesTest {
     @EndpointInject("mock:detect")
     MockEndpoint detect;
 
-    /** The polling trigger as Triggers binds it (two hand-offs at once), and the stand-in for the detection route. */
+    /** The polling trigger as TriggerConfiguration binds it (two hand-offs at once), and the stand-in for the detection route. */
     public static class Beans implements CamelConfiguration {
         @Override
         public void configure(CamelContext camel) throws Exception {

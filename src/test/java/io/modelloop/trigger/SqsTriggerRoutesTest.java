@@ -69,7 +69,7 @@ class SqsTriggerRoutesTest {
         @Override
         public void configure(CamelContext camel) throws Exception {
             camel.getRegistry().bind("sqsClient", sqs.client());
-            Triggers.bind(camel, settings, null);
+            new TriggerConfiguration(settings).configure(camel);
             Triggers.placeholders(settings).forEach(camel.getPropertiesComponent()::addOverrideProperty);
             SqsTrigger.placeholders(settings, sqs.client()).forEach(camel.getPropertiesComponent()::addOverrideProperty);
             camel.addRoutes(new RouteBuilder() {

@@ -290,8 +290,9 @@ class ApiRoutesTest implements CamelContextAware {
         Instant at = Instant.now();
         String key = "images_for_detection/" + id + ".jpg";
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("jpeg"));
-        detections.insertIfAbsent(new Detection(id, bucket + "/" + key + "/e", at, bucket, key, "e", null, "v1",
-                Detection.Outcome.CLASSIFIED, null, "cat", 97.0, 70.0, true, false, null, null, null, null, null, null, at));
+        detections.insertIfAbsent(Detection.builder().id(id).objectKey(bucket + "/" + key + "/e").detectedAt(at)
+                .bucket(bucket).key(key).etag("e").modelVersion("v1").outcome(Detection.Outcome.CLASSIFIED).label("cat")
+                .confidence(97.0).threshold(70.0).reviewEnabled(true).uploadedAt(at).build());
         return id;
     }
 }

@@ -115,7 +115,7 @@ def check(image, version):
         expect(env.get(k) == v, f"env {k}={v} ({env.get(k)})")
     expect("JAVA_HOME" in env and "/usr/bin" in env.get("PATH", ""), "env JAVA_HOME and PATH")
     ep = c.get("Entrypoint") or []
-    expect(ep[:1] == ["java"] and ep[-1:] == ["io.modelloop.App"], f"entrypoint java ... io.modelloop.App")
+    expect(ep[:1] == ["java"] and ep[-1:] == ["io.modelloop.cli.App"], f"entrypoint java ... io.modelloop.cli.App")
     for flag in EXPECTED_JVM_FLAGS:
         expect(flag in ep, f"JVM flag {flag}")
     expect(not any(f.startswith(("-Xmx", "-Xms")) for f in ep), "no fixed heap size (-Xmx/-Xms)")

@@ -5,7 +5,7 @@ import io.modelloop.config.Settings;
 import io.modelloop.detection.DetectionConfiguration;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.model.ModelBackend;
-import io.modelloop.model.ModelConfiguration;
+import io.modelloop.model.backends.ModelConfiguration;
 import io.modelloop.notify.NotificationLog;
 import io.modelloop.notify.NotificationSinks;
 import io.modelloop.notify.NotifyConfiguration;

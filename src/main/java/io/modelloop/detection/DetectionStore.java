@@ -1,6 +1,5 @@
 package io.modelloop.detection;
 
-import io.modelloop.review.HumanLoop;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -14,7 +14,6 @@ import static io.modelloop.storage.DynamoTable.put;
 import static io.modelloop.storage.DynamoTable.s;
 import static io.modelloop.storage.DynamoTable.sortable;
 
-import io.modelloop.review.HumanLoop;
 import io.modelloop.storage.DynamoTable;
 import java.time.Instant;
 import java.util.ArrayList;

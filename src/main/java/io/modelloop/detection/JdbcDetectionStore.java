@@ -2,7 +2,6 @@ package io.modelloop.detection;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.modelloop.review.HumanLoop;
 import io.modelloop.storage.H2Database;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package io.modelloop.provision;
 
-import io.modelloop.review.HumanLoop;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.review.HumanLoopOutput;
 import software.amazon.awssdk.services.sagemaker.model.ResourceNotFoundException;
 

@@ -1,7 +1,7 @@
 package io.modelloop.replay;
 
 import io.modelloop.review.BuiltinReviewService;
-import io.modelloop.review.HumanLoop;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.training.LabeledImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

@@ -2,7 +2,7 @@ package io.modelloop.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.modelloop.review.HumanLoop;
+import io.modelloop.detection.HumanLoop;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,6 +2,7 @@ package io.modelloop.review;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelloop.detection.HumanLoop;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemakera2iruntime.SageMakerA2IRuntimeClient;
@@ -18,8 +21,6 @@ import software.amazon.awssdk.services.sagemakera2iruntime.model.ContentClassifi
 import software.amazon.awssdk.services.sagemakera2iruntime.model.DescribeHumanLoopResponse;
 import software.amazon.awssdk.services.sagemakera2iruntime.model.HumanLoopStatus;
 import software.amazon.awssdk.services.sagemakera2iruntime.model.StartHumanLoopResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Human review through Amazon Augmented AI (A2I runtime, REST-JSON {@code POST /human-loops}).

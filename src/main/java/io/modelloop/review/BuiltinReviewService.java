@@ -1,6 +1,7 @@
 package io.modelloop.review;
 
 import io.modelloop.detection.DetectionStore;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.storage.ImageTypes;
 import io.modelloop.training.CurrentLabels;
 import io.modelloop.training.LabeledImages;

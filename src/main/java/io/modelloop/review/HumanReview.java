@@ -1,5 +1,7 @@
 package io.modelloop.review;
 
+import io.modelloop.detection.HumanLoop;
+
 /**
  * The human review port: Amazon A2I or the built-in review service. Either way the answer
  * arrives later as an A2I-format output JSON under a2i-human-loop-data/, which one route

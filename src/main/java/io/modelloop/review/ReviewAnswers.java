@@ -2,6 +2,7 @@ package io.modelloop.review;
 
 import io.modelloop.detection.Detection;
 import io.modelloop.detection.DetectionStore;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.notify.Notifier;
 import io.modelloop.ops.LoopMetrics;
 import io.modelloop.runs.RunRecorder;

@@ -2,7 +2,6 @@ package io.modelloop.review;
 
 import io.modelloop.config.Settings;
 import io.modelloop.detection.DetectionStore;
-import io.modelloop.detection.HumanSampling;
 import io.modelloop.notify.Notifier;
 import io.modelloop.ops.LoopMetrics;
 import io.modelloop.parameters.ParameterService;

@@ -1,5 +1,7 @@
 package io.modelloop.review;
 
+import io.modelloop.detection.HumanLoop;
+
 /**
  * A request the built-in review service refuses, with the HTTP status the API answers:
  * 400 (invalid label or reviewer), 404 (unknown loop), 409 (already answered, or held by another

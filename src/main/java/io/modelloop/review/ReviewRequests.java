@@ -4,6 +4,7 @@ import io.modelloop.detection.Detection;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.detection.DetectionSummary;
 import io.modelloop.detection.DetectionWork;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.notify.Notifier;
 import io.modelloop.ops.LoopMetrics;
 import io.modelloop.training.CurrentLabels;

@@ -1,6 +1,7 @@
 package io.modelloop.review;
 
 import io.modelloop.detection.Detection;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.training.LabeledImages;
 
 /**

@@ -1,5 +1,6 @@
 package io.modelloop.review;
 
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.model.Classification;
 import java.util.Locale;
 

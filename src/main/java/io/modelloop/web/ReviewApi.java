@@ -2,7 +2,7 @@ package io.modelloop.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelloop.review.BuiltinReviewService;
-import io.modelloop.review.HumanLoop;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.review.SentForReview;
 import io.modelloop.review.HumanReview;
 import io.modelloop.review.HumanReviewException;

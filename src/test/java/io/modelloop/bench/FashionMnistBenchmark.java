@@ -1,6 +1,6 @@
 package io.modelloop.bench;
 
-import io.modelloop.model.BuiltinModelBackend;
+import io.modelloop.model.builtin.BuiltinModelBackend;
 import io.modelloop.model.Classification;
 import io.modelloop.model.GroundTruthManifest;
 import io.modelloop.model.ImageRef;

@@ -66,7 +66,7 @@ class ConfigurationLayersTest {
     void environmentVariablesChooseTheProfileAndOverrideKeys() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.modelloop.App",
+                "-cp", System.getProperty("java.class.path"), "io.modelloop.cli.App",
                 "iam-policy", "--account", "123456789012", "--config", tmp.toString()));
         pb.environment().put("CAMEL_MAIN_PROFILE", "aws");
         pb.environment().put("MODELLOOP_BUCKET", "bucket-from-env");

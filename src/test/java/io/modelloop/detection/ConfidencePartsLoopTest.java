@@ -1,7 +1,5 @@
 package io.modelloop.detection;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelloop.ModelLoop;
@@ -12,6 +10,7 @@ import io.modelloop.model.ModelVersion;
 import io.modelloop.model.TrainingRequest;
 import io.modelloop.notify.LoggedNotification;
 import io.modelloop.ops.LoopMetrics;
+import io.modelloop.review.HumanSampling;
 import io.modelloop.runs.RunRecord;
 import io.modelloop.runs.RunRecorder;
 import io.modelloop.testing.Browser;
@@ -34,6 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import software.amazon.awssdk.core.sync.RequestBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * A backend that says why its confidence is low (#10): the parts reach the detection record, the
@@ -135,7 +136,7 @@ class ConfidencePartsLoopTest {
         // a quality sample, as HumanSampling opens it: sent whatever its confidence
         Detection sure = detect("why-sample.png", new Classification("cat", 97.0, List.of(),
                 new Classification.ConfidenceParts(97.0, 99.0)));
-        io.modelloop.review.HumanLoop sample = io.modelloop.review.HumanLoop.open(io.modelloop.review.HumanLoop.HUMAN_SAMPLING,
+        HumanLoop sample = HumanLoop.open(HumanLoop.HUMAN_SAMPLING,
                 sure.id(), sure.label(), sure.confidence(), bucket, sure.key(), List.of("cat", "dog"), Instant.now())
                 .withConfidenceParts(sure.confidenceReason(), sure.classProbability(), sure.familiarity());
         loop.humanReview().start(sample);

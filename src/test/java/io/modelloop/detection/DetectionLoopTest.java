@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelloop.ModelLoop;
 import io.modelloop.model.TrainingImages;
 import io.modelloop.parameters.FileParameterStore;
-import io.modelloop.review.HumanLoop;
-import io.modelloop.review.HumanLoopNames;
 import io.modelloop.state.SystemStateRepository;
 import io.modelloop.testing.Fixture;
 import io.modelloop.testing.RekognitionStubs;

@@ -8,7 +8,6 @@ import io.modelloop.parameters.FileParameterStore;
 import io.modelloop.parameters.ParameterService;
 import io.modelloop.parameters.ParameterVariables;
 import io.modelloop.review.BuiltinReviewService;
-import io.modelloop.review.HumanLoop;
 import io.modelloop.review.ReviewRequests;
 import io.modelloop.runs.JdbcRunStore;
 import io.modelloop.runs.RunRecorder;

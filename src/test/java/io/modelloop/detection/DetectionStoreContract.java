@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelloop.detection.Detection.Outcome;
-import io.modelloop.review.HumanLoop;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

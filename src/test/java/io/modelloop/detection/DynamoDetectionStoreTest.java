@@ -2,7 +2,6 @@ package io.modelloop.detection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelloop.review.HumanLoop;
 import io.modelloop.storage.DynamoTable;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;

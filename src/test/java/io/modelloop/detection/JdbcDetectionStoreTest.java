@@ -2,7 +2,6 @@ package io.modelloop.detection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelloop.review.HumanLoop;
 import io.modelloop.runs.JdbcRunStore;
 import io.modelloop.runs.RunRecorder;
 import io.modelloop.storage.H2Database;

@@ -18,8 +18,6 @@ import io.modelloop.model.ImageRef;
 import io.modelloop.model.TrainingImages;
 import io.modelloop.parameters.FileParameterStore;
 import io.modelloop.review.A2iHumanReview;
-import io.modelloop.review.HumanLoop;
-import io.modelloop.review.HumanLoopNames;
 import io.modelloop.review.HumanLoopOutput;
 import io.modelloop.review.HumanReview;
 import io.modelloop.state.SystemStateRepository;

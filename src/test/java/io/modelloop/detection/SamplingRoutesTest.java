@@ -1,12 +1,10 @@
 package io.modelloop.detection;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.modelloop.ops.LoopMetrics;
 import io.modelloop.parameters.FileParameterStore;
 import io.modelloop.parameters.ParameterService;
 import io.modelloop.review.BuiltinReviewService;
-import io.modelloop.review.HumanLoop;
+import io.modelloop.review.HumanSampling;
 import io.modelloop.runs.JdbcRunStore;
 import io.modelloop.runs.RunRecorder;
 import io.modelloop.state.SystemStateRepository;
@@ -30,6 +28,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * routes/sampling.yaml on its own (Camel Main with only this file), on the H2 detection store, the

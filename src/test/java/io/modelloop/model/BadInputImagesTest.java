@@ -1,8 +1,6 @@
 package io.modelloop.model;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
+import io.modelloop.model.builtin.BuiltinModelBackend;
 import io.modelloop.model.builtin.BuiltinModelSettings;
 import io.modelloop.model.builtin.ImageDecoder;
 import io.modelloop.storage.LocalS3Server;
@@ -43,6 +41,9 @@ import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 
 /**
  * Issue #10 "Bad input" through the real built-in backend (S3 in-process): a 1 x 1 image, a

@@ -47,7 +47,7 @@ class ReplayInterruptTest {
                 cmd.add("-D" + p + "=" + System.getProperty(p));
             }
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.modelloop.App", "replay",
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.modelloop.cli.App", "replay",
                 "--dataset", dataset.toString(), "--seed-labels", "red-circle,blue-square", "--seed-per-label", "5",
                 "--stream", "80", "--batch", "20", "--param", "Minimum-F1-Score=0", "--param", "Minimum-Untrained-Images=1",
                 "--set", "modelloop.builtin.epochs=3", "--set", "modelloop.builtin.image-size=16",

@@ -1,10 +1,9 @@
 package io.modelloop.review;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
+import io.modelloop.detection.HumanLoop;
+import io.modelloop.detection.HumanLoopNames;
 import io.modelloop.detection.JdbcDetectionStore;
 import io.modelloop.storage.LocalS3Server;
 import io.modelloop.testing.Fixture;
@@ -39,6 +38,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 /**
  * The built-in review service on the real H2 detection store and a real S3 server (S3Proxy):

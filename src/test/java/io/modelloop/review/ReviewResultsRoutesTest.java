@@ -1,9 +1,7 @@
 package io.modelloop.review;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.modelloop.detection.Detection;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.detection.JdbcDetectionStore;
 import io.modelloop.ops.LoopMetrics;
 import io.modelloop.runs.JdbcRunStore;
@@ -35,6 +33,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 /**
  * routes/review-results.yaml on its own (Camel Main with only this file), on S3Proxy and the H2

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ModelLoop in the local profile as a child JVM, for tests that kill it (kill -9 = {@link #kill()})
  * and start it again on the same data folder ({@link #restart()}).
  *
- * The child runs {@code io.modelloop.App run} with the test's classpath and working folder (so the
+ * The child runs {@code io.modelloop.cli.App run} with the test's classpath and working folder (so the
  * repo's routes/ are used). Extra configuration keys are appended to a copy of the repo's config/
  * handed over with {@code --config}. Ports stay the same across restarts so clients made
  * before a kill keep working. The child's output goes to {@link #log()} under target/child-logs/.
@@ -78,7 +78,7 @@ public final class ChildModelLoop implements AutoCloseable {
             }
         }
         cmd.addAll(b.jvmArgs);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.modelloop.App", "run",
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.modelloop.cli.App", "run",
                 "--profile", "local", "--data", data.toString(), "--config", configDir.toString(),
                 "--http-port", Integer.toString(httpPort), "--management-port", Integer.toString(managementPort),
                 "--s3-port", Integer.toString(s3Port)));

@@ -13,7 +13,7 @@ import io.modelloop.parameters.ParameterDefinition;
 import io.modelloop.parameters.ParameterRule;
 import io.modelloop.parameters.ParameterService;
 import io.modelloop.review.BuiltinReviewService;
-import io.modelloop.review.HumanLoop;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.runs.JdbcRunStore;
 import io.modelloop.schedule.LeaderElection;
 import io.modelloop.state.SystemStateRepository;

@@ -9,7 +9,7 @@ import io.modelloop.detection.Detection;
 import io.modelloop.detection.Detection.Outcome;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.detection.JdbcDetectionStore;
-import io.modelloop.review.HumanLoop;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.testing.Fixture;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;

@@ -8,7 +8,7 @@ import io.modelloop.ModelLoop;
 import io.modelloop.detection.Detection.Outcome;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.parameters.ParameterDefinition;
-import io.modelloop.review.HumanLoop;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.testing.Fixture;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import io.modelloop.ModelLoop;
 import io.modelloop.detection.Detection;
 import io.modelloop.detection.DetectionQuery;
 import io.modelloop.parameters.ParameterDefinition;
-import io.modelloop.review.HumanLoop;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.testing.Browser;
 import io.modelloop.testing.Fixture;
 import java.awt.Color;

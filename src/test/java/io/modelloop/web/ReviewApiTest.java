@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelloop.detection.JdbcDetectionStore;
 import io.modelloop.review.BuiltinReviewService;
-import io.modelloop.review.HumanLoop;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.review.HumanLoopOutput;
 import io.modelloop.storage.LocalS3Server;
 import io.modelloop.testing.Fixture;

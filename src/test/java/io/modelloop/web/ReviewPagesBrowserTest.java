@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.modelloop.ModelLoop;
 import io.modelloop.detection.Detection;
 import io.modelloop.review.BuiltinReviewService;
-import io.modelloop.review.HumanLoop;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.testing.Browser;
 import io.modelloop.testing.Fixture;
 import java.awt.BasicStroke;

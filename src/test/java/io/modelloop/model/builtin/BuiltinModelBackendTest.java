@@ -1,13 +1,18 @@
-package io.modelloop.model;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
+package io.modelloop.model.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.modelloop.model.builtin.BuiltinModelSettings;
+import io.modelloop.model.Classification;
+import io.modelloop.model.GroundTruthManifest;
+import io.modelloop.model.ImageRef;
+import io.modelloop.model.InvalidImageException;
+import io.modelloop.model.ModelStatus;
+import io.modelloop.model.ModelVersion;
+import io.modelloop.model.ModelVersionNotFoundException;
+import io.modelloop.model.NoRunningModelException;
+import io.modelloop.model.Prediction;
+import io.modelloop.model.TrainingImages;
+import io.modelloop.model.TrainingRequest;
 import io.modelloop.storage.LocalS3Server;
 import java.awt.image.BufferedImage;
 import java.net.URI;
@@ -28,6 +33,11 @@ import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
 
 /**
  * The built-in model end to end: real DJL training on generated pictures stored in an in-process

@@ -1,8 +1,12 @@
-package io.modelloop.model;
+package io.modelloop.model.backends;
 
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
+import io.modelloop.model.ModelBackend;
+import io.modelloop.model.RekognitionClients;
+import io.modelloop.model.RekognitionModelBackend;
 import io.modelloop.model.builtin.BackboneOptions;
+import io.modelloop.model.builtin.BuiltinModelBackend;
 import io.modelloop.model.builtin.BuiltinModelSettings;
 import io.modelloop.model.builtin.ImageInput;
 import io.modelloop.model.builtin.Normalisation;

@@ -1,4 +1,5 @@
-package io.modelloop.review;
+package io.modelloop.detection;
+
 
 /** Loop names (SPEC 4.2): lowercase [a-z0-9-], at most 63 characters, derived from the detection. */
 public final class HumanLoopNames {

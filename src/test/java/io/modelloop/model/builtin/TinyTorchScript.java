@@ -1,4 +1,4 @@
-package io.modelloop.model;
+package io.modelloop.model.builtin;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.modelloop.review;
+package io.modelloop.detection;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;

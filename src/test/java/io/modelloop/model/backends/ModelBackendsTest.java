@@ -1,14 +1,15 @@
-package io.modelloop.model;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+package io.modelloop.model.backends;
 
 import io.modelloop.config.ConfigurationException;
 import io.modelloop.config.Settings;
+import io.modelloop.model.backends.ModelBackends;
 import io.modelloop.model.builtin.Normalisation;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 class ModelBackendsTest {
 

@@ -1,6 +1,4 @@
-package io.modelloop;
-
-import io.modelloop.cli.ModelLoopCommand;
+package io.modelloop.cli;
 
 /** Entry point of java -jar modelloop.jar. */
 public final class App {

@@ -1,6 +1,7 @@
-package io.modelloop.model;
+package io.modelloop.model.backends;
 
 import io.modelloop.config.Settings;
+import io.modelloop.model.ModelBackend;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;

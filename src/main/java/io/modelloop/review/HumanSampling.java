@@ -1,10 +1,11 @@
-package io.modelloop.detection;
+package io.modelloop.review;
 
+import io.modelloop.detection.Detection;
+import io.modelloop.detection.DetectionStore;
+import io.modelloop.detection.HumanLoop;
 import io.modelloop.notify.Notifier;
 import io.modelloop.ops.LoopMetrics;
 import io.modelloop.parameters.ParameterService;
-import io.modelloop.review.HumanLoop;
-import io.modelloop.review.HumanReview;
 import io.modelloop.runs.RunRecord;
 import io.modelloop.runs.RunRecorder;
 import io.modelloop.state.SystemState;

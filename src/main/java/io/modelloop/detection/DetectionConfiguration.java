@@ -1,5 +1,6 @@
 package io.modelloop.detection;
 
+import io.modelloop.config.Once;
 import io.modelloop.config.Settings;
 import io.modelloop.model.ModelBackend;
 import io.modelloop.notify.Notifier;
@@ -23,7 +24,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public class DetectionConfiguration implements CamelConfiguration {
 
     private final Settings settings;
-    private DetectionStore store;
+    private final Once<DetectionStore> store = new Once<>();
 
     @PropertyInject("modelloop.detection.max-image-bytes")
     long maxImageBytes;
@@ -34,16 +35,13 @@ public class DetectionConfiguration implements CamelConfiguration {
 
     /** Detections and human loops (modelloop.detections.store). */
     @BindToRegistry("detectionStore")
-    public synchronized DetectionStore detectionStore(Databases databases) {
-        if (store == null) {
-            store = DetectionStores.create(settings, databases::h2, databases::dynamo);
-        }
-        return store;
+    public DetectionStore detectionStore(Databases databases) {
+        return store.get(() -> DetectionStores.create(settings, databases::h2, databases::dynamo));
     }
 
     /** The store opened by {@link #detectionStore}, or null. */
-    public synchronized DetectionStore store() {
-        return store;
+    public DetectionStore store() {
+        return store.orNull();
     }
 
     @BindToRegistry("detectionSteps")

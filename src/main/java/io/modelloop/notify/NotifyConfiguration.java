@@ -1,5 +1,6 @@
 package io.modelloop.notify;
 
+import io.modelloop.config.Once;
 import io.modelloop.config.Settings;
 import io.modelloop.storage.Databases;
 import java.time.Clock;
@@ -20,7 +21,7 @@ public class NotifyConfiguration implements CamelConfiguration {
     private final NotificationSinks sinks;
     private final CamelNotifier notifier = new CamelNotifier(Clock.systemUTC());
     private final NotificationSinkHealth sinkHealth = new NotificationSinkHealth();
-    private NotificationLog log;
+    private final Once<NotificationLog> log = new Once<>();
 
     /** @param sinks the sinks checked before anything started (a missing setting ends start-up there) */
     public NotifyConfiguration(Settings settings, NotificationSinks sinks) {
@@ -51,11 +52,8 @@ public class NotifyConfiguration implements CamelConfiguration {
 
     /** Every notification sent, for the console (same store as the run records). */
     @BindToRegistry("notificationLog")
-    public synchronized NotificationLog notificationLog(Databases databases) {
-        if (log == null) {
-            log = NotificationLogs.create(settings, databases::h2, databases::dynamo);
-        }
-        return log;
+    public NotificationLog notificationLog(Databases databases) {
+        return log.get(() -> NotificationLogs.create(settings, databases::h2, databases::dynamo));
     }
 
     @BindToRegistry("notificationRecorder")
@@ -64,8 +62,8 @@ public class NotifyConfiguration implements CamelConfiguration {
     }
 
     /** The log opened by {@link #notificationLog}, or null. */
-    public synchronized NotificationLog log() {
-        return log;
+    public NotificationLog log() {
+        return log.orNull();
     }
 
     @Override

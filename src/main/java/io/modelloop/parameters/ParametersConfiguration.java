@@ -1,5 +1,6 @@
 package io.modelloop.parameters;
 
+import io.modelloop.config.Once;
 import io.modelloop.config.Settings;
 import io.modelloop.notify.Notifier;
 import org.apache.camel.BindToRegistry;
@@ -17,27 +18,21 @@ import org.apache.camel.health.HealthCheckRegistry;
 public class ParametersConfiguration implements CamelConfiguration {
 
     private final Settings settings;
-    private ParameterStore store;
-    private ParameterService service;
+    private final Once<ParameterStore> store = new Once<>();
+    private final Once<ParameterService> service = new Once<>();
 
     public ParametersConfiguration(Settings settings) {
         this.settings = settings;
     }
 
     @BindToRegistry("parameterStore")
-    public synchronized ParameterStore parameterStore(CamelContext camel) {
-        if (store == null) {
-            store = ParameterStores.create(settings, camel);
-        }
-        return store;
+    public ParameterStore parameterStore(CamelContext camel) {
+        return store.get(() -> ParameterStores.create(settings, camel));
     }
 
     @BindToRegistry("parameterService")
-    public synchronized ParameterService parameterService(Notifier notifier, CamelContext camel) {
-        if (service == null) {
-            service = new ParameterService(parameterStore(camel), notifier);
-        }
-        return service;
+    public ParameterService parameterService(Notifier notifier, CamelContext camel) {
+        return service.get(() -> new ParameterService(parameterStore(camel), notifier));
     }
 
     @BindToRegistry(ParameterVariables.BEAN_NAME)
@@ -46,12 +41,12 @@ public class ParametersConfiguration implements CamelConfiguration {
     }
 
     /** The service made by {@link #parameterService}, or null. */
-    public synchronized ParameterService service() {
-        return service;
+    public ParameterService service() {
+        return service.orNull();
     }
 
     @Override
     public void configure(CamelContext camel) {
-        HealthCheckRegistry.get(camel).register(new ParametersHealthCheck(service));
+        HealthCheckRegistry.get(camel).register(new ParametersHealthCheck(service.orNull()));
     }
 }

@@ -1,5 +1,6 @@
 package io.modelloop.review;
 
+import io.modelloop.config.Once;
 import io.modelloop.config.Settings;
 import io.modelloop.detection.DetectionStore;
 import io.modelloop.notify.Notifier;
@@ -27,7 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public class ReviewConfiguration implements CamelConfiguration {
 
     private final Settings settings;
-    private HumanReview review;
+    private final Once<HumanReview> review = new Once<>();
 
     @PropertyInject("modelloop.bucket")
     String bucket;
@@ -37,16 +38,14 @@ public class ReviewConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("humanReview")
-    public synchronized HumanReview humanReview(DetectionStore detectionStore, S3Client s3Client, CurrentLabels currentLabels) {
-        if (review == null) {
-            review = HumanReviews.create(settings, detectionStore, s3Client, bucket, Clock.systemUTC(), currentLabels);
-        }
-        return review;
+    public HumanReview humanReview(DetectionStore detectionStore, S3Client s3Client, CurrentLabels currentLabels) {
+        return review.get(() ->
+                HumanReviews.create(settings, detectionStore, s3Client, bucket, Clock.systemUTC(), currentLabels));
     }
 
     /** The backend made by {@link #humanReview}, or null. */
-    public synchronized HumanReview review() {
-        return review;
+    public HumanReview review() {
+        return review.orNull();
     }
 
     @BindToRegistry("reviewRequests")

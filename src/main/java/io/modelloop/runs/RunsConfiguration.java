@@ -1,5 +1,6 @@
 package io.modelloop.runs;
 
+import io.modelloop.config.Once;
 import io.modelloop.config.Settings;
 import io.modelloop.parameters.ParameterService;
 import io.modelloop.schedule.LeaderElection;
@@ -16,32 +17,26 @@ import org.apache.camel.Configuration;
 public class RunsConfiguration implements CamelConfiguration {
 
     private final Settings settings;
-    private RunStore store;
-    private RunRecorder recorder;
+    private final Once<RunStore> store = new Once<>();
+    private final Once<RunRecorder> recorder = new Once<>();
 
     public RunsConfiguration(Settings settings) {
         this.settings = settings;
     }
 
     @BindToRegistry("runStore")
-    public synchronized RunStore runStore(Databases databases) {
-        if (store == null) {
-            store = RunStores.create(settings, databases::h2, databases::dynamo);
-        }
-        return store;
+    public RunStore runStore(Databases databases) {
+        return store.get(() -> RunStores.create(settings, databases::h2, databases::dynamo));
     }
 
     @BindToRegistry("runRecorder")
-    public synchronized RunRecorder runRecorder(Databases databases) {
-        if (recorder == null) {
-            recorder = new RunRecorder(runStore(databases), Clock.systemUTC());
-        }
-        return recorder;
+    public RunRecorder runRecorder(Databases databases) {
+        return recorder.get(() -> new RunRecorder(runStore(databases), Clock.systemUTC()));
     }
 
     /** The store opened by {@link #runStore}, or null. */
-    public synchronized RunStore store() {
-        return store;
+    public RunStore store() {
+        return store.orNull();
     }
 
     @Override
@@ -51,7 +46,7 @@ public class RunsConfiguration implements CamelConfiguration {
         // SPEC 5: a parameter change is a run too (recorded once, by the leader)
         parameters.addListener((change, now) -> {
             if (election.isLeader()) {
-                recorder.start("PARAMETER_CHANGE", Map.of("parameter", change.name(),
+                recorder.orNull().start("PARAMETER_CHANGE", Map.of("parameter", change.name(),
                         "oldValue", change.oldValue(), "newValue", change.newValue())).succeed(Map.of("applied", true));
             }
         });

@@ -1,5 +1,6 @@
 package io.modelloop.schedule;
 
+import io.modelloop.config.Once;
 import io.modelloop.parameters.ParameterService;
 import java.util.List;
 import org.apache.camel.BindToRegistry;
@@ -17,7 +18,7 @@ import org.apache.camel.health.HealthCheckRegistry;
 public class ScheduleConfiguration implements CamelConfiguration {
 
     private final LeaderElection election;
-    private List<WorkflowTimer> timers;
+    private final Once<List<WorkflowTimer>> timers = new Once<>();
 
     /** @param election made before Camel starts: the YAML timers' placeholders name its consumer prefix */
     public ScheduleConfiguration(LeaderElection election) {
@@ -30,19 +31,17 @@ public class ScheduleConfiguration implements CamelConfiguration {
     }
 
     /** The timers, or none before Camel configured them. */
-    public synchronized List<WorkflowTimer> timers() {
-        return timers == null ? List.of() : timers;
+    public List<WorkflowTimer> timers() {
+        List<WorkflowTimer> made = timers.orNull();
+        return made == null ? List.of() : made;
     }
 
     /** Installed once the parameters are read (ModelLoop's start), rescheduled when they change. */
     @BindToRegistry("workflowTimers")
-    public synchronized List<WorkflowTimer> workflowTimers(CamelContext camel) {
-        if (timers == null) {
-            TimerPlacement placement = election.placement();
-            timers = List.of(new WorkflowTimer(camel, WorkflowTimer.TRAINING, placement, election::isLeader),
-                    new WorkflowTimer(camel, WorkflowTimer.SAMPLING, placement, election::isLeader));
-        }
-        return timers;
+    public List<WorkflowTimer> workflowTimers(CamelContext camel) {
+        TimerPlacement placement = election.placement();
+        return timers.get(() -> List.of(new WorkflowTimer(camel, WorkflowTimer.TRAINING, placement, election::isLeader),
+                new WorkflowTimer(camel, WorkflowTimer.SAMPLING, placement, election::isLeader)));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.modelloop.state;
 
+import io.modelloop.config.Once;
 import io.modelloop.parameters.ParameterStore;
 import java.time.Clock;
 import org.apache.camel.BindToRegistry;
@@ -10,18 +11,15 @@ import org.apache.camel.Configuration;
 @Configuration
 public class StateConfiguration implements CamelConfiguration {
 
-    private SystemStateRepository state;
+    private final Once<SystemStateRepository> state = new Once<>();
 
     @BindToRegistry("systemState")
-    public synchronized SystemStateRepository systemState(ParameterStore parameterStore) {
-        if (state == null) {
-            state = new SystemStateRepository(parameterStore, Clock.systemUTC());
-        }
-        return state;
+    public SystemStateRepository systemState(ParameterStore parameterStore) {
+        return state.get(() -> new SystemStateRepository(parameterStore, Clock.systemUTC()));
     }
 
     /** The repository made by {@link #systemState}, or null. */
-    public synchronized SystemStateRepository state() {
-        return state;
+    public SystemStateRepository state() {
+        return state.orNull();
     }
 }

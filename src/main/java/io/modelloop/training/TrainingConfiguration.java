@@ -1,5 +1,6 @@
 package io.modelloop.training;
 
+import io.modelloop.config.Once;
 import io.modelloop.model.ModelBackend;
 import io.modelloop.notify.Notifier;
 import io.modelloop.parameters.ParameterService;
@@ -32,18 +33,17 @@ public class TrainingConfiguration implements CamelConfiguration {
         return new CurrentLabels(s3Client, bucket, Duration.ofSeconds(30), Clock.systemUTC());
     }
 
-    private TrainingPipeline pipeline;
+    private final Once<TrainingPipeline> pipeline = new Once<>();
 
     /** The pipeline made by {@link #trainingPipeline}, or null. */
-    public synchronized TrainingPipeline pipeline() {
-        return pipeline;
+    public TrainingPipeline pipeline() {
+        return pipeline.orNull();
     }
 
     @BindToRegistry("trainingPipeline")
-    public synchronized TrainingPipeline trainingPipeline(S3Client s3Client, ModelBackend modelBackend, ParameterService parameterService,
+    public TrainingPipeline trainingPipeline(S3Client s3Client, ModelBackend modelBackend, ParameterService parameterService,
                                              SystemStateRepository systemState, RunRecorder runRecorder, Notifier notifier) {
-        pipeline = new TrainingPipeline(s3Client, bucket, modelBackend, parameterService, systemState, runRecorder, notifier,
-                Clock.systemUTC(), ChallengerGate.tolerance(challengerTolerance));
-        return pipeline;
+        return pipeline.get(() -> new TrainingPipeline(s3Client, bucket, modelBackend, parameterService, systemState,
+                runRecorder, notifier, Clock.systemUTC(), ChallengerGate.tolerance(challengerTolerance)));
     }
 }

@@ -1,5 +1,6 @@
 package io.modelloop.model.backends;
 
+import io.modelloop.config.Once;
 import io.modelloop.config.Settings;
 import io.modelloop.model.ModelBackend;
 import org.apache.camel.BindToRegistry;
@@ -13,7 +14,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public class ModelConfiguration implements CamelConfiguration {
 
     private final Settings settings;
-    private ModelBackend backend;
+    private final Once<ModelBackend> backend = new Once<>();
 
     @PropertyInject("modelloop.bucket")
     String bucket;
@@ -23,15 +24,12 @@ public class ModelConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("modelBackend")
-    public synchronized ModelBackend modelBackend(S3Client s3Client) {
-        if (backend == null) {
-            backend = ModelBackends.create(settings, s3Client, bucket);
-        }
-        return backend;
+    public ModelBackend modelBackend(S3Client s3Client) {
+        return backend.get(() -> ModelBackends.create(settings, s3Client, bucket));
     }
 
     /** The backend made by {@link #modelBackend}, or null. */
-    public synchronized ModelBackend backend() {
-        return backend;
+    public ModelBackend backend() {
+        return backend.orNull();
     }
 }

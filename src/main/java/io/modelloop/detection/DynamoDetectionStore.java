@@ -76,12 +76,7 @@ public final class DynamoDetectionStore extends DynamoTableStore implements Dete
 
     @Override
     public boolean insertIfAbsent(Detection d) {
-        try {
-            client.putItem(r -> r.tableName(table).item(item(d)).conditionExpression("attribute_not_exists(" + PK + ")"));
-            return true;
-        } catch (ConditionalCheckFailedException exists) {
-            return false;
-        }
+        return putIfAbsent(item(d));
     }
 
     /** Only a NO_MODEL record is replaced: the put is conditional, so a second replacer changes nothing. */
@@ -500,12 +495,7 @@ public final class DynamoDetectionStore extends DynamoTableStore implements Dete
             put(item, GSI2_PK, OPEN_LOOPS);
             put(item, GSI2_SK, sortable(created) + "#" + loop.name());
         }
-        try {
-            client.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(" + PK + ")"));
-            return true;
-        } catch (ConditionalCheckFailedException exists) {
-            return false;
-        }
+        return putIfAbsent(item);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.modelloop.notify;
 import static io.modelloop.storage.DynamoTable.GSI1;
 import static io.modelloop.storage.DynamoTable.GSI1_PK;
 import static io.modelloop.storage.DynamoTable.GSI1_SK;
-import static io.modelloop.storage.DynamoTable.PK;
 import static io.modelloop.storage.DynamoTable.TTL;
 import static io.modelloop.storage.DynamoTable.s;
 import static io.modelloop.storage.DynamoTable.sortable;
@@ -39,10 +38,7 @@ public final class DynamoNotificationLog extends DynamoTableStore implements Not
 
     @Override
     public void append(LoggedNotification entry) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PK, AttributeValue.fromS(NOTE + "#" + entry.id()));
-        item.put(GSI1_PK, AttributeValue.fromS(NOTE));
-        item.put(GSI1_SK, AttributeValue.fromS(sortable(entry.at()) + "#" + entry.id()));
+        Map<String, AttributeValue> item = timeListedItem(NOTE, entry.id(), entry.at());
         item.put("id", AttributeValue.fromS(entry.id()));
         item.put("at", AttributeValue.fromS(entry.at().toString()));
         item.put("type", AttributeValue.fromS(entry.type()));

@@ -38,10 +38,7 @@ public final class DynamoRunStore extends DynamoTableStore implements RunStore, 
 
     @Override
     public void save(RunRecord run) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PK, AttributeValue.fromS(RUN + run.id()));
-        item.put(GSI1_PK, AttributeValue.fromS("RUN"));
-        item.put(GSI1_SK, AttributeValue.fromS(sortable(run.startedAt()) + "#" + run.id()));
+        Map<String, AttributeValue> item = timeListedItem("RUN", run.id(), run.startedAt());
         item.put("type", AttributeValue.fromS(run.type()));
         item.put("status", AttributeValue.fromS(run.status().name()));
         item.put("startedAt", AttributeValue.fromS(run.startedAt().toString()));

@@ -243,14 +243,9 @@ public final class DynamoDetectionStore extends DynamoTableStore implements Dete
             names.put("#sampled", "sampled");
             values.put(":true", AttributeValue.fromBool(true));
         }
-        try {
-            client.updateItem(r -> r.tableName(table).key(key(DET + detectionId)).updateExpression(set.toString())
-                    .conditionExpression("attribute_exists(" + PK + ") AND attribute_not_exists(#ln)")
-                    .expressionAttributeNames(names).expressionAttributeValues(values));
-            return true;
-        } catch (ConditionalCheckFailedException taken) {
-            return false;
-        }
+        // false: no such detection, or it has a loop already
+        return updateIf(key(DET + detectionId), set.toString(), "attribute_exists(" + PK + ") AND attribute_not_exists(#ln)",
+                names, values);
     }
 
     /**
@@ -532,15 +527,9 @@ public final class DynamoDetectionStore extends DynamoTableStore implements Dete
         values.put(":owedOrder", AttributeValue.fromS(sortable(answeredAt) + "#" + name));
         sets.add("#gpk = :owed");
         sets.add("#gsk = :owedOrder");
-        try {
-            client.updateItem(r -> r.tableName(table).key(key(LOOP + name))
-                    .updateExpression("SET " + String.join(", ", sets) + " REMOVE #heldBy, #heldUntil")
-                    .conditionExpression("#status = :open AND " + FREE_FOR)
-                    .expressionAttributeNames(names).expressionAttributeValues(values));
-            return true;
-        } catch (ConditionalCheckFailedException notOpenOrHeld) {
-            return false;
-        }
+        // false: not open, or held by another reviewer
+        return updateIf(key(LOOP + name), "SET " + String.join(", ", sets) + " REMOVE #heldBy, #heldUntil",
+                "#status = :open AND " + FREE_FOR, names, values);
     }
 
     /** An acknowledged DynamoDB write is durable: nothing to do. */
@@ -568,28 +557,16 @@ public final class DynamoDetectionStore extends DynamoTableStore implements Dete
         Map<String, AttributeValue> values = Map.of(":open", AttributeValue.fromS(HumanLoop.Status.OPEN.name()),
                 ":now", AttributeValue.fromS(sortable(now)), ":reviewer", AttributeValue.fromS(reviewer),
                 ":until", AttributeValue.fromS(sortable(until)));
-        try {
-            client.updateItem(r -> r.tableName(table).key(key(LOOP + name))
-                    .updateExpression("SET #heldBy = :reviewer, #heldUntil = :until")
-                    .conditionExpression("#status = :open AND " + FREE_FOR)
-                    .expressionAttributeNames(names).expressionAttributeValues(values));
-            return true;
-        } catch (ConditionalCheckFailedException unknownAnsweredOrHeld) {
-            return false;
-        }
+        // false: unknown, answered, or held by another reviewer
+        return updateIf(key(LOOP + name), "SET #heldBy = :reviewer, #heldUntil = :until",
+                "#status = :open AND " + FREE_FOR, names, values);
     }
 
     @Override
     public void releaseLoop(String name, String reviewer) {
-        try {
-            client.updateItem(r -> r.tableName(table).key(key(LOOP + name))
-                    .updateExpression("REMOVE #heldBy, #heldUntil")
-                    .conditionExpression("#heldBy = :reviewer")
-                    .expressionAttributeNames(Map.of("#heldBy", "heldBy", "#heldUntil", "heldUntil"))
-                    .expressionAttributeValues(Map.of(":reviewer", AttributeValue.fromS(reviewer))));
-        } catch (ConditionalCheckFailedException notTheirs) {
-            // someone else's hold, or none: nothing to release
-        }
+        // someone else's hold, or none, is left as it is
+        updateIf(key(LOOP + name), "REMOVE #heldBy, #heldUntil", "#heldBy = :reviewer",
+                Map.of("#heldBy", "heldBy", "#heldUntil", "heldUntil"), Map.of(":reviewer", AttributeValue.fromS(reviewer)));
     }
 
     // ------------------------------------------------------------------ processed human-loop outputs
@@ -610,15 +587,9 @@ public final class DynamoDetectionStore extends DynamoTableStore implements Dete
         if (pathTime == null) {
             return;
         }
-        try {
-            client.updateItem(r -> r.tableName(table).key(key(OUTPUT_CURSOR + flow))
-                    .updateExpression("SET #newest = :t")
-                    .conditionExpression("attribute_not_exists(#newest) OR #newest < :t")
-                    .expressionAttributeNames(Map.of("#newest", "newest"))
-                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(sortable(pathTime)))));
-        } catch (ConditionalCheckFailedException alreadyNewer) {
-            // the cursor never moves back
-        }
+        // a cursor already newer stays: it never moves back
+        updateIf(key(OUTPUT_CURSOR + flow), "SET #newest = :t", "attribute_not_exists(#newest) OR #newest < :t",
+                Map.of("#newest", "newest"), Map.of(":t", AttributeValue.fromS(sortable(pathTime))));
     }
 
     @Override

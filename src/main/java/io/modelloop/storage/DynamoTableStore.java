@@ -45,4 +45,16 @@ public abstract class DynamoTableStore {
         item.put(DynamoTable.GSI1_SK, AttributeValue.fromS(DynamoTable.sortable(at) + "#" + id));
         return item;
     }
+
+    /** A conditional UpdateItem; false when the condition does not hold (another writer won, or the item is not as expected). */
+    protected boolean updateIf(Map<String, AttributeValue> key, String update, String condition, Map<String, String> names,
+                               Map<String, AttributeValue> values) {
+        try {
+            client.updateItem(r -> r.tableName(table).key(key).updateExpression(update).conditionExpression(condition)
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException conditionFailed) {
+            return false;
+        }
+    }
 }

@@ -7,6 +7,7 @@ import io.modelloop.storage.LocalS3Server;
 import io.modelloop.testing.LocalStoreClient;
 import io.modelloop.testing.LogCapture;
 import io.modelloop.testing.RouteCounters;
+import io.modelloop.testing.StandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,6 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
@@ -68,12 +68,7 @@ class PollTriggerRoutesTest {
         public void configure(CamelContext camel) throws Exception {
             ledger = dir.resolve("trigger-" + CONTEXTS.incrementAndGet()).resolve("polled-versions.txt");
             PollingTrigger.bind(camel, s3, BUCKET, 2, ledger);
-            camel.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("direct:detect").routeId("detect-stand-in").to("mock:detect");
-                }
-            });
+            camel.addRoutes(StandIn.forDirect("detect"));
         }
     }
 

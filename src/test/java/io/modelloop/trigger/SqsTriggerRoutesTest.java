@@ -12,6 +12,7 @@ import io.modelloop.detection.S3Events;
 import io.modelloop.testing.ElasticMq;
 import io.modelloop.testing.Fixture;
 import io.modelloop.testing.LogCapture;
+import io.modelloop.testing.StandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.NotifyBuilder;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
@@ -72,12 +72,7 @@ class SqsTriggerRoutesTest {
             new TriggerConfiguration(settings).configure(camel);
             Triggers.placeholders(settings).forEach(camel.getPropertiesComponent()::addOverrideProperty);
             SqsTrigger.placeholders(settings, sqs.client()).forEach(camel.getPropertiesComponent()::addOverrideProperty);
-            camel.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("direct:detect").routeId("detect-stand-in").to("mock:detect");
-                }
-            });
+            camel.addRoutes(StandIn.forDirect("detect"));
         }
     }
 

@@ -41,13 +41,7 @@ public final class Settings {
     }
 
     public static Settings load(Path configDir, Map<String, String> overrides) {
-        DefaultCamelContext camel = new DefaultCamelContext(false);
-        camel.build();
-        PropertiesComponent pc = camel.getPropertiesComponent();
-        Properties o = new Properties();
-        o.putAll(overrides);
-        pc.setOverrideProperties(o);
-        pc.setLocation(String.join(",", locations(configDir, null)));
+        PropertiesComponent pc = properties(locations(configDir, null), overrides);
         if (pc.loadProperties().isEmpty()) {
             throw new ConfigurationException("Configuration file application.properties not found in "
                     + (configDir == null ? "the jar" : configDir.toAbsolutePath() + " nor in the jar"));
@@ -57,14 +51,25 @@ public final class Settings {
             throw new ConfigurationException("Unknown profile '" + profile + "' (" + PROFILE + ", environment variable "
                     + envName(PROFILE) + "): use one of " + PROFILES);
         }
-        List<String> all = locations(configDir, profile);
-        pc.setLocation(String.join(",", all));
         Map<String, String> withProfile = new TreeMap<>(overrides);
         withProfile.put(PROFILE, profile);
-        Properties o2 = new Properties();
-        o2.putAll(withProfile);
-        pc.setOverrideProperties(o2);
-        return new Settings(pc, all, withProfile);
+        List<String> all = locations(configDir, profile);
+        return new Settings(read(pc, all, withProfile), all, withProfile);
+    }
+
+    /** Camel's properties component over these files, with these overrides (and the environment). */
+    private static PropertiesComponent properties(List<String> locations, Map<String, String> overrides) {
+        DefaultCamelContext camel = new DefaultCamelContext(false);
+        camel.build();
+        return read(camel.getPropertiesComponent(), locations, overrides);
+    }
+
+    private static PropertiesComponent read(PropertiesComponent pc, List<String> locations, Map<String, String> overrides) {
+        pc.setLocation(String.join(",", locations));
+        Properties o = new Properties();
+        o.putAll(overrides);
+        pc.setOverrideProperties(o);
+        return pc;
     }
 
     /**
@@ -176,13 +181,6 @@ public final class Settings {
     public Settings with(String key, String value) {
         Map<String, String> copy = new TreeMap<>(overrides);
         copy.put(key, value);
-        DefaultCamelContext camel = new DefaultCamelContext(false);
-        camel.build();
-        PropertiesComponent next = camel.getPropertiesComponent();
-        next.setLocation(String.join(",", locations));
-        Properties o = new Properties();
-        o.putAll(copy);
-        next.setOverrideProperties(o);
-        return new Settings(next, locations, copy);
+        return new Settings(properties(locations, copy), locations, copy);
     }
 }

@@ -4,15 +4,7 @@ import io.modelloop.notify.Notifier;
 import io.modelloop.ops.LoopMetrics;
 
 /** The notification that ends the detect route, one method per outcome (the route chooses). */
-public final class DetectionNotices {
-
-    private final Notifier notifier;
-    private final LoopMetrics metrics;
-
-    public DetectionNotices(Notifier notifier, LoopMetrics metrics) {
-        this.notifier = notifier;
-        this.metrics = metrics;
-    }
+public record DetectionNotices(Notifier notifier, LoopMetrics metrics) {
 
     public void classified(DetectionWork w) {
         Detection d = w.detection();

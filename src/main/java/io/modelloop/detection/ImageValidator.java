@@ -9,18 +9,10 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * Checks an object is a PNG or JPEG by its first bytes (not its name) and within the size
  * limit, reading only a HEAD and the first 16 bytes: the model reads the image itself.
  */
-public final class ImageValidator {
+public record ImageValidator(S3Client s3, long maxBytes) {
 
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
     private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
-
-    private final S3Client s3;
-    private final long maxBytes;
-
-    public ImageValidator(S3Client s3, long maxBytes) {
-        this.s3 = s3;
-        this.maxBytes = maxBytes;
-    }
 
     /** @throws InvalidImageException with the reason when the object is not an acceptable image */
     public String validate(ObjectVersion o) {

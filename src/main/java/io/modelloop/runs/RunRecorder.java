@@ -12,15 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /** Records workflow executions step by step; each change is saved at once so a crash leaves the history. */
-public final class RunRecorder {
-
-    private final RunStore store;
-    private final Clock clock;
-
-    public RunRecorder(RunStore store, Clock clock) {
-        this.store = store;
-        this.clock = clock;
-    }
+public record RunRecorder(RunStore store, Clock clock) {
 
     public Run start(String type, Map<String, ?> input) {
         String id = type.toLowerCase().replace('_', '-') + "-" + UUID.randomUUID();

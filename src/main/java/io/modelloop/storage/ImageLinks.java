@@ -7,15 +7,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * Short-lived links to objects for reviewers' browsers: presigned GET URLs that expire after
  * a few minutes, so a link copied out of the review page stops working soon.
  */
-public final class ImageLinks implements AutoCloseable {
-
-    private final S3Presigner presigner;
-    private final Duration validity;
-
-    public ImageLinks(S3Presigner presigner, Duration validity) {
-        this.presigner = presigner;
-        this.validity = validity;
-    }
+public record ImageLinks(S3Presigner presigner, Duration validity) implements AutoCloseable {
 
     /** A GET URL for s3://bucket/key valid for the configured time. */
     public String link(String s3Uri) {

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * an object's MD5 (its ETag) in the extended attribute it names "user.content-md5" through
  * Java's UserDefinedFileAttributeView (so on Linux the xattr is user.user.content-md5); a file
  * copied by hand has none, so this writes it, and rewrites it when the file changes afterwards.
+ *
+ * @param settleMillis files modified more recently than this are left for the next pass (still being copied)
  */
-public final class LocalObjectRepair {
+public record LocalObjectRepair(Path bucketDir, long settleMillis) {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalObjectRepair.class);
     // the name S3Proxy's FilesystemNio2BlobStore passes to UserDefinedFileAttributeView
@@ -37,15 +39,6 @@ public final class LocalObjectRepair {
     // (one a killed process left behind is moved away at start-up by IncompleteUploads)
     static final Pattern IN_FLIGHT_UPLOAD = Pattern.compile(
             ".+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
-    private final Path bucketDir;
-    private final long settleMillis;
-
-    /** @param settleMillis files modified more recently than this are left for the next pass (still being copied) */
-    public LocalObjectRepair(Path bucketDir, long settleMillis) {
-        this.bucketDir = bucketDir;
-        this.settleMillis = settleMillis;
-    }
 
     /** S3Proxy's own bookkeeping (versions, multipart parts), never user content. */
     static boolean isStoreBookkeeping(String fileName) {

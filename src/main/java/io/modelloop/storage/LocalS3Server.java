@@ -28,7 +28,7 @@ public final class LocalS3Server implements AutoCloseable {
         }
         this.proxy = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(this.root.toString()))
-                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .endpoint(URI.create(endpoint(port)))
                 .awsAuthentication(AuthenticationType.NONE, null, null)
                 .ignoreUnknownHeaders(true)
                 .build();
@@ -49,7 +49,11 @@ public final class LocalS3Server implements AutoCloseable {
 
     /** The endpoint S3 tools use, e.g. http://127.0.0.1:9000 (path-style addressing). */
     public String endpoint() {
-        return "http://127.0.0.1:" + proxy.getPort();
+        return endpoint(proxy.getPort());
+    }
+
+    public static String endpoint(int port) {
+        return "http://127.0.0.1:" + port;
     }
 
     public Path root() {

@@ -37,7 +37,10 @@ public class WebConfiguration implements CamelConfiguration {
 
     private final Settings settings;
     private final Map<String, Object> about;
-    private String firstOperatorPassword;
+    private final UserDirectory users;
+    // PBKDF2 hashing (the first operator's, and the one Authenticator keeps for unknown names) takes
+    // about a second of a cold JVM: it runs beside the rest of start-up, not on its critical path
+    private final java.util.concurrent.CompletableFuture<String> firstOperator;
     private WebConsole console;
 
     @PropertyInject("modelloop.review.show-detected-label")
@@ -50,6 +53,16 @@ public class WebConfiguration implements CamelConfiguration {
     public WebConfiguration(Settings settings, Map<String, Object> about) {
         this.settings = settings;
         this.about = about;
+        this.users = new UserDirectory(WebAuthSettings.usersFile(settings), settings.asMap());
+        this.firstOperator = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            String password = WebAuthSettings.createFirstOperator(settings, users);
+            WebAuthSettings.prepareHashing();
+            return password;
+        }, work -> {
+            Thread t = new Thread(work, "modelloop-first-operator");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     @BindToRegistry("parameterApi")
@@ -93,8 +106,7 @@ public class WebConfiguration implements CamelConfiguration {
 
     @BindToRegistry("userDirectory")
     public UserDirectory userDirectory() {
-        UserDirectory users = new UserDirectory(WebAuthSettings.usersFile(settings), settings.asMap());
-        firstOperatorPassword = WebAuthSettings.createFirstOperator(settings, users);
+        firstOperator.join();
         if (users.isEmpty()) {
             LOG.warn("No console users are configured: nobody can sign in. Add NAME=ROLE:HASH lines to {} "
                     + "(hashes from `modelloop hash-password`)", users.file());
@@ -111,6 +123,6 @@ public class WebConfiguration implements CamelConfiguration {
 
     /** The first operator's password when this start created it (shown once), else null. */
     public String firstOperatorPassword() {
-        return firstOperatorPassword;
+        return firstOperator.join();
     }
 }

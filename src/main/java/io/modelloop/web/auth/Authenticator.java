@@ -190,5 +190,10 @@ public final class Authenticator {
         }
     }
 
+    /** Computes the hash for unknown names (class initialisation) ahead of the first sign-in. */
+    static void prepare() {
+        // nothing to do: calling a static method initialises the class, which computes DUMMY_HASH
+    }
+
     private static final String DUMMY_HASH = PasswordHasher.hash("not-a-user-password".toCharArray());
 }

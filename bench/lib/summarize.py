@@ -193,7 +193,7 @@ def markdown(meta, results, metric_order, runs, verdict, rejected):
     b_lo, b_hi = load_range(runs, "load_before")
     a_lo, a_hi = load_range(runs, "load_after")
     lines = [
-        "**%s**, %s UTC, commit %s%s, `%s`: median [min-max] over %s rounds run interleaved, %s cores%s; "
+        "**%s**, %s UTC, commit %s%s, `%s`: median [min-max] over %s round(s) run interleaved, %s cores%s; "
         "load average (1 min) before runs %.2f-%.2f, after %.2f-%.2f." % (
             meta.get("benchmark", "?"), meta.get("started", "?").replace("T", " ").rstrip("Z"),
             meta.get("commit", "?"), " (uncommitted changes)" if meta.get("dirty") == "1" else "",
@@ -203,6 +203,8 @@ def markdown(meta, results, metric_order, runs, verdict, rejected):
         "| scenario | " + " | ".join("%s (%s)" % (m, units[m]) for m in metric_order) + " | n |",
         "|---|" + "---|" * len(metric_order) + "---|",
     ]
+    if not results:
+        lines[-2:] = ["(no figures)"]
     for s in scenarios:
         cells = []
         ns = set()
@@ -260,7 +262,7 @@ def svg(meta, results, metric_order, runs, verdict, threshold):
         command = command[:92] + "..."
     b_lo, b_hi = load_range(runs, "load_before")
     a_lo, a_hi = load_range(runs, "load_after")
-    text(16, y, "%s: median [min-max] over %s interleaved rounds" % (meta.get("benchmark", "?"), meta.get("rounds", "?")),
+    text(16, y, "%s: median [min-max] over %s interleaved round(s)" % (meta.get("benchmark", "?"), meta.get("rounds", "?")),
          size=16, weight="bold")
     y += 20
     text(16, y, "%s UTC, commit %s%s: %s" % (meta.get("started", "?").replace("T", " ").rstrip("Z"), meta.get("commit", "?"),

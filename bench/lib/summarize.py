@@ -100,10 +100,11 @@ def summarise(runs, nproc, threshold, scenario_order):
             g["values"].append({"value": v["value"], "seq": run["seq"], "round": run["round"],
                                 "load_before": run["load_before"][0], "load_after": run["load_after"][0]})
     order = {name: i for i, name in enumerate(scenario_order)}
-    metric_order = []
-    for (_, metric) in groups:
-        if metric not in metric_order:
-            metric_order.append(metric)
+    metric_order = []  # as the first scenario (in the order given) printed them
+    for run in sorted(runs, key=lambda r: (order.get(r["scenario"], len(order)), r["seq"])):
+        for v in run["values"]:
+            if v["metric"] not in metric_order:
+                metric_order.append(v["metric"])
     results = []
     for key in sorted(groups, key=lambda k: (order.get(k[0], len(order)), k[0], metric_order.index(k[1]))):
         g = groups[key]
@@ -174,7 +175,8 @@ def verdict_text(results, failed, nproc, threshold):
         parts.append("load average up to %.2f before runs, above the %d cores" % (max(loaded), nproc))
     few = [g for g in results if g["n"] < 2]
     if few:
-        parts.append("a single value for %s" % ", ".join("%s %s" % (g["scenario"], g["metric"]) for g in few))
+        parts.append("a single value for %s" % (", ".join("%s %s" % (g["scenario"], g["metric"]) for g in few)
+                                                if len(few) <= 3 else "%d figures" % len(few)))
     if parts:
         return "TOO NOISY to count: " + "; ".join(parts) + "."
     return "OK: every scenario and metric within %.0f %% spread, load average at most the %d cores before every run." % (
@@ -257,19 +259,23 @@ def svg(meta, results, metric_order, runs, verdict, threshold):
         out.append('<text x="%.1f" y="%.1f" font-size="%d" font-weight="%s" fill="%s" text-anchor="%s">%s</text>'
                    % (x, yy, size, weight, fill, anchor, escape(s)))
 
-    command = meta.get("command", "?")
-    if len(command) > 95:
-        command = command[:92] + "..."
+    command = "command: " + meta.get("command", "?")
+    if len(command) > 125:
+        command = command[:122] + "..."
     b_lo, b_hi = load_range(runs, "load_before")
     a_lo, a_hi = load_range(runs, "load_after")
     text(16, y, "%s: median [min-max] over %s interleaved round(s)" % (meta.get("benchmark", "?"), meta.get("rounds", "?")),
          size=16, weight="bold")
     y += 20
-    text(16, y, "%s UTC, commit %s%s: %s" % (meta.get("started", "?").replace("T", " ").rstrip("Z"), meta.get("commit", "?"),
-                                         " (uncommitted changes)" if meta.get("dirty") == "1" else "", command), size=12, fill="#444")
+    text(16, y, "%s UTC, commit %s%s, %s cores%s" % (
+        meta.get("started", "?").replace("T", " ").rstrip("Z"), meta.get("commit", "?"),
+        " (uncommitted changes)" if meta.get("dirty") == "1" else "", meta.get("nproc", "?"),
+        ", " + meta["java"] if meta.get("java") else ""), size=12, fill="#444")
     y += 17
-    text(16, y, "%s cores; load average (1 min) before runs %.2f-%.2f, after %.2f-%.2f; noisy above %.0f %% spread"
-         % (meta.get("nproc", "?"), b_lo, b_hi, a_lo, a_hi, threshold * 100), size=12, fill="#444")
+    text(16, y, command, size=12, fill="#444")
+    y += 17
+    text(16, y, "load average (1 min) before runs %.2f-%.2f, after %.2f-%.2f; noisy above %.0f %% spread"
+         % (b_lo, b_hi, a_lo, a_hi, threshold * 100), size=12, fill="#444")
     y += 17
     text(16, y, "bar: median, whisker: min to max, dots: single runs", size=12, fill="#444")
     y += 14

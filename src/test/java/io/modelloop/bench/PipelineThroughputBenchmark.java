@@ -49,7 +49,13 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * times, model times and start times come from the DETECTION run records (endedAt, the
  * "classify" step); the event time in each message is the instant it was sent.
  *
- * <p>Run by bench/pipeline.sh; not part of the test suite. System properties:
+ * <p>At the end it prints one line per scenario and figure in the form bench/lib/interleave.sh
+ * reads, {@code RESULT scenario=<name> metric=<metric> value=<number> unit=<unit>}: throughput
+ * (det/s, completions 5-95 %), ratio-of-ideal (rek-200ms only), paced-e2e-p50 and
+ * paced-added-p50 (ms).
+ *
+ * <p>Run by bench/pipeline.sh (each scenario in its own JVM, interleaved over rounds); not part
+ * of the test suite. System properties:
  * bench.scenarios (rek-200ms,rek-0ms,builtin), bench.consumers (10), bench.warmup (100),
  * bench.n.rek-200ms (1000), bench.n.rek-0ms (3000), bench.n.builtin (1000),
  * bench.pace.rek-200ms (25/s), bench.pace.rek-0ms (50/s), bench.pace.builtin (25/s),
@@ -99,7 +105,25 @@ public final class PipelineThroughputBenchmark {
             System.out.printf(Locale.ROOT, "%-10s %6d %8.1f | %-17s %-17s %-17s %-17s%n", r.scenario(), r.pacedN(), r.pacedRate(),
                     pct(r.pacedE2e()), pct(r.pacedAdded()), pct(r.pacedModel()), pct(r.pacedQueued()));
         }
+        System.out.println();
+        for (Result r : results) {
+            result(r.scenario(), "throughput", r.rate(), "det/s");
+            if (r.ideal() > 0) {
+                result(r.scenario(), "ratio-of-ideal", r.rate() / r.ideal(), "x");
+            }
+            result(r.scenario(), "paced-e2e-p50", median(r.pacedE2e()), "ms");
+            result(r.scenario(), "paced-added-p50", median(r.pacedAdded()), "ms");
+        }
         System.exit(0);
+    }
+
+    /** One line of the bench/lib/interleave.sh contract; a value that is not a number is left out. */
+    static void result(String scenario, String metric, double value, String unit) {
+        if (Double.isFinite(value)) {
+            System.out.printf(Locale.ROOT, "RESULT scenario=%s metric=%s value=%.4f unit=%s%n", scenario, metric, value, unit);
+        } else {
+            System.out.printf(Locale.ROOT, "(no %s for %s: %s)%n", metric, scenario, value);
+        }
     }
 
     static double pace(String scenario, double fallback) {

@@ -6,11 +6,12 @@
 #   RESULT scenario=<name> metric=cpu value=<user+sys seconds of the java process up to ready> unit=s
 # A run that fails (exits, or is not ready within 60 s) prints ModelLoop's log and exits 1.
 # Usage: bench/lib/startup-run.sh <name> [java options...]
+# BENCH_JAR=<path> starts another build's jar (its lib/ beside it), e.g. the commit before a change.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 name=$1
 shift
-jar=target/modelloop.jar
+jar=${BENCH_JAR:-target/modelloop.jar}
 [ -f "$jar" ] || { echo "build first: mvn -B -q package -DskipTests" >&2; exit 2; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # user + sys CPU seconds of a process: fields 14 and 15 of /proc/<pid>/stat, after the ")" that ends its name

@@ -159,7 +159,7 @@ public final class WorkflowTimer implements ParameterListener {
     private void addRoute(boolean start) throws Exception {
         // one lock for both timers: Camel's list of templates is a plain list
         synchronized (WorkflowTimer.class) {
-            dropSupersededTemplates(camel);
+            keepNewestTemplate(camel);
             TemplatedRouteBuilder.builder(camel, TEMPLATE_ID)
                     .routeId(spec.routeId())
                     // the template's step ids, once per route: training-check-mark-scheduled, ...
@@ -177,10 +177,14 @@ public final class WorkflowTimer implements ParameterListener {
      * before (Camel 4.18 appends templates and creates routes from the first of an id): keeps
      * the newest, so the next route created is the edited one.
      */
-    private static void dropSupersededTemplates(CamelContext camel) throws Exception {
+    private static void keepNewestTemplate(CamelContext camel) throws Exception {
         Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
         List<RouteTemplateDefinition> loaded = model.getRouteTemplateDefinitions().stream()
                 .filter(t -> TEMPLATE_ID.equals(t.getId())).toList();
+        if (loaded.isEmpty()) {
+            throw new IllegalStateException("No route template " + TEMPLATE_ID
+                    + ": routes/schedule.yaml must be among the YAML routes Camel loads (camel.main.routesIncludePattern)");
+        }
         if (loaded.size() > 1) {
             model.removeRouteTemplateDefinitions(loaded.subList(0, loaded.size() - 1));
         }

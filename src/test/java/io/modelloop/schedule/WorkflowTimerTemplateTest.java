@@ -1,6 +1,7 @@
 package io.modelloop.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelloop.parameters.ParameterChange;
 import io.modelloop.parameters.ParameterDefinition;
@@ -97,6 +98,15 @@ class WorkflowTimerTemplateTest {
         check.expectedHeaderReceived(WorkflowTimer.TRIGGER_HEADER, "schedule-edited");
         fire(context.getRoute("training-check-timer"));
         check.assertIsSatisfied(10_000);
+    }
+
+    @Test
+    void withoutTheTemplateInstallingSaysWhichFileIsMissing() throws Exception {
+        context.getCamelContextExtension().getContextPlugin(ModelCamelContext.class)
+                .removeRouteTemplateDefinitions(WorkflowTimer.TEMPLATE_ID);
+
+        assertThatThrownBy(() -> new WorkflowTimer(context, WorkflowTimer.TRAINING).install(values("30", "true")))
+                .hasMessageContaining("No route template workflow-timer: routes/schedule.yaml must be among the YAML routes");
     }
 
     private static ParameterValues values(String minutes, String enabled) {

@@ -3,6 +3,7 @@ package io.modelloop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.modelloop.schedule.WorkflowTimer;
 import io.modelloop.testing.Fixture;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,13 +18,15 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.model.Model;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Development mode (SPEC 8): saving a YAML route under routes/ replaces that route in the
  * running instance; the Java routes, the timers and the routes of the other YAML files (the API,
- * the notification sinks) are left alone.
+ * the notification sinks) are left alone. Saving the timers' route template changes a timer when
+ * its parameters next re-create it.
  */
 class DevRouteReloadTest {
 
@@ -115,6 +118,24 @@ class DevRouteReloadTest {
             Files.move(temp, probe, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(check(template)).isEqualTo("ping"));
+
+            // saving the timers' template (routes/schedule.yaml) leaves the timer routes as they run; the next
+            // frequency change creates the route again from the template as saved
+            Path schedule = routes.resolve("schedule.yaml");
+            String templateText = Files.readString(schedule);
+            String description = "description: Runs one workflow check every";
+            assertThat(templateText).contains(description);
+            Files.writeString(schedule, templateText.replace(description, "description: Edited - runs one workflow check every"));
+            Model model = loop.camel().getCamelContextExtension().getContextPlugin(Model.class);
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> model.getRouteTemplateDefinitions().stream()
+                            .anyMatch(t -> t.getRoute().getDescription().startsWith("Edited")));
+            String timerId = WorkflowTimer.TRAINING.routeId();
+            assertThat(loop.camel().getRoute(timerId)).isSameAs(before.get(timerId));
+            assertThat(loop.camel().getRoute(timerId).getDescription()).doesNotStartWith("Edited");
+            loop.parameters().set(WorkflowTimer.TRAINING.frequencyParameter(), "30");
+            assertThat(loop.camel().getRoute(timerId).getDescription()).startsWith("Edited");
+            assertThat(loop.camel().getRouteController().getRouteStatus(timerId)).isEqualTo(ServiceStatus.Started);
         }
     }
 

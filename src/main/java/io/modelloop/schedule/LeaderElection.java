@@ -222,11 +222,6 @@ public final class LeaderElection {
         }
     }
 
-    /** Where leader-only consumers run: everywhere without election, else on the leader only. */
-    public TimerPlacement placement() {
-        return mode == Mode.NONE ? TimerPlacement.LOCAL : TimerPlacement.leaderOnly();
-    }
-
     /**
      * The prefix YAML routes put before a leader-only consumer URI: empty without election,
      * {@code master:timers:} with it (the placeholder {@code {{modelloop.leader.consumer-prefix}}}).

@@ -11,8 +11,10 @@ import org.apache.camel.health.HealthCheckRegistry;
 
 /**
  * Which instance runs the timers and pollers, and the two parameter-driven Quartz timers
- * (training check, human sampling). With leader election they run on the leader only (master:
- * consumers, like the YAML timers); SQS consumers and the HTTP servers run on every instance.
+ * (training check, human sampling), created from the route template in routes/schedule.yaml.
+ * With leader election they run on the leader only (master: consumers through the template's
+ * {{modelloop.leader.consumer-prefix:}}, like the YAML timers); SQS consumers and the HTTP
+ * servers run on every instance.
  */
 @Configuration
 public class ScheduleConfiguration implements CamelConfiguration {
@@ -39,9 +41,8 @@ public class ScheduleConfiguration implements CamelConfiguration {
     /** Installed once the parameters are read (ModelLoop's start), rescheduled when they change. */
     @BindToRegistry("workflowTimers")
     public List<WorkflowTimer> workflowTimers(CamelContext camel) {
-        TimerPlacement placement = election.placement();
-        return timers.get(() -> List.of(new WorkflowTimer(camel, WorkflowTimer.TRAINING, placement, election::isLeader),
-                new WorkflowTimer(camel, WorkflowTimer.SAMPLING, placement, election::isLeader)));
+        return timers.get(() -> List.of(new WorkflowTimer(camel, WorkflowTimer.TRAINING, election::isLeader),
+                new WorkflowTimer(camel, WorkflowTimer.SAMPLING, election::isLeader)));
     }
 
     @Override

@@ -4,24 +4,33 @@ import io.modelloop.parameters.ParameterChange;
 import io.modelloop.parameters.ParameterDefinition;
 import io.modelloop.parameters.ParameterListener;
 import io.modelloop.parameters.ParameterValues;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
-import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteTemplateDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A Quartz timer route that triggers one workflow check (training or sampling), steered by an
  * enable parameter and a frequency parameter: a new frequency reschedules it, disabling pauses
- * it, enabling resumes it and runs one check at once.
+ * it, enabling resumes it and runs one check at once. The route's shape is the route template
+ * {@value #TEMPLATE_ID} in routes/schedule.yaml (leader-only through
+ * {@code {{modelloop.leader.consumer-prefix:}}}, as the YAML timers); this class creates the
+ * route from it with the interval in force, and creates it again when the interval changes.
  */
 public final class WorkflowTimer implements ParameterListener {
 
     /** Header telling the check why it runs: schedule, enabled, or manual. */
     public static final String TRIGGER_HEADER = "ModelLoopTrigger";
+
+    /** The route template in routes/schedule.yaml that both timer routes are created from. */
+    public static final String TEMPLATE_ID = "workflow-timer";
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowTimer.class);
 
@@ -38,23 +47,21 @@ public final class WorkflowTimer implements ParameterListener {
 
     private final CamelContext camel;
     private final Spec spec;
-    private final TimerPlacement placement;
     private final java.util.function.BooleanSupplier leader;
     private int minutes;
     private ProducerTemplate producer;
 
-    public WorkflowTimer(CamelContext camel, Spec spec, TimerPlacement placement) {
-        this(camel, spec, placement, () -> true);
+    public WorkflowTimer(CamelContext camel, Spec spec) {
+        this(camel, spec, () -> true);
     }
 
     /**
      * @param leader whether this instance runs the leader-only work now: the check run at once
      *               when the timer is enabled runs on the leader only, as the timer itself does
      */
-    public WorkflowTimer(CamelContext camel, Spec spec, TimerPlacement placement, java.util.function.BooleanSupplier leader) {
+    public WorkflowTimer(CamelContext camel, Spec spec, java.util.function.BooleanSupplier leader) {
         this.camel = camel;
         this.spec = spec;
-        this.placement = placement;
         this.leader = leader;
     }
 
@@ -148,19 +155,38 @@ public final class WorkflowTimer implements ParameterListener {
         addRoute(start);
     }
 
+    /** Creates the route from the template in routes/schedule.yaml (loaded with the YAML routes). */
     private void addRoute(boolean start) throws Exception {
-        long ms = TimeUnit.MINUTES.toMillis(minutes);
-        String uri = placement.wrap(spec.name(), "quartz://modelloop/" + spec.name()
-                + "?trigger.repeatInterval=" + ms + "&trigger.repeatCount=-1&triggerStartDelay=" + ms);
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(uri).routeId(spec.routeId())
-                        .routeDescription("Runs " + spec.name() + " every " + minutes + " min")
-                        .autoStartup(start)
-                        .setHeader(TRIGGER_HEADER, constant("schedule"))
-                        .to(spec.target());
-            }
-        });
+        // one lock for both timers: Camel's list of templates is a plain list
+        synchronized (WorkflowTimer.class) {
+            keepNewestTemplate(camel);
+            TemplatedRouteBuilder.builder(camel, TEMPLATE_ID)
+                    .routeId(spec.routeId())
+                    // the template's step ids, once per route: training-check-mark-scheduled, ...
+                    .prefixId(spec.name() + "-")
+                    .parameter("name", spec.name())
+                    .parameter("intervalMs", TimeUnit.MINUTES.toMillis(minutes))
+                    .parameter("target", spec.target())
+                    .parameter("autoStartup", start)
+                    .add();
+        }
+    }
+
+    /**
+     * A dev-mode reload of routes/schedule.yaml adds the saved template beside the one loaded
+     * before (Camel 4.18 appends templates and creates routes from the first of an id): keeps
+     * the newest, so the next route created is the edited one.
+     */
+    private static void keepNewestTemplate(CamelContext camel) throws Exception {
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        List<RouteTemplateDefinition> loaded = model.getRouteTemplateDefinitions().stream()
+                .filter(t -> TEMPLATE_ID.equals(t.getId())).toList();
+        if (loaded.isEmpty()) {
+            throw new IllegalStateException("No route template " + TEMPLATE_ID
+                    + ": routes/schedule.yaml must be among the YAML routes Camel loads (camel.main.routesIncludePattern)");
+        }
+        if (loaded.size() > 1) {
+            model.removeRouteTemplateDefinitions(loaded.subList(0, loaded.size() - 1));
+        }
     }
 }

@@ -5,7 +5,6 @@ import static io.modelloop.parameters.ParameterDefinition.ENABLE_AUTOMATIC_TRAIN
 import static io.modelloop.parameters.ParameterDefinition.MINIMUM_F1_SCORE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelloop.schedule.TimerPlacement;
 import io.modelloop.schedule.WorkflowTimer;
 import io.modelloop.storage.AtomicFiles;
 import io.modelloop.testing.RecordingNotifier;
@@ -37,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * reads it again. Each test has its own file and timer (a CamelContext per test).
  */
 @CamelMainTest(properties = {
-        "camel.main.routesIncludePattern=file:routes/parameters.yaml",
+        "camel.main.routesIncludePattern=file:routes/parameters.yaml,file:routes/schedule.yaml",
         "modelloop.parameters.poll-interval-ms=100"},
         configurationClasses = ParametersRoutesTest.Beans.class, useJmx = true)
 class ParametersRoutesTest {
@@ -63,7 +62,7 @@ class ParametersRoutesTest {
             file = dir.resolve("instance-" + CONTEXTS.incrementAndGet()).resolve("parameters.properties");
             ParameterStore store = new Unreliable(new FileParameterStore(file));
             parameters = new ParameterService(store, NOTIFIER);
-            trainingTimer = new WorkflowTimer(camel, WorkflowTimer.TRAINING, TimerPlacement.LOCAL);
+            trainingTimer = new WorkflowTimer(camel, WorkflowTimer.TRAINING);
             parameters.addListener(trainingTimer);
             camel.getRegistry().bind("parameterService", parameters);
             parameters.start();
@@ -131,7 +130,8 @@ class ParametersRoutesTest {
         assertThat(parameters.values().get(AUTOMATIC_TRAINING_POLL_FREQUENCY)).isEqualTo("30");
         assertThat(trainingTimer.minutes()).as("rescheduled").isEqualTo(30);
         assertThat(trainingTimer.isRunning()).as("paused").isFalse();
-        assertThat(context.getRoute(WorkflowTimer.TRAINING.routeId()).getDescription()).isEqualTo("Runs training-check every 30 min");
+        assertThat(context.getRoute(WorkflowTimer.TRAINING.routeId()).getEndpoint().getEndpointUri())
+                .contains("trigger.repeatInterval=" + TimeUnit.MINUTES.toMillis(30));
         assertThat(NOTIFIER.events("ParameterChanged")).extracting(RecordingNotifier.Sent::details).containsExactlyInAnyOrder(
                 "Automatic-Training-Poll-Frequency changed from 600 to 30", "Enable-Automatic-Training changed from true to false");
 

@@ -28,7 +28,6 @@ class LeaderElectionSettingsTest {
         LeaderElection e = LeaderElection.create(s, Map.of());
         assertThat(e.mode()).isEqualTo(LeaderElection.Mode.NONE);
         assertThat(e.isLeader()).isTrue();
-        assertThat(e.placement().wrap("x", "timer:x")).isEqualTo("timer:x");
         assertThat(LeaderElection.consumerPrefix(s)).isEmpty();
         assertThat(LeaderElection.mode(settings(Map.of("camel.main.profile", "aws")))).isEqualTo(LeaderElection.Mode.NONE);
     }
@@ -41,7 +40,6 @@ class LeaderElectionSettingsTest {
         assertThat(e.member()).isEqualTo("modelloop-7d9f-abcde");
         assertThat(e.describe()).containsEntry("namespace", "ml").containsEntry("lease", "modelloop-timers")
                 .containsEntry("leaseDurationMs", 15000L).containsEntry("leader", false);
-        assertThat(e.placement().wrap("training-progress", "timer:t?period=1")).isEqualTo("master:timers:timer:t?period=1");
         assertThat(LeaderElection.consumerPrefix(s)).isEqualTo("master:timers:");
 
         LeaderElection configured = LeaderElection.create(settings(Map.of("modelloop.leader.election", "kubernetes",

@@ -38,8 +38,8 @@ public class WebConfiguration implements CamelConfiguration {
     private final Settings settings;
     private final Map<String, Object> about;
     private final UserDirectory users;
-    // PBKDF2 hashing (the first operator's, and the one Authenticator keeps for unknown names) takes
-    // about a second of a cold JVM: it runs beside the rest of start-up, not on its critical path
+    // hashing the first operator's password (PBKDF2) takes half a second of a cold JVM: it runs
+    // beside the rest of start-up, not on its critical path
     private final java.util.concurrent.CompletableFuture<String> firstOperator;
     private WebConsole console;
 
@@ -54,11 +54,7 @@ public class WebConfiguration implements CamelConfiguration {
         this.settings = settings;
         this.about = about;
         this.users = new UserDirectory(WebAuthSettings.usersFile(settings), settings.asMap());
-        this.firstOperator = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            String password = WebAuthSettings.createFirstOperator(settings, users);
-            WebAuthSettings.prepareHashing();
-            return password;
-        }, work -> {
+        this.firstOperator = java.util.concurrent.CompletableFuture.supplyAsync(() -> WebAuthSettings.createFirstOperator(settings, users), work -> {
             Thread t = new Thread(work, "modelloop-first-operator");
             t.setDaemon(true);
             t.start();

@@ -190,10 +190,7 @@ public final class Authenticator {
         }
     }
 
-    /** Computes the hash for unknown names (class initialisation) ahead of the first sign-in. */
-    static void prepare() {
-        // nothing to do: calling a static method initialises the class, which computes DUMMY_HASH
-    }
-
-    private static final String DUMMY_HASH = PasswordHasher.hash("not-a-user-password".toCharArray());
+    // a fixed hash (of no one's password) with the same iteration count as real ones: checking it costs
+    // a real check's time, and computing it at start-up would cost a cold JVM half a second
+    static final String DUMMY_HASH = "pbkdf2-sha256$210000$h+TtjToGBjB/rrB/X5Gtjw$eGxTawgY7Y/WzUmymjE/1gNLKZxjEIwDmEkv6N7zS2Q";
 }

@@ -106,11 +106,6 @@ public final class WebAuthSettings {
         return password;
     }
 
-    /** Initialises the authenticator's hash for unknown names now (a PBKDF2 hash computed once). */
-    public static void prepareHashing() {
-        Authenticator.prepare();
-    }
-
     /** A fresh token for the CLI on this machine, in an owner-only file in the data folder. */
     public static String newCliToken(Settings s) {
         String token = SessionTokens.randomValue() + SessionTokens.randomValue();

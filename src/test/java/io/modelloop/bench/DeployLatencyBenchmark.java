@@ -110,11 +110,14 @@ public final class DeployLatencyBenchmark {
                 }
                 String version = String.valueOf(check.output().get("version"));
                 long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                while (loop.systemState().load().trainingRunInProgress() != null && System.nanoTime() < deadline) {
+                RunRecord run = loop.runStore().get(runId.toString()).orElseThrow();
+                // the run in progress is cleared just before its record is ended
+                while ((run.status() == RunRecord.RunStatus.RUNNING || loop.systemState().load().trainingRunInProgress() != null)
+                        && System.nanoTime() < deadline) {
                     Thread.sleep(50);
+                    run = loop.runStore().get(runId.toString()).orElseThrow();
                 }
                 double total = (System.nanoTime() - t0) / 1e9;
-                RunRecord run = loop.runStore().get(runId.toString()).orElseThrow();
                 if (run.status() != RunRecord.RunStatus.SUCCEEDED || !version.equals(loop.systemState().load().runningModelVersion())) {
                     System.out.printf(Locale.ROOT, "rep %d: version %s not serving: run %s %s%n", rep, version, run.status(), run.error());
                     continue;

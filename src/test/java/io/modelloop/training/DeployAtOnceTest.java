@@ -54,8 +54,10 @@ class DeployAtOnceTest {
             String version = String.valueOf(check.output().get("version"));
             String runId = String.valueOf(check.output().get("trainingRun"));
 
+            // the run in progress is cleared just before its record is ended
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> loop.systemState().load().trainingRunInProgress() == null);
+                    .until(() -> loop.systemState().load().trainingRunInProgress() == null
+                            && loop.runStore().get(runId).orElseThrow().status() != RunRecord.RunStatus.RUNNING);
 
             assertThat(loop.systemState().load().runningModelVersion()).as("the new version serves").isEqualTo(version);
             assertThat(loop.modelBackend().describe(version).status()).isEqualTo(ModelStatus.RUNNING);

@@ -32,9 +32,14 @@ public final class VersionEvents implements ModelBackend.VersionListener {
             producer.sendBodyAndHeaders(ENDPOINT, null, java.util.Map.of(VERSION_HEADER, version.id(),
                     STATUS_HEADER, version.status().name()));
         } catch (RuntimeException e) {
-            // stopping, or a route set without training.yaml: the training-progress poll moves the run on
-            LOG.warn("Model version {} is {}; the training pipeline was not told at once ({}), its next poll will see it",
-                    version.id(), version.status(), e.getMessage());
+            // stopping (a training cancelled at shutdown ends here), or routes without training.yaml:
+            // the training-progress poll moves the run on
+            if (producer.getCamelContext().isStopping() || producer.getCamelContext().isStopped()) {
+                LOG.debug("Model version {} is {}; not told while stopping: {}", version.id(), version.status(), e.getMessage());
+            } else {
+                LOG.warn("Model version {} is {}; the training pipeline was not told at once ({}), its next poll will see it",
+                        version.id(), version.status(), e.getMessage());
+            }
         }
     }
 }

@@ -194,10 +194,11 @@ public final class TrainingPipeline {
 
     /**
      * The phase of the training run in progress (CREATING, TRAINING or DEPLOYING), or NONE: the
-     * training-progress-steps route (routes/training.yaml) chooses the step by it. Read without
-     * the lock; each step checks the phase again under it.
+     * training-progress-steps route (routes/training.yaml) chooses the step by it. Read under the
+     * lock: a step another caller is running (the poll, while the backend's event arrives)
+     * finishes first, so the phase read is the one it left; each step checks it again under the lock.
      */
-    public String phase() {
+    public synchronized String phase() {
         TrainingRun tr = systemState.load().trainingRunInProgress();
         return tr == null ? "NONE" : tr.phase().name();
     }

@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * The model port: one implementation per backend (Rekognition Custom Labels, the built-in DJL
  * model). Training and starting are asynchronous, like Rekognition's: they return at once and
- * {@link #describe} reports the lifecycle (SPEC section 6).
+ * {@link #describe} reports the lifecycle (SPEC section 6). A backend that knows the moment a
+ * training or a start finishes may also tell {@link VersionListener}s, so the training pipeline
+ * moves on at once instead of at its next poll.
  *
  * <p>Errors: {@link NoRunningModelException} when the version cannot serve,
  * {@link InvalidImageException} for a permanent problem with one image (never retried),
@@ -15,6 +17,26 @@ public interface ModelBackend {
 
     /** Short name used in configuration (modelloop.model.backend). */
     String name();
+
+    /** Told that a version has finished training or starting. */
+    @FunctionalInterface
+    interface VersionListener {
+
+        /**
+         * @param version the version as {@link #describe} now reports it: TRAINING_COMPLETED or
+         *                TRAINING_FAILED after a training, RUNNING or FAILED after a start
+         */
+        void finished(ModelVersion version);
+    }
+
+    /**
+     * Registers a listener told, on the backend's own thread and after the new status is
+     * recorded (so {@link #describe} already reports it), each time a training this instance ran
+     * or a start it made finishes. It must return quickly and never throw. The default tells
+     * nothing: a backend that learns the status only by being asked (Rekognition) is polled.
+     */
+    default void addVersionListener(VersionListener listener) {
+    }
 
     /**
      * Starts training a new version from a Ground Truth manifest; returns the version,

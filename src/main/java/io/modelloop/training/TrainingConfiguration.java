@@ -10,13 +10,15 @@ import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Training (routes/training.yaml): the pipeline whose steps the training-progress route calls,
- * and the label folders as detection, review and results see them.
+ * Training (routes/training.yaml): the pipeline whose steps the training-progress routes call,
+ * the model backend's "version finished" events handed to those routes, and the label folders
+ * as detection, review and results see them.
  */
 @Configuration
 public class TrainingConfiguration implements CamelConfiguration {
@@ -38,6 +40,17 @@ public class TrainingConfiguration implements CamelConfiguration {
     /** The pipeline made by {@link #trainingPipeline}, or null. */
     public TrainingPipeline pipeline() {
         return pipeline.orNull();
+    }
+
+    /**
+     * The model backend tells {@link VersionEvents#ENDPOINT} when a training or a start it ran has
+     * finished (a backend that cannot, Rekognition, tells nothing and is polled).
+     */
+    @BindToRegistry("modelVersionEvents")
+    public VersionEvents modelVersionEvents(ModelBackend modelBackend, CamelContext camel) {
+        VersionEvents events = new VersionEvents(camel.createProducerTemplate());
+        modelBackend.addVersionListener(events);
+        return events;
     }
 
     @BindToRegistry("trainingPipeline")

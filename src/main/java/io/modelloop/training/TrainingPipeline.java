@@ -35,7 +35,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Training and deployment (SPEC 4.4). {@link #check} decides whether to train and starts a
- * training; {@link #advance}, called on a timer, moves the run in progress along: training →
+ * training; the steps of {@link #phase} ({@link #resumeCreation}, {@link #judgeTraining},
+ * {@link #switchWhenRunning}), called by routes/training.yaml on a timer and as soon as the model
+ * backend says a version finished training or starting, move the run in progress along: training →
  * deployment gate ({@link ChallengerGate}: Minimum-F1-Score, then champion/challenger against
  * the serving version) → start the new version → switch detection to it → stop the previous
  * one. The run in progress lives in the system state, written before each step it guards, so a restart resumes
@@ -190,12 +192,13 @@ public final class TrainingPipeline {
     public record CancelOutcome(boolean cancelled, String message) {
     }
 
-    /** Moves the training run in progress one step along, if there is one. */
     /**
      * The phase of the training run in progress (CREATING, TRAINING or DEPLOYING), or NONE: the
-     * training-progress route (routes/training.yaml) chooses the step by it.
+     * training-progress-steps route (routes/training.yaml) chooses the step by it. Read under the
+     * lock: a step another caller is running (the poll, while the backend's event arrives)
+     * finishes first, so the phase read is the one it left; each step checks it again under the lock.
      */
-    public String phase() {
+    public synchronized String phase() {
         TrainingRun tr = systemState.load().trainingRunInProgress();
         return tr == null ? "NONE" : tr.phase().name();
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.modelloop.ModelLoop;
 import io.modelloop.schedule.LeaderElection;
 import io.modelloop.testing.Fixture;
+import io.modelloop.training.VersionEvents;
 import io.modelloop.trigger.PollingTrigger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * modelloop.leader.election=file: two instances on one host share a lock folder; one runs the
- * timers and pollers (here the polling trigger too), the other takes over when it stops.
+ * timers and pollers (here the polling trigger too) and the training progress steps the model
+ * backend's events ask for, the other takes over when it stops.
  */
 class FileLeaderElectionTest {
 
@@ -66,6 +70,16 @@ class FileLeaderElectionTest {
         return loop;
     }
 
+    private static void modelVersionFinished(ModelLoop loop) {
+        loop.camel().createFluentProducerTemplate().to(VersionEvents.ENDPOINT)
+                .withHeader(VersionEvents.VERSION_HEADER, "v-test").withHeader(VersionEvents.STATUS_HEADER, "RUNNING").send();
+    }
+
+    private static long exchanges(ModelLoop loop, String routeId) {
+        return loop.camel().getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+                .getManagedRoute(routeId).getExchangesCompleted();
+    }
+
     private static int count(Map<String, AtomicInteger> counts, String route) {
         AtomicInteger n = counts.get(route);
         return n == null ? 0 : n.get();
@@ -99,6 +113,15 @@ class FileLeaderElectionTest {
         }
         // every instance refreshes its own parameters
         await().atMost(Duration.ofSeconds(5)).until(() -> count(followerCounts, "parameters-refresh") > 0);
+
+        // the model backend's "version finished": the leader runs the progress steps at once, a follower drops it
+        modelVersionFinished(follower);
+        modelVersionFinished(leader);
+        await().atMost(Duration.ofSeconds(5)).until(() -> exchanges(leader, "training-progress-now") == 1);
+        assertThat(exchanges(follower, "model-version-finished")).isEqualTo(1);
+        assertThat(exchanges(follower, "training-progress-now")).as("progress steps on the follower").isZero();
+        assertThat(follower.camel().getEndpoint("seda:training-progress-now", SedaEndpoint.class).getCurrentQueueSize())
+                .as("nothing left queued on the follower").isZero();
 
         leader.close();
         await().atMost(Duration.ofSeconds(15)).until(() -> follower.leaderElection().isLeader());

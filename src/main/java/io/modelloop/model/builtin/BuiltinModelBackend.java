@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -46,7 +47,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * thread (TRAINING_COMPLETED or TRAINING_FAILED); start writes STARTING and loads the version
  * in the background, then RUNNING; stop writes STOPPING, unloads, then STOPPED. The status lives
  * in models/&lt;version&gt;/model.json; a pod that finds a version RUNNING there loads it on its
- * first classification, and unloads it once it sees any other status.
+ * first classification, and unloads it once it sees any other status. When a training run here
+ * ends, or a start made here ends (RUNNING or FAILED), the {@link VersionListener}s are told at
+ * once, after model.json says so.
  */
 public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
 
@@ -72,6 +75,7 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
     private final Map<String, LoadedVersion> loaded = new ConcurrentHashMap<>();
     private final Map<String, Cached> statusCache = new ConcurrentHashMap<>();
     private final Map<String, Object> loadLocks = new ConcurrentHashMap<>();
+    private final List<VersionListener> listeners = new CopyOnWriteArrayList<>();
 
     private record Cached(VersionRecord record, long readAt) {
     }
@@ -107,6 +111,23 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
 
     public BuiltinModelSettings settings() {
         return settings;
+    }
+
+    @Override
+    public void addVersionListener(VersionListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Tells the listeners; one that fails is logged and the backend's thread goes on. */
+    private void announce(ModelVersion version) {
+        for (VersionListener l : listeners) {
+            try {
+                l.finished(version);
+            } catch (RuntimeException e) {
+                LOG.warn("A listener was not told that model version {} is {}: {}", version.id(), version.status(),
+                        e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -152,8 +173,14 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         return job.snapshot();
     }
 
+    /** A training run; once it has ended (its final status written to model.json) the listeners are told. */
     private TrainingJob newJob(TrainingRequest request, VersionRecord r) {
-        return new TrainingJob(request, r, settings, store, decoder, slots, () -> jobs.remove(r.name));
+        return new TrainingJob(request, r, settings, store, decoder, slots, () -> {
+            TrainingJob done = jobs.remove(r.name);
+            if (done != null) {
+                announce(done.snapshot());
+            }
+        });
     }
 
     @Override
@@ -309,8 +336,10 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
                     write(r);
                 } catch (RuntimeException w) {
                     LOG.error("Model version {}: the start failure could not be recorded: {}", versionId, w.getMessage());
+                    return; // model.json does not say so: whoever polls finds out
                 }
             }
+            announce(r.toModelVersion());
         });
     }
 

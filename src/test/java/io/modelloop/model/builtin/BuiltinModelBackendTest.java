@@ -405,6 +405,27 @@ class BuiltinModelBackendTest {
     }
 
     @Test
+    void listenersAreToldWhenATrainingOrAStartEndsAndDescribeAlreadySaysSo() {
+        String name = "v-told";
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (BuiltinModelBackend here = new BuiltinModelBackend(s3, BUCKET, settings())) {
+            // what the listener is told, and what describe says at that moment (the pipeline asks it next)
+            here.addVersionListener(v -> told.add(v.id() + " " + v.status() + ", describe: " + here.describe(v.id()).status()));
+            here.createVersion(new TrainingRequest(name, BUCKET, manifestKey, "evaluation/", 0));
+            await().atMost(Duration.ofMinutes(2)).until(() -> !told.isEmpty());
+            assertThat(told).containsExactly(name + " TRAINING_COMPLETED, describe: TRAINING_COMPLETED");
+
+            here.start(name, 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> told.size() == 2);
+            assertThat(told.get(1)).isEqualTo(name + " RUNNING, describe: RUNNING");
+
+            here.stop(name);
+            await().atMost(Duration.ofSeconds(10)).until(() -> here.describe(name).status() == ModelStatus.STOPPED);
+            assertThat(told).as("stopping is not waited for: nobody is told").hasSize(2);
+        }
+    }
+
+    @Test
     void aVersionThatIsNotRunningDoesNotClassify() {
         ImageRef image = new ImageRef(BUCKET, fresh.get(TrainingImages.CIRCLE).get(0));
         assertThatThrownBy(() -> pod.classify("no-such-version", image)).isInstanceOf(NoRunningModelException.class);

@@ -2,9 +2,37 @@
 # Deploy at once (DeployLatencyBenchmark): a local-profile ModelLoop with the built-in model;
 # each repetition adds ten labelled images, trains, and measures the time from "training
 # complete" (the version's trainingEndedAt in model.json) to "new version serving" (the end of
-# the TRAINING_RUN record: gate, start, switch). One RESULT line per repetition, then the median
-# and min-max. Scenario builtin-poll stops the event route (training-progress-now) to show the
-# poll alone.
-# Usage: bench/deploy.sh [-Ddeploy.reps=5 -Ddeploy.epochs=5 -Ddeploy.images=10
-#        -Ddeploy.scenarios=builtin,builtin-poll -Ddeploy.extra=k=v,k=v]
-exec "$(dirname "$0")/run-bench.sh" DeployLatencyBenchmark -Xmx1g "$@"
+# the TRAINING_RUN record: gate, start, switch). Scenarios:
+#   builtin      - as shipped: the backend's event moves the run along at once;
+#   builtin-poll - the event route (training-progress-now) stopped: the timer alone, as before.
+# Each scenario runs in a JVM of its own (deploy.reps repetitions each), interleaved over the
+# rounds (bench/lib/interleave.sh): median [min-max] of every repetition, load average, a
+# too-noisy verdict, and bench/results/deploy-<UTC time>/{results.json,summary.md,summary.svg}.
+# Usage: bench/deploy.sh [rounds, default 3] [-Ddeploy.scenarios=builtin,builtin-poll
+#        -Ddeploy.reps=3 -Ddeploy.epochs=5 -Ddeploy.images=10 -Ddeploy.extra=k=v,k=v]
+# Environment: BENCH_NOISE_THRESHOLD (0.25), BENCH_SETTLE (60 s), see bench/lib/interleave.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command="bench/deploy.sh $*"
+rounds=3
+if [[ ${1:-} =~ ^[0-9]+$ ]]; then
+  rounds=$1
+  shift
+fi
+scenarios=builtin,builtin-poll
+options=" -Xmx1g -Ddeploy.reps=3"
+for a in "$@"; do
+  case $a in
+    -Ddeploy.scenarios=*) scenarios=${a#-Ddeploy.scenarios=} ;;
+    *) options+=" $(printf '%q' "$a")" ;;
+  esac
+done
+bench/run-bench.sh --build-only
+args=()
+IFS=, read -ra list <<< "$scenarios"
+for s in "${list[@]}"; do
+  s=${s// /}
+  [ -n "$s" ] || continue
+  args+=("$s" "BENCH_SKIP_BUILD=1 bench/run-bench.sh DeployLatencyBenchmark$options -Ddeploy.scenarios=$s")
+done
+exec bench/lib/interleave.sh --rounds "$rounds" --command "$command" deploy "${args[@]}"

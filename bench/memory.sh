@@ -4,7 +4,7 @@
 # T-shirts and trousers), train and deploy through the API, drop 1 000 images into
 # images_for_detection/, wait until the API counts 1 000 detections, then read /proc/<pid>/status.
 # Usage: bench/memory.sh [runs]   (build first: mvn -B -q package -DskipTests)
-#   HEAP='-Xmx384m'         the heap option of the README's run command (the default here too)
+#   HEAP='-Xmx256m'         the heap option of the README's run command (the default here too)
 #   JAVA_OPTS='...'         extra JVM options, after HEAP (a later -Xmx wins)
 #   SCENARIO=name           the scenario name printed (default: local-builtin)
 #   NMT=1                   also print the JVM's native memory summary (-XX:NativeMemoryTracking=summary)
@@ -68,9 +68,9 @@ for r in $(seq 1 "$runs"); do
   http=$(free_port); mgmt=$(free_port); s3=$(free_port)
   nmt=()
   [ "${NMT:-0}" = 1 ] && nmt=(-XX:NativeMemoryTracking=summary)
-  # the run command of the README (java -Xmx384m -jar target/modelloop.jar), on free ports
+  # the run command of the README (java -Xmx256m -jar target/modelloop.jar), on free ports
   # shellcheck disable=SC2086
-  java ${HEAP:--Xmx384m} "${nmt[@]}" ${JAVA_OPTS:-} -jar "$jar" --data "$data" --http-port "$http" --management-port "$mgmt" --s3-port "$s3" \
+  java ${HEAP:--Xmx256m} "${nmt[@]}" ${JAVA_OPTS:-} -jar "$jar" --data "$data" --http-port "$http" --management-port "$mgmt" --s3-port "$s3" \
     > "$data/run.log" 2>&1 &
   pid=$!
   trap 'kill "$pid" 2>/dev/null || true' EXIT

@@ -48,9 +48,14 @@ public final class DetectionSteps {
         return DetectionWork.recorded(object, d);
     }
 
-    /** Opens the run record of a new detection, with the parameters in force for it. */
+    /**
+     * Opens the run record of a new detection, with the parameters in force for it. It is kept in
+     * memory: saved by the record step just before the detection record is written (from then on a
+     * redelivery does not detect the image again), and when it ends. A crash before that loses only
+     * steps the redelivery does again, and records again.
+     */
     public DetectionWork begin(ObjectVersion object, double threshold, boolean reviewEnabled) {
-        return new DetectionWork(object, clock.instant(), runs.start(RUN_TYPE, Map.of("bucket", object.bucket(),
+        return new DetectionWork(object, clock.instant(), runs.startBuffered(RUN_TYPE, Map.of("bucket", object.bucket(),
                 "key", object.key(), "version", object.idempotencyKey())), threshold, reviewEnabled);
     }
 
@@ -87,6 +92,7 @@ public final class DetectionSteps {
      */
     public void record(DetectionWork w) {
         Detection d = toRecord(w);
+        w.run().checkpoint(); // the steps so far, durable before the record that ends redetection
         boolean first = store.insertIfAbsent(d);
         if (!first && store.get(d.id()).filter(x -> x.outcome() == Detection.Outcome.NO_MODEL).isPresent()) {
             first = store.replace(d);

@@ -11,20 +11,40 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
-/** Records workflow executions step by step; each change is saved at once so a crash leaves the history. */
+/**
+ * Records workflow executions step by step. A run started with {@link #start} saves each change at
+ * once, so a crash leaves its history up to the last step (long runs such as training, polled across
+ * restarts). A run started with {@link #startBuffered} keeps its steps in memory and saves them at
+ * the {@link Run#checkpoint checkpoints} its workflow names and when it ends: for short runs that are
+ * done again on redelivery when a crash cuts them off before their checkpoint (detections).
+ */
 public record RunRecorder(RunStore store, Clock clock) {
 
+    /** A run saved at once and after every step. */
     public Run start(String type, Map<String, ?> input) {
-        String id = type.toLowerCase().replace('_', '-') + "-" + UUID.randomUUID();
-        RunRecord r = new RunRecord(id, type, RunStatus.RUNNING, clock.instant(), null,
-                new LinkedHashMap<>(input), null, null, List.of());
-        store.save(r);
-        return new Run(r);
+        Run run = new Run(newRecord(type, input), true);
+        store.save(run.record);
+        return run;
     }
 
-    /** Continues a run recorded earlier (e.g. a training run polled after a restart). */
+    /**
+     * A run kept in memory until {@link Run#checkpoint()} or its end ({@code succeed}/{@code fail}),
+     * each of which saves it whole. Its owner calls checkpoint before any effect a redelivery would
+     * not repeat, so that a crash loses only steps that are then done (and recorded) again.
+     */
+    public Run startBuffered(String type, Map<String, ?> input) {
+        return new Run(newRecord(type, input), false);
+    }
+
+    /** Continues a run recorded earlier (e.g. a training run polled after a restart); saved at every step. */
     public Run resume(String id) {
-        return new Run(store.get(id).orElseThrow(() -> new IllegalStateException("No run " + id)));
+        return new Run(store.get(id).orElseThrow(() -> new IllegalStateException("No run " + id)), true);
+    }
+
+    private RunRecord newRecord(String type, Map<String, ?> input) {
+        String id = type.toLowerCase().replace('_', '-') + "-" + UUID.randomUUID();
+        return new RunRecord(id, type, RunStatus.RUNNING, clock.instant(), null,
+                new LinkedHashMap<>(input), null, null, List.of());
     }
 
     public RunStore store() {
@@ -33,10 +53,15 @@ public record RunRecorder(RunStore store, Clock clock) {
 
     /** A run being recorded. Not thread-safe: one workflow execution drives it. */
     public final class Run {
+        private final boolean saveEachChange;
         private RunRecord record;
+        /** Changes not saved yet (buffered runs only). */
+        private boolean unsaved;
 
-        private Run(RunRecord record) {
+        private Run(RunRecord record, boolean saveEachChange) {
             this.record = record;
+            this.saveEachChange = saveEachChange;
+            this.unsaved = !saveEachChange;
         }
 
         public String id() {
@@ -65,6 +90,19 @@ public record RunRecorder(RunStore store, Clock clock) {
             addStep(new Step(name, status, started, clock.instant(), copy(output), error));
         }
 
+        /** Saves what is not saved yet (a buffered run's steps so far); nothing when all is saved. */
+        public void checkpoint() {
+            if (unsaved) {
+                store.save(record);
+                unsaved = false;
+            }
+        }
+
+        /** True when the store holds every change of this run (always so for a run saved at every step). */
+        public boolean saved() {
+            return !unsaved;
+        }
+
         public void succeed(Map<String, ?> output) {
             finish(RunStatus.SUCCEEDED, output, null);
         }
@@ -77,6 +115,7 @@ public record RunRecorder(RunStore store, Clock clock) {
             record = new RunRecord(record.id(), record.type(), status, record.startedAt(), clock.instant(),
                     record.input(), copy(output), error, record.steps());
             store.save(record);
+            unsaved = false;
         }
 
         private void addStep(Step step) {
@@ -84,7 +123,11 @@ public record RunRecorder(RunStore store, Clock clock) {
             steps.add(step);
             record = new RunRecord(record.id(), record.type(), record.status(), record.startedAt(), record.endedAt(),
                     record.input(), record.output(), record.error(), List.copyOf(steps));
-            store.save(record);
+            if (saveEachChange) {
+                store.save(record);
+            } else {
+                unsaved = true;
+            }
         }
     }
 

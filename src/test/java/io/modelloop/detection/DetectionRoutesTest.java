@@ -10,7 +10,11 @@ import io.modelloop.parameters.ParameterVariables;
 import io.modelloop.review.BuiltinReviewService;
 import io.modelloop.review.ReviewRequests;
 import io.modelloop.runs.JdbcRunStore;
+import io.modelloop.runs.RunRecord;
+import io.modelloop.runs.RunRecord.RunStatus;
+import io.modelloop.runs.RunRecord.Step;
 import io.modelloop.runs.RunRecorder;
+import io.modelloop.runs.RunStore;
 import io.modelloop.state.SystemStateRepository;
 import io.modelloop.storage.H2Database;
 import io.modelloop.storage.LocalS3Server;
@@ -24,11 +28,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -64,6 +74,7 @@ class DetectionRoutesTest {
     static SystemStateRepository systemState;
     static BuiltinReviewService review;
     static final RecordingNotifier NOTIFIER = new RecordingNotifier();
+    static SavesCounted runStore;
 
     @BeanInject
     CamelContext context;
@@ -75,7 +86,8 @@ class DetectionRoutesTest {
             Clock clock = Clock.systemUTC();
             LoopMetrics metrics = new LoopMetrics(() -> null);
             CurrentLabels labels = new CurrentLabels(s3, BUCKET, Duration.ZERO, clock);
-            RunRecorder runs = new RunRecorder(new JdbcRunStore(h2), clock);
+            runStore = new SavesCounted(new JdbcRunStore(h2));
+            RunRecorder runs = new RunRecorder(runStore, clock);
             camel.getRegistry().bind("detectionSteps", new DetectionSteps(new ImageValidator(s3, 1 << 20),
                     rek.backend(BUCKET), store, systemState, runs, metrics, clock));
             camel.getRegistry().bind("detectionNotices", new DetectionNotices(NOTIFIER, metrics));
@@ -180,6 +192,119 @@ class DetectionRoutesTest {
                 com.github.tomakehurst.wiremock.client.WireMock.anyUrl())).size()).isEqualTo(modelCalls);
         assertThat(NOTIFIER.events("ImageRejected")).singleElement();
         assertThat(NOTIFIER.events("ImageClassified")).isEmpty();
+    }
+
+    @Test
+    void theRunRecordOfADetectionHoldsEveryStepWithItsOutcomeAndIsSavedTwice() {
+        parameters.set("Minimum-Label-Detection-Confidence", "50");
+        ObjectVersion o = upload("steps.png", image(TrainingImages.CIRCLE));
+
+        DetectionWork w = detect(o);
+
+        RunRecord run = runOf(o).orElseThrow();
+        assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.endedAt()).isNotNull();
+        assertThat(run.output()).containsEntry("detection", w.detection().id()).containsEntry("outcome", "CLASSIFIED");
+        assertThat(run.steps()).extracting(Step::name).containsExactly("validate", "classify");
+        assertThat(run.steps()).allSatisfy(s -> {
+            assertThat(s.status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(s.endedAt()).isNotNull();
+            assertThat(s.error()).isNull();
+        });
+        assertThat(run.steps().get(0).output()).containsEntry("contentType", "image/png");
+        assertThat(run.steps().get(1).output()).containsEntry("label", "cat").containsEntry("confidence", 55.0)
+                .containsEntry("modelVersion", version);
+        // the steps so far before the detection record, and the finished run: not one save per step
+        assertThat(runStore.saves(run.id())).isEqualTo(2);
+    }
+
+    @Test
+    void aRunSentToReviewIsFinishedWithItsLoop() {
+        ObjectVersion o = upload("steps-review.png", image(TrainingImages.STRIPES));
+
+        DetectionWork w = detect(o);
+
+        RunRecord run = runOf(o).orElseThrow();
+        assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.output()).containsEntry("humanLoop", w.loopName());
+        assertThat(run.steps()).extracting(Step::name, Step::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("validate", RunStatus.SUCCEEDED),
+                        org.assertj.core.groups.Tuple.tuple("classify", RunStatus.SUCCEEDED));
+    }
+
+    @Test
+    void aFailedStepIsRecordedWithItsErrorInAFailedRun() {
+        rek.failNext("DetectCustomLabels", 1, "AccessDeniedException", "not allowed to detect");
+        ObjectVersion o = upload("fails.png", image(TrainingImages.CIRCLE));
+
+        NotifyBuilder done = new NotifyBuilder(context).fromRoute("detect").whenDone(1).create();
+        Exchange result = context.createProducerTemplate().send("direct:detect", e -> e.getIn().setBody(o));
+        assertThat(done.matches(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(result.getException()).as("the trigger sees the failure and delivers the image again").isNotNull();
+        assertThat(store.get(o.detectionId())).as("no detection record for a failed detection").isEmpty();
+        RunRecord run = runOf(o).orElseThrow();
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.endedAt()).isNotNull();
+        assertThat(run.error()).contains("not allowed to detect");
+        assertThat(run.steps()).extracting(Step::name).containsExactly("validate", "classify");
+        assertThat(run.steps().get(0).status()).isEqualTo(RunStatus.SUCCEEDED);
+        Step classify = run.steps().get(1);
+        assertThat(classify.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(classify.error()).contains("not allowed to detect");
+        assertThat(classify.endedAt()).isNotNull();
+    }
+
+    @Test
+    void aRejectedImageKeepsItsFailedValidationStep() {
+        ObjectVersion o = upload("rejected-steps.png", "plain text".getBytes());
+
+        detect(o);
+
+        RunRecord run = runOf(o).orElseThrow();
+        assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.output()).containsEntry("outcome", "REJECTED");
+        assertThat(run.steps()).singleElement().satisfies(s -> {
+            assertThat(s.name()).isEqualTo("validate");
+            assertThat(s.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(s.error()).contains("not a PNG or JPEG");
+        });
+    }
+
+    /** The DETECTION run of an object version, as the store holds it. */
+    private static Optional<RunRecord> runOf(ObjectVersion o) {
+        List<RunRecord> runs = runStore.list(DetectionSteps.RUN_TYPE, null, null, 1000).stream()
+                .filter(r -> o.idempotencyKey().equals(r.input().get("version"))).toList();
+        assertThat(runs).as("one run record per detection of %s", o.key()).hasSizeLessThanOrEqualTo(1);
+        return runs.stream().findFirst();
+    }
+
+    /** The real run store, counting the saves of each run. */
+    record SavesCounted(RunStore store, Map<String, AtomicInteger> counts) implements RunStore {
+        SavesCounted(RunStore store) {
+            this(store, new ConcurrentHashMap<>());
+        }
+
+        int saves(String runId) {
+            AtomicInteger n = counts.get(runId);
+            return n == null ? 0 : n.get();
+        }
+
+        @Override
+        public void save(RunRecord run) {
+            store.save(run);
+            counts.computeIfAbsent(run.id(), k -> new AtomicInteger()).incrementAndGet();
+        }
+
+        @Override
+        public Optional<RunRecord> get(String id) {
+            return store.get(id);
+        }
+
+        @Override
+        public List<RunRecord> list(String type, RunStatus status, Instant before, int limit) {
+            return store.list(type, status, before, limit);
+        }
     }
 
     private DetectionWork detect(ObjectVersion o) {

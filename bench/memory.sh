@@ -116,6 +116,4 @@ for r in $(seq 1 "$runs"); do
 done
 sorted=($(printf '%s\n' "${values[@]}" | sort -n))
 n=${#sorted[@]}
-echo "RESULT scenario=$scenario metric=rss-after-1000-median value=${sorted[$((n / 2))]} unit=MB"
-echo "RESULT scenario=$scenario metric=rss-after-1000-min-max value=${sorted[0]}-${sorted[$((n - 1))]} unit=MB"
 echo "RSS after $images detections over $runs runs: median ${sorted[$((n / 2))]} MB, min-max ${sorted[0]}-${sorted[$((n - 1))]} MB ($(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB RAM, $(java -version 2>&1 | head -1))"

@@ -22,8 +22,11 @@ import io.modelloop.schedule.WorkflowTimer;
 import io.modelloop.state.StateConfiguration;
 import io.modelloop.state.SystemStateRepository;
 import io.modelloop.storage.AwsClients;
+import io.modelloop.storage.AwsStartupCheck;
+import io.modelloop.storage.BucketLayout;
+import io.modelloop.storage.IncompleteUploads;
+import io.modelloop.storage.LocalObjectRepair;
 import io.modelloop.storage.LocalS3Server;
-import io.modelloop.storage.ObjectStoreOpening;
 import io.modelloop.storage.StorageConfiguration;
 import io.modelloop.training.TrainingConfiguration;
 import io.modelloop.training.TrainingPipeline;
@@ -62,7 +65,7 @@ public final class ModelLoop implements AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile Throwable startFailure;
     private Thread runner;
-    private ObjectStoreOpening store;
+    private LocalS3Server localS3;
     private S3Client s3;
     private SqsClient sqs;
     private String s3Endpoint;
@@ -95,10 +98,30 @@ public final class ModelLoop implements AutoCloseable {
         NotificationSinks sinks = NotificationSinks.from(settings);
         Files.createDirectories(settings.dataDir());
         election = LeaderElection.create(settings);
+        String bucket = settings.bucket();
         AwsClients clients = new AwsClients(settings);
-        store = ObjectStoreOpening.begin(settings, clients, sinks.names().contains("sns"));
-        s3 = store.client();
-        s3Endpoint = store.endpoint();
+        if (settings.isLocal()) {
+            // before the store serves, so no upload can be in flight: what looks like one is a killed run's leftover
+            IncompleteUploads.moveAside(settings.dataDir().resolve(bucket), settings.dataDir().resolve(IncompleteUploads.FOLDER));
+            localS3 = new LocalS3Server(settings.dataDir(), settings.getInt("modelloop.s3.port")).start(bucket);
+            s3Endpoint = localS3.endpoint();
+            new LocalObjectRepair(settings.dataDir().resolve(bucket), 0).repair();
+        } else {
+            s3Endpoint = settings.get("modelloop.s3.endpoint");
+        }
+        s3 = clients.s3(s3Endpoint);
+        if (!settings.isLocal()) {
+            AwsStartupCheck.bucket(settings, s3);
+            if (sinks.names().contains("sns")) {
+                try (var sns = clients.sns()) {
+                    AwsStartupCheck.topic(settings, sns);
+                }
+            }
+        }
+        List<String> created = BucketLayout.ensurePrefixes(s3, bucket);
+        if (!created.isEmpty()) {
+            LOG.info("Created bucket prefixes {} in {}", created, bucket);
+        }
 
         // a file left by an instance that crashed would send the CLI's token to whatever holds that port now
         InstanceEndpoint.removeStale(settings.dataDir());
@@ -115,7 +138,7 @@ public final class ModelLoop implements AutoCloseable {
             main.bind("snsClient", clients.sns());
         }
         // in dependency order: a configuration's beans may take those of the ones before it
-        storage = new StorageConfiguration(settings, clients, s3, s3Endpoint, settings.isLocal());
+        storage = new StorageConfiguration(settings, clients, s3, s3Endpoint, localS3 != null);
         notify = new NotifyConfiguration(settings, sinks);
         parameters = new ParametersConfiguration(settings);
         state = new StateConfiguration();
@@ -144,11 +167,6 @@ public final class ModelLoop implements AutoCloseable {
         started.await();
         if (startFailure != null) {
             close();
-            for (Throwable t = startFailure; t != null; t = t.getCause()) {
-                if (t instanceof io.modelloop.config.ConfigurationException c) {
-                    throw c; // a setting to fix (e.g. the store's checks, run beside Camel's start): its own one line
-                }
-            }
             throw new IllegalStateException("ModelLoop did not start: " + startFailure.getMessage(), startFailure);
         }
         LOG.info("ModelLoop ({} profile) started in {} ms", settings.profile(), (System.nanoTime() - t0) / 1_000_000);
@@ -178,12 +196,11 @@ public final class ModelLoop implements AutoCloseable {
             storage.databases().close();
         }
         closeQuietly(modelBackend(), "model backend");
-        ObjectStoreOpening.Opened opened = store == null ? null : store.awaitQuietly();
-        if (opened != null && opened.localServer() != null) {
-            opened.localServer().close();
+        if (localS3 != null) {
+            localS3.close();
         }
-        if (opened != null) {
-            opened.s3().close();
+        if (s3 != null) {
+            s3.close();
         }
         if (sqs != null) {
             sqs.close();
@@ -212,8 +229,7 @@ public final class ModelLoop implements AutoCloseable {
 
     /** The local profile's in-process S3 store; null in the aws profile. */
     public LocalS3Server localS3() {
-        ObjectStoreOpening.Opened opened = store == null ? null : store.awaitQuietly();
-        return opened == null ? null : opened.localServer();
+        return localS3;
     }
 
     public Settings settings() {
@@ -270,8 +286,6 @@ public final class ModelLoop implements AutoCloseable {
 
         @Override
         public void beforeStart(BaseMainSupport support) {
-            // the routes use the store from their first exchange; a store that did not open ends start-up here
-            store.await();
             // Camel Main adds its HTTP server service after configuring; the console must start after it
             try {
                 support.getCamelContext().addService(web.console());
@@ -324,7 +338,7 @@ public final class ModelLoop implements AutoCloseable {
         b.append("  JSON API        : http://localhost:").append(http).append("/api/status  (curl -u USER:PASSWORD)\n");
         b.append("  Health          : http://localhost:").append(mgmt).append("/observe/health\n");
         b.append("  Jolokia (Hawtio): http://localhost:").append(mgmt).append("/observe/jolokia\n");
-        if (localS3() != null) {
+        if (localS3 != null) {
             b.append("  Local S3 store  : ").append(s3Endpoint).append("  bucket '").append(settings.bucket())
              .append("' (path-style; any access key), files in ").append(settings.dataDir().resolve(settings.bucket())).append('\n');
             b.append("    e.g. aws --endpoint-url ").append(s3Endpoint).append(" s3 ls s3://").append(settings.bucket()).append("/\n");

@@ -28,7 +28,7 @@ public final class LocalS3Server implements AutoCloseable {
         }
         this.proxy = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(this.root.toString()))
-                .endpoint(URI.create(endpoint(port)))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.NONE, null, null)
                 .ignoreUnknownHeaders(true)
                 .build();
@@ -49,11 +49,7 @@ public final class LocalS3Server implements AutoCloseable {
 
     /** The endpoint S3 tools use, e.g. http://127.0.0.1:9000 (path-style addressing). */
     public String endpoint() {
-        return endpoint(proxy.getPort());
-    }
-
-    public static String endpoint(int port) {
-        return "http://127.0.0.1:" + port;
+        return "http://127.0.0.1:" + proxy.getPort();
     }
 
     public Path root() {

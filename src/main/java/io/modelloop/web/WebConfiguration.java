@@ -37,10 +37,7 @@ public class WebConfiguration implements CamelConfiguration {
 
     private final Settings settings;
     private final Map<String, Object> about;
-    private final UserDirectory users;
-    // hashing the first operator's password (PBKDF2) takes half a second of a cold JVM: it runs
-    // beside the rest of start-up, not on its critical path
-    private final java.util.concurrent.CompletableFuture<String> firstOperator;
+    private String firstOperatorPassword;
     private WebConsole console;
 
     @PropertyInject("modelloop.review.show-detected-label")
@@ -53,12 +50,6 @@ public class WebConfiguration implements CamelConfiguration {
     public WebConfiguration(Settings settings, Map<String, Object> about) {
         this.settings = settings;
         this.about = about;
-        this.users = new UserDirectory(WebAuthSettings.usersFile(settings), settings.asMap());
-        this.firstOperator = java.util.concurrent.CompletableFuture.supplyAsync(() -> WebAuthSettings.createFirstOperator(settings, users), work -> {
-            Thread t = new Thread(work, "modelloop-first-operator");
-            t.setDaemon(true);
-            t.start();
-        });
     }
 
     @BindToRegistry("parameterApi")
@@ -102,7 +93,8 @@ public class WebConfiguration implements CamelConfiguration {
 
     @BindToRegistry("userDirectory")
     public UserDirectory userDirectory() {
-        firstOperator.join();
+        UserDirectory users = new UserDirectory(WebAuthSettings.usersFile(settings), settings.asMap());
+        firstOperatorPassword = WebAuthSettings.createFirstOperator(settings, users);
         if (users.isEmpty()) {
             LOG.warn("No console users are configured: nobody can sign in. Add NAME=ROLE:HASH lines to {} "
                     + "(hashes from `modelloop hash-password`)", users.file());
@@ -119,6 +111,6 @@ public class WebConfiguration implements CamelConfiguration {
 
     /** The first operator's password when this start created it (shown once), else null. */
     public String firstOperatorPassword() {
-        return firstOperator.join();
+        return firstOperatorPassword;
     }
 }

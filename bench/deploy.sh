@@ -13,26 +13,4 @@
 # Environment: BENCH_NOISE_THRESHOLD (0.25), BENCH_SETTLE (60 s), see bench/lib/interleave.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command="bench/deploy.sh $*"
-rounds=3
-if [[ ${1:-} =~ ^[0-9]+$ ]]; then
-  rounds=$1
-  shift
-fi
-scenarios=builtin,builtin-poll
-options=" -Xmx1g -Ddeploy.reps=3"
-for a in "$@"; do
-  case $a in
-    -Ddeploy.scenarios=*) scenarios=${a#-Ddeploy.scenarios=} ;;
-    *) options+=" $(printf '%q' "$a")" ;;
-  esac
-done
-bench/run-bench.sh --build-only
-args=()
-IFS=, read -ra list <<< "$scenarios"
-for s in "${list[@]}"; do
-  s=${s// /}
-  [ -n "$s" ] || continue
-  args+=("$s" "BENCH_SKIP_BUILD=1 bench/run-bench.sh DeployLatencyBenchmark$options -Ddeploy.scenarios=$s")
-done
-exec bench/lib/interleave.sh --rounds "$rounds" --command "$command" deploy "${args[@]}"
+exec bench/lib/java-scenarios.sh deploy DeployLatencyBenchmark deploy.scenarios builtin,builtin-poll " -Xmx1g -Ddeploy.reps=3" "bench/deploy.sh $*" "$@"

@@ -16,26 +16,4 @@
 # Environment: BENCH_NOISE_THRESHOLD (0.25), BENCH_SETTLE (60 s), see bench/lib/interleave.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command="bench/pipeline.sh $*"
-rounds=3
-if [[ ${1:-} =~ ^[0-9]+$ ]]; then
-  rounds=$1
-  shift
-fi
-scenarios=rek-200ms,rek-0ms,builtin
-options=""
-for a in "$@"; do
-  case $a in
-    -Dbench.scenarios=*) scenarios=${a#-Dbench.scenarios=} ;;
-    *) options+=" $(printf '%q' "$a")" ;;
-  esac
-done
-bench/run-bench.sh --build-only
-args=()
-IFS=, read -ra list <<< "$scenarios"
-for s in "${list[@]}"; do
-  s=${s// /}
-  [ -n "$s" ] || continue
-  args+=("$s" "BENCH_SKIP_BUILD=1 bench/run-bench.sh PipelineThroughputBenchmark$options -Dbench.scenarios=$s")
-done
-exec bench/lib/interleave.sh --rounds "$rounds" --command "$command" pipeline "${args[@]}"
+exec bench/lib/java-scenarios.sh pipeline PipelineThroughputBenchmark bench.scenarios rek-200ms,rek-0ms,builtin "" "bench/pipeline.sh $*" "$@"

@@ -73,6 +73,23 @@ public interface ModelBackend {
     }
 
     /**
+     * {@link #predict} for many images, in their order; null for an image that is not a readable
+     * image ({@link InvalidImageException}). Any other failure fails the call. The built-in model
+     * runs its network on batches of images, which costs a fraction of one image at a time.
+     */
+    default List<Prediction> predictAll(String versionId, List<ImageRef> images) {
+        List<Prediction> out = new java.util.ArrayList<>(images.size());
+        for (ImageRef image : images) {
+            try {
+                out.add(predict(versionId, image));
+            } catch (InvalidImageException e) {
+                out.add(null);
+            }
+        }
+        return out;
+    }
+
+    /**
      * The trained candidate against the serving version for the champion/challenger gate: both
      * scored on the same held-out images where the backend can, else on the per-label metrics
      * each recorded on its own test split (the comparison's method says which). The default is

@@ -9,10 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Scores a serving version on the fixed held-out test set with the model backend itself (its
- * {@link ModelBackend#predict}, the label classify gives): macro-F1
+ * {@link ModelBackend#predictAll}, the label classify gives): macro-F1
  * over every label of the test set (a label the version does not know scores 0, so discovering
  * labels shows in the curve) and accuracy.
  */
@@ -24,6 +28,7 @@ public final class Evaluator {
     }
 
     public static final String NONE = "(none)";
+    private static final int CHUNK = 100;
 
     private final ModelBackend backend;
     private final String bucket;
@@ -38,10 +43,7 @@ public final class Evaluator {
         this.testLabels = List.copyOf(new TreeSet<>(images.stream().map(i -> i[1]).toList()));
     }
 
-    /**
-     * Scores the version on every test image; classifications run on a few threads (the backend
-     * keeps a predictor pool per version), the counts are made afterwards in test-set order.
-     */
+    /** Scores the version on every test image; the counts are made in test-set order. */
     public Score score(String version) {
         Map<String, Map<String, Integer>> confusion = new TreeMap<>();
         TreeSet<String> known = new TreeSet<>();
@@ -60,35 +62,36 @@ public final class Evaluator {
         return new Score(macroF1(pairs, testLabels), accuracy(pairs), List.copyOf(known), confusion);
     }
 
-    /** Each image's label, null for an image the model refuses (it counts as wrong, like an unknown label). */
+    /**
+     * Each image's label, null for an unreadable image (it counts as wrong, like an unknown label).
+     * Chunks of {@value #CHUNK} images go to the backend's batch prediction on a few threads, so
+     * reading and decoding images overlaps the network's passes.
+     */
     private List<Prediction> predictAll(String version) {
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "replay-score");
             t.setDaemon(true);
             return t;
         });
         try {
-            List<java.util.concurrent.Future<Prediction>> futures = new ArrayList<>();
-            for (String[] img : images) {
-                futures.add(pool.submit(() -> {
-                    try {
-                        return backend.predict(version, new ImageRef(bucket, img[0]));
-                    } catch (RuntimeException e) {
-                        return null;
-                    }
-                }));
+            List<Future<List<Prediction>>> chunks = new ArrayList<>();
+            for (int start = 0; start < images.size(); start += CHUNK) {
+                List<ImageRef> refs = images.subList(start, Math.min(images.size(), start + CHUNK)).stream()
+                        .map(img -> new ImageRef(bucket, img[0])).toList();
+                chunks.add(pool.submit(() -> backend.predictAll(version, refs)));
             }
-            List<Prediction> out = new ArrayList<>(futures.size());
-            for (var f : futures) {
-                out.add(f.get());
+            List<Prediction> out = new ArrayList<>(images.size());
+            for (var chunk : chunks) {
+                out.addAll(chunk.get());
             }
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("scoring interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("scoring failed: " + e.getCause(), e.getCause());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("scoring version " + version + " failed: " + e.getCause().getMessage(),
+                    e.getCause());
         } finally {
             pool.shutdownNow();
         }

@@ -402,16 +402,55 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         return Prediction.of(classify(versionId, image, false));
     }
 
-    private Classification classify(String versionId, ImageRef image, boolean withFamiliarity) {
+    /**
+     * One network pass per batch of images instead of per image; the images are read and decoded
+     * first, so an unreadable one (null in the answer) does not hold up the others.
+     */
+    @Override
+    public List<Prediction> predictAll(String versionId, List<ImageRef> images) {
         VersionRecord r = statusForClassification(versionId);
+        LoadedVersion model = serving(versionId, r);
+        Prediction[] out = new Prediction[images.size()];
+        List<float[]> pixels = new ArrayList<>(images.size());
+        List<Integer> readable = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            ImageRef image = images.get(i);
+            try {
+                byte[] bytes = store.getImage(image.bucket(), image.key(), decoder.maxBytes());
+                pixels.add(decoder.decodeForModel(bytes, r.imageSize, r.normalisation, r.inputOrDefault(), false).pixels());
+                readable.add(i);
+            } catch (InvalidImageException e) {
+                out[i] = null;
+            }
+        }
+        float[][] logits = model.logits(pixels);
+        List<String> labels = List.copyOf(r.labels);
+        for (int j = 0; j < logits.length; j++) {
+            // the largest logit is the largest probability at any temperature: the label classify gives
+            int best = 0;
+            for (int k = 1; k < logits[j].length; k++) {
+                if (logits[j][k] > logits[j][best]) {
+                    best = k;
+                }
+            }
+            out[readable.get(j)] = new Prediction(labels.get(best), labels);
+        }
+        return Arrays.asList(out);
+    }
+
+    /** The loaded version, loading it here if it is RUNNING and not yet loaded in this pod. */
+    private LoadedVersion serving(String versionId, VersionRecord r) {
         if (r.status != ModelStatus.RUNNING) {
             unloadLocal(versionId);
             throw new NoRunningModelException("Model version " + versionId + " is " + r.status + ", not RUNNING");
         }
         LoadedVersion model = loaded.get(versionId);
-        if (model == null) {
-            model = loadLazily(versionId, r);
-        }
+        return model != null ? model : loadLazily(versionId, r);
+    }
+
+    private Classification classify(String versionId, ImageRef image, boolean withFamiliarity) {
+        VersionRecord r = statusForClassification(versionId);
+        LoadedVersion model = serving(versionId, r);
         byte[] bytes = store.getImage(image.bucket(), image.key(), decoder.maxBytes());
         ImageDecoder.Decoded decoded = decoder.decodeForModel(bytes, r.imageSize, r.normalisation, r.inputOrDefault(),
                 withFamiliarity && model.wantsInkMap());
@@ -463,28 +502,33 @@ public final class BuiltinModelBackend implements ModelBackend, AutoCloseable {
         List<String> byServing = new ArrayList<>();
         int unreadable = 0;
         int seenByServing = 0;
+        List<HeldOutImages.Image> unseen = new ArrayList<>();
         for (HeldOutImages.Image image : HeldOutImages.fromBytes(bucketBytes(candidate.heldOutKey)).images()) {
             if (!shared.contains(image.label())) {
                 continue;
             }
             if (servingTrainedOn.contains(image.bucket() + "/" + image.key())) {
                 seenByServing++;
-                continue;
+            } else {
+                unseen.add(image);
             }
-            String predicted;
-            try {
-                predicted = predict(servingId, new ImageRef(image.bucket(), image.key())).label();
-            } catch (InvalidImageException e) {
+        }
+        List<Prediction> byServingNow;
+        try {
+            byServingNow = predictAll(servingId, unseen.stream().map(i -> new ImageRef(i.bucket(), i.key())).toList());
+        } catch (NoRunningModelException e) {
+            return ChallengerComparison.fromRecorded(candidate.toModelVersion(), serving.toModelVersion(),
+                    "recorded per-label F1 of each version, each on its own test split (the serving version could "
+                            + "not classify: " + e.getMessage() + ")");
+        }
+        for (int i = 0; i < unseen.size(); i++) {
+            if (byServingNow.get(i) == null) {
                 unreadable++; // moved or deleted since the training: left out for both versions
                 continue;
-            } catch (NoRunningModelException e) {
-                return ChallengerComparison.fromRecorded(candidate.toModelVersion(), serving.toModelVersion(),
-                        "recorded per-label F1 of each version, each on its own test split (the serving version could "
-                                + "not classify: " + e.getMessage() + ")");
             }
-            truth.add(image.label());
-            byCandidate.add(image.predicted());
-            byServing.add(predicted);
+            truth.add(unseen.get(i).label());
+            byCandidate.add(unseen.get(i).predicted());
+            byServing.add(byServingNow.get(i).label());
         }
         if (truth.isEmpty()) {
             return ChallengerComparison.fromRecorded(candidate.toModelVersion(), serving.toModelVersion(),

@@ -9,6 +9,7 @@ import io.modelloop.model.NoRunningModelException;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +31,7 @@ public final class LoadedVersion implements AutoCloseable {
     private final int imageSize;
     private final int poolSize;
     private final Semaphore permits;
+    private static final int BATCH = 64;
     private volatile boolean closed;
     private volatile FamiliarityIndex familiarity;
     private volatile FamiliarityScale familiarityScale;
@@ -121,8 +123,52 @@ public final class LoadedVersion implements AutoCloseable {
         return out;
     }
 
+    /** The logits of many decoded images, the network run on batches of {@value #BATCH}. */
+    public float[][] logits(List<float[]> pixels) {
+        acquire();
+        try {
+            float[][] out = new float[pixels.size()][];
+            if (backbone != null) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = head.apply(backbone.features(pixels.get(i)));
+                }
+                return out;
+            }
+            int sampleLen = 3 * imageSize * imageSize;
+            for (int start = 0; start < out.length; start += BATCH) {
+                int b = Math.min(BATCH, out.length - start);
+                float[] data = new float[b * sampleLen];
+                for (int i = 0; i < b; i++) {
+                    System.arraycopy(pixels.get(start + i), 0, data, i * sampleLen, sampleLen);
+                }
+                float[][] logits = NetworkOutputs.logits(model.getBlock(), model.getNDManager(), data,
+                        new Shape(b, 3, imageSize, imageSize));
+                System.arraycopy(logits, 0, out, start, b);
+            }
+            return out;
+        } finally {
+            permits.release();
+        }
+    }
+
     /** The logits and familiarity features of one decoded image. */
     public Output classify(float[] pixels) {
+        acquire();
+        try {
+            if (backbone == null) {
+                NetworkOutputs.Batch out = NetworkOutputs.run(model.getBlock(), model.getNDManager(), pixels,
+                        new Shape(1, 3, imageSize, imageSize));
+                return new Output(out.logits()[0], out.features()[0]);
+            }
+            float[] raw = backbone.features(pixels);
+            return new Output(head.apply(raw), head.standardise(raw));
+        } finally {
+            permits.release();
+        }
+    }
+
+    /** A place among the classifications running at once; closing takes them all. */
+    private void acquire() {
         if (closed) {
             throw new NoRunningModelException("version " + name + " was unloaded");
         }
@@ -134,19 +180,9 @@ public final class LoadedVersion implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new NoRunningModelException("interrupted waiting for version " + name, e);
         }
-        try {
-            if (closed) {
-                throw new NoRunningModelException("version " + name + " was unloaded");
-            }
-            if (backbone == null) {
-                NetworkOutputs.Batch out = NetworkOutputs.run(model.getBlock(), model.getNDManager(), pixels,
-                        new Shape(1, 3, imageSize, imageSize));
-                return new Output(out.logits()[0], out.features()[0]);
-            }
-            float[] raw = backbone.features(pixels);
-            return new Output(head.apply(raw), head.standardise(raw));
-        } finally {
+        if (closed) {
             permits.release();
+            throw new NoRunningModelException("version " + name + " was unloaded");
         }
     }
 

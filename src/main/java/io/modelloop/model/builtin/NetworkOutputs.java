@@ -68,6 +68,14 @@ final class NetworkOutputs {
         }
     }
 
+    /** Only the logits (no familiarity features), in inference mode. */
+    static float[][] logits(Block block, NDManager parent, float[] data, Shape batchShape) {
+        try (NDManager m = parent.newSubManager()) {
+            NDList out = block.forward(new ParameterStore(m, false), new NDList(m.create(data, batchShape)), false);
+            return rows(out.singletonOrThrow().toFloatArray(), (int) batchShape.get(0));
+        }
+    }
+
     private static NDArray normalised(NDArray t) {
         return t.div(t.pow(2).sum(new int[] {1}, true).sqrt().add(1e-6f));
     }

@@ -222,10 +222,27 @@ class BuiltinModelBackendTest {
             assertThat(predicted.knownLabels()).as(key).containsExactlyInAnyOrderElementsOf(
                     c.labels().stream().map(Classification.LabelScore::label).toList());
         }
+        List<ImageRef> all = new ArrayList<>();
         for (var e : fresh.entrySet()) {
             for (String key : e.getValue()) {
                 assertThat(pod.predict(V1, new ImageRef(BUCKET, key)).label()).as(key)
                         .isEqualTo(pod.classify(V1, new ImageRef(BUCKET, key)).label());
+                all.add(new ImageRef(BUCKET, key));
+            }
+        }
+        // in batches the network gives every image the label it gives it alone; an unreadable image
+        // (not an image, or gone) is null in its place and does not stop the others
+        put("images_for_detection/not-an-image.png", "<html>no</html>".getBytes(StandardCharsets.UTF_8));
+        all.add(1, new ImageRef(BUCKET, "images_for_detection/not-an-image.png"));
+        all.add(new ImageRef(BUCKET, "images_for_detection/gone.png"));
+        List<Prediction> batch = pod.predictAll(V1, all);
+        assertThat(batch).hasSize(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            String key = all.get(i).key();
+            if (key.endsWith("not-an-image.png") || key.endsWith("gone.png")) {
+                assertThat(batch.get(i)).as(key).isNull();
+            } else {
+                assertThat(batch.get(i).label()).as(key).isEqualTo(pod.predict(V1, all.get(i)).label());
             }
         }
     }
